@@ -1,0 +1,46 @@
+"""The Flask app factory: one blueprint per HTTP concern, no global state."""
+
+from __future__ import annotations
+
+import atexit
+import logging
+
+from flask import Flask
+from flask_cors import CORS
+
+from uasa import store as store_layout
+from uasa.executor import QueryExecutor
+from uasa.settings import Settings, load
+from uasa.web import errors, health, sparql
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    settings = settings or load()
+    logging.basicConfig(level=settings.log_level.upper())
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_body
+    app.config["UASA"] = settings
+
+    built = store_layout.locate(settings.store)  # raises StoreError with a clear message
+    executor = QueryExecutor(
+        str(built.db_path), workers=settings.query_workers, queue_timeout=settings.queue_timeout
+    )
+    atexit.register(executor.close)
+    app.extensions["uasa.store"] = built
+    app.extensions["uasa.executor"] = executor
+
+    origins = [o.strip() for o in settings.cors_origins.split(",") if o.strip()]
+    if origins:
+        # Credentials stay off, so a listed origin is never echoed back with cookies allowed.
+        CORS(
+            app,
+            origins=origins,
+            methods=["GET", "POST", "OPTIONS"],
+            supports_credentials=False,
+            max_age=86400,
+        )
+
+    errors.register(app)
+    app.register_blueprint(sparql.blueprint)
+    app.register_blueprint(health.blueprint)
+    return app

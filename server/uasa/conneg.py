@@ -1,0 +1,122 @@
+"""The one content-negotiation table every route shares.
+
+Accept headers are parsed by Werkzeug's ``MIMEAccept`` (q-values, wildcards, specificity).
+When the client states no preference the first format of a kind wins, so SELECT/ASK answer
+in SPARQL JSON and CONSTRUCT/DESCRIBE in Turtle (not N-Quads, Oxigraph server's default).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+from pyoxigraph import QueryResultsFormat, RdfFormat
+from werkzeug.datastructures import MIMEAccept
+
+Kind = Literal["results", "graph"]
+
+
+@dataclass(frozen=True)
+class Format:
+    name: str
+    kind: Kind
+    media_type: str  # what we send in Content-Type (without parameters)
+    suffix: str  # file suffix, also accepted as a `format=` value
+    aliases: tuple[str, ...] = ()  # other media types and short names that select it
+    text: bool = True  # add "; charset=utf-8" to Content-Type
+
+    @property
+    def content_type(self) -> str:
+        return f"{self.media_type}; charset=utf-8" if self.text else self.media_type
+
+    def oxigraph(self) -> QueryResultsFormat | RdfFormat:
+        if self.kind == "results":
+            return QueryResultsFormat.from_media_type(self.media_type)
+        return RdfFormat.from_media_type(self.media_type)
+
+
+FORMATS: tuple[Format, ...] = (
+    Format(
+        "json",
+        "results",
+        "application/sparql-results+json",
+        "srj",
+        ("application/json", "json"),
+        text=False,
+    ),
+    Format(
+        "xml",
+        "results",
+        "application/sparql-results+xml",
+        "srx",
+        ("application/xml", "text/xml", "xml"),
+        text=False,
+    ),
+    Format("csv", "results", "text/csv", "csv", ("csv",)),
+    Format("tsv", "results", "text/tab-separated-values", "tsv", ("tsv",)),
+    Format(
+        "turtle", "graph", "text/turtle", "ttl", ("application/x-turtle", "text/n3", "turtle", "n3")
+    ),
+    Format("ntriples", "graph", "application/n-triples", "nt", ("ntriples", "n-triples")),
+    Format("nquads", "graph", "application/n-quads", "nq", ("nquads", "n-quads")),
+    Format("trig", "graph", "application/trig", "trig", ("trig",)),
+    Format(
+        "jsonld",
+        "graph",
+        "application/ld+json",
+        "jsonld",
+        ("application/json", "json-ld", "json"),
+        text=False,
+    ),
+    Format(
+        "rdfxml",
+        "graph",
+        "application/rdf+xml",
+        "rdf",
+        ("application/xml", "text/xml", "rdf+xml", "xml"),
+        text=False,
+    ),
+)
+
+
+def formats(kind: Kind) -> list[Format]:
+    return [f for f in FORMATS if f.kind == kind]
+
+
+def _media_types(fmt: Format) -> list[str]:
+    return [fmt.media_type, *(a for a in fmt.aliases if "/" in a)]
+
+
+def negotiate(accept: MIMEAccept, kind: Kind) -> Format | None:
+    """The best format of ``kind`` for an Accept header, or None when nothing fits."""
+    candidates = formats(kind)
+    if not accept:  # no Accept header at all means anything goes
+        return candidates[0]
+    offered: list[str] = []
+    owner: dict[str, Format] = {}
+    for fmt in candidates:
+        for media in _media_types(fmt):
+            if media not in owner:
+                owner[media] = fmt
+                offered.append(media)
+    best = accept.best_match(offered)
+    return owner[best] if best else None
+
+
+def by_name(value: str, kind: Kind) -> Format | None:
+    """A format picked by a `format=`/`output=` value (short name, suffix or media type)."""
+    wanted = value.strip().lower().split(";")[0].strip()
+    for fmt in formats(kind):
+        if wanted in {fmt.name, fmt.suffix, fmt.media_type, *fmt.aliases}:
+            return fmt
+    return None
+
+
+def by_suffix(suffix: str) -> Iterable[Format]:
+    return [f for f in FORMATS if f.suffix == suffix or f.name == suffix]
+
+
+def offered_types(kind: Kind | None = None) -> str:
+    """Media types we can send, for 406 messages."""
+    return ", ".join(f.media_type for f in FORMATS if kind is None or f.kind == kind)

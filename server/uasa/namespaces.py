@@ -1,0 +1,32 @@
+"""IRIs used in code, as constants so that a typo fails loudly instead of matching nothing."""
+
+from __future__ import annotations
+
+BASE = "https://w3id.org/uasa/"
+DEF = BASE + "def#"
+ONTOLOGY = BASE + "def"
+ID = BASE + "id/"
+CONCEPT = BASE + "concept/"
+GRAPH = BASE + "graph/"
+DATASET = BASE + "dataset"
+
+
+class Graphs:
+    """The named graphs, one per module (DESIGN.md, IRIs and graphs)."""
+
+    ONTOLOGY = GRAPH + "ontology"
+    CONCEPTS = GRAPH + "concepts"
+    SHAPES = GRAPH + "shapes"
+    CURATED = GRAPH + "curated"
+    DERIVED = GRAPH + "derived"
+    META = GRAPH + "meta"
+
+
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+SD = "http://www.w3.org/ns/sparql-service-description#"
+FORMATS = "http://www.w3.org/ns/formats/"
+VOID = "http://rdfs.org/ns/void#"
+DCT = "http://purl.org/dc/terms/"
+PROV = "http://www.w3.org/ns/prov#"

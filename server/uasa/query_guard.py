@@ -1,0 +1,102 @@
+"""Decide, before a query reaches the store, whether it may run.
+
+pyoxigraph has no switch for SERVICE: it really fetches any IRI a query names (loopback
+included), so a SERVICE clause must be found by reading the query, not by a substring test.
+A small SPARQL tokenizer separates keywords from strings, IRIs, comments, variables and
+prefixed names; only a bare ``SERVICE`` token can start a SERVICE clause. When one appears,
+rdflib's SPARQL parser confirms it on the parse tree, so a false alarm is still answered.
+The same tokens tell whether the query has a dataset clause (FROM / FROM NAMED), which the
+union-default-graph mode would otherwise override, and whether the text is an update.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from pyparsing import ParseException, ParseResults
+from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+from rdflib.plugins.sparql.parserutils import CompValue
+
+# Order matters: the first alternative that matches at a position wins.
+_TOKEN = re.compile(
+    r"""
+    (?P<ws>\s+)
+  | (?P<comment>\#[^\n]*)
+  | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
+               |'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*")
+  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+  | (?P<var>[?$][\w\u00b7\u0300-\u036f\u203f-\u2040]+)
+  | (?P<langtag>@[a-zA-Z]+(?:-[a-zA-Z0-9]+)*)
+  | (?P<pname>(?:[^\W\d_][\w.\-]*)?:(?:[\w:%\\.\-]|\\.)*|_:[\w.\-]+)
+  | (?P<word>[^\W\d][\w]*)
+  | (?P<other>.)
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+
+UPDATE_KEYWORDS = frozenset(
+    {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
+)
+
+
+def keywords(text: str) -> list[str]:
+    """The bare words of a query (upper-cased), in order: keywords and function names."""
+    words = []
+    for match in _TOKEN.finditer(text):
+        if match.lastgroup == "word":
+            words.append(match.group().upper())
+    return words
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What the guard found in one query text."""
+
+    is_update: bool = False
+    service: str | None = None  # why the query was refused for SERVICE, if it was
+    has_dataset_clause: bool = False
+
+
+def _walk(node: object) -> list[str]:
+    names: list[str] = []
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, CompValue):
+            names.append(item.name)
+            stack.extend(item.values())
+        elif isinstance(item, list | tuple | ParseResults):
+            stack.extend(item)
+    return names
+
+
+def _service_in_parse_tree(text: str) -> str | None:
+    try:
+        tree = parseQuery(text)
+    except ParseException as exc:
+        # The text names SERVICE and cannot be read fully: refuse rather than guess.
+        return f"the query uses SERVICE and could not be checked ({exc.msg} at line {exc.lineno})"
+    if "ServiceGraphPattern" in _walk(tree):
+        return "SERVICE is not allowed: this endpoint does not query other endpoints"
+    return None
+
+
+@lru_cache(maxsize=4096)
+def inspect(text: str) -> Verdict:
+    words = keywords(text)
+    first = next((w for w in words if w not in {"PREFIX", "BASE"}), "")
+    if first in UPDATE_KEYWORDS:
+        return Verdict(is_update=True)
+    service = _service_in_parse_tree(text) if "SERVICE" in words else None
+    return Verdict(service=service, has_dataset_clause="FROM" in words)
+
+
+def looks_like_update(text: str) -> bool:
+    """True when rdflib reads the text as a SPARQL Update (used after a query syntax error)."""
+    try:
+        parseUpdate(text)
+    except ParseException:
+        return False
+    return True

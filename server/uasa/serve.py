@@ -1,0 +1,50 @@
+"""`uasa serve`: the app behind gunicorn, a production WSGI server.
+
+One gunicorn process with threads: pyoxigraph releases the GIL and the queries themselves run
+in the executor's worker processes, so threads are enough for the HTTP side and every request
+shares one pool (and later one cache).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gunicorn.app.base import BaseApplication
+
+from uasa.settings import Settings
+
+
+class _Gunicorn(BaseApplication):  # type: ignore[misc]
+    def __init__(self, settings: Settings, options: dict[str, Any]) -> None:
+        self.settings = settings
+        self.options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> Any:
+        # Runs in the gunicorn worker, after the fork, so the query workers are its children.
+        from uasa.app import create_app
+
+        return create_app(self.settings)
+
+
+def serve(settings: Settings) -> None:
+    options = {
+        "bind": f"{settings.host}:{settings.port}",
+        "workers": 1,
+        "worker_class": "gthread",
+        "threads": settings.threads,
+        # A slow query is stopped by the executor; this only guards against a hung worker.
+        "timeout": int(settings.query_timeout + settings.queue_timeout + 30),
+        "graceful_timeout": int(settings.query_timeout + 5),
+        "limit_request_line": 8190,  # the most gunicorn allows; longer queries go by POST
+        "control_socket_disable": True,  # no admin socket in $HOME; signals are enough
+        "accesslog": "-",
+        "errorlog": "-",
+        "loglevel": settings.log_level,
+        "access_log_format": '%(h)s "%(r)s" %(s)s %(b)s %(M)sms',
+    }
+    _Gunicorn(settings, options).run()

@@ -1,0 +1,136 @@
+"""Every setting in one table: name, default and help, read from ``UASA_<NAME>`` variables.
+
+The README's settings table is generated from ``SETTINGS`` and a test keeps the two in step.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+
+def _bool(text: str) -> bool:
+    value = text.strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off", ""}:
+        return False
+    raise ValueError(f"expected true or false, got {text!r}")
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: Any
+    help: str
+    parse: Callable[[str], Any] = str
+
+    @property
+    def env(self) -> str:
+        return f"UASA_{self.name.upper()}"
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        "store",
+        "var/store",
+        "Store directory to build into and serve from (a link to the "
+        "current build; each build goes to a new directory beside it).",
+    ),
+    Setting("host", "127.0.0.1", "Address `uasa serve` listens on."),
+    Setting("port", 8000, "Port `uasa serve` listens on.", int),
+    Setting(
+        "public_base",
+        "https://w3id.org/uasa/",
+        "Public base of the dataset's IRIs; also the base IRI for relative IRIs in queries.",
+    ),
+    Setting("threads", 8, "HTTP worker threads in the gunicorn process.", int),
+    Setting(
+        "query_workers",
+        3,
+        "Query worker processes; each runs one query at a time and is "
+        "killed when it overruns the time limit.",
+        int,
+    ),
+    Setting(
+        "query_timeout",
+        10.0,
+        "Seconds a query may run before it is stopped and answered with 503.",
+        float,
+    ),
+    Setting(
+        "queue_timeout",
+        5.0,
+        "Seconds a request waits for a free query worker before it is answered with 503.",
+        float,
+    ),
+    Setting("max_body", 1_048_576, "Largest request body in bytes; larger ones get 413.", int),
+    Setting(
+        "union_default_graph",
+        True,
+        "Query the union of all graphs when a request names no "
+        "dataset (no FROM, default-graph-uri or named-graph-uri).",
+        _bool,
+    ),
+    Setting(
+        "cors_origins",
+        "*",
+        "Origins allowed by CORS (`*`, or a comma-separated list; empty "
+        "turns CORS off). Credentials are never allowed.",
+        str,
+    ),
+    Setting("log_level", "info", "Log level of the server (debug, info, warning, error)."),
+)
+
+_BY_NAME = {s.name: s for s in SETTINGS}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Resolved settings; build one with :func:`load` or :meth:`Settings.of`."""
+
+    values: Mapping[str, Any] = field(default_factory=dict)
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self.values[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    @classmethod
+    def of(cls, **overrides: Any) -> Settings:
+        """Defaults, with keyword overrides (for tests and the CLI)."""
+        unknown = set(overrides) - set(_BY_NAME)
+        if unknown:
+            raise KeyError(f"unknown settings: {', '.join(sorted(unknown))}")
+        return cls({**{s.name: s.default for s in SETTINGS}, **overrides})
+
+    def replace(self, **overrides: Any) -> Settings:
+        return Settings.of(**{**self.values, **overrides})
+
+
+def load(environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+    """Defaults, then ``UASA_*`` variables, then explicit overrides."""
+    environ = os.environ if environ is None else environ
+    values: dict[str, Any] = {}
+    for setting in SETTINGS:
+        raw = environ.get(setting.env)
+        if raw is None:
+            continue
+        try:
+            values[setting.name] = setting.parse(raw)
+        except ValueError as exc:
+            raise SystemExit(f"{setting.env}: {exc}") from None
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    return Settings.of(**values)
+
+
+def markdown_table() -> str:
+    """The settings table as it appears in the README."""
+    rows = ["| variable | default | meaning |", "|---|---|---|"]
+    for s in SETTINGS:
+        default = str(s.default).lower() if isinstance(s.default, bool) else s.default
+        rows.append(f"| `{s.env}` | `{default}` | {s.help} |")
+    return "\n".join(rows)

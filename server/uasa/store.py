@@ -1,0 +1,94 @@
+"""Where builds live on disk, and how a finished build replaces the served one atomically.
+
+Layout, for the store setting ``var/store``::
+
+    var/store              -> stores/20261122T101500-4242   (a symbolic link: the served build)
+    var/stores/<id>/oxigraph/     the Oxigraph (RocksDB) directory
+    var/stores/<id>/build.json    what the build loaded: files, triples per graph, content hash
+    var/stores/.building-<id>/    a build in progress; never served, removed on failure
+
+The link is replaced with ``rename(2)``, so a server starting at any moment sees either the old
+build or the new one, never a half-written store. The previous build is kept for servers still
+running on it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import shutil
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+DB_DIR = "oxigraph"
+MANIFEST = "build.json"
+KEEP_BUILDS = 2
+
+
+class StoreError(Exception):
+    """The store cannot be opened; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class BuiltStore:
+    root: Path
+    db_path: Path
+    manifest: dict[str, Any]
+
+    @property
+    def triples(self) -> int | None:
+        return self.manifest.get("triples")
+
+
+def locate(setting: str | os.PathLike[str]) -> BuiltStore:
+    """The build the store setting points at, checked before anything opens it."""
+    link = Path(setting)
+    if not link.exists():
+        raise StoreError(f"no store at {link}: run `uasa build` (or `make serve`) first")
+    root = link.resolve()
+    if (root / DB_DIR).is_dir():
+        manifest_file = root / MANIFEST
+        try:
+            manifest = json.loads(manifest_file.read_text("utf-8"))
+        except (OSError, ValueError) as exc:
+            raise StoreError(f"the build at {root} has no readable {MANIFEST}: {exc}") from None
+        return BuiltStore(root, root / DB_DIR, manifest)
+    if (root / "CURRENT").is_file():  # a bare Oxigraph directory made by another tool
+        return BuiltStore(root, root, {})
+    raise StoreError(f"{link} is neither a uasa build nor an Oxigraph store directory")
+
+
+def new_build_dir(setting: str | os.PathLike[str]) -> Path:
+    stores = Path(setting).parent / "stores"
+    stores.mkdir(parents=True, exist_ok=True)
+    build_id = f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{secrets.token_hex(3)}"
+    path = stores / f".building-{build_id}"
+    path.mkdir()
+    return path
+
+
+def publish(build_dir: Path, setting: str | os.PathLike[str]) -> Path:
+    """Give a finished build its final name and point the store link at it atomically."""
+    link = Path(setting)
+    final = build_dir.with_name(build_dir.name.removeprefix(".building-"))
+    build_dir.rename(final)
+    if link.exists() and not link.is_symlink():
+        raise StoreError(f"{link} exists and is not a link made by `uasa build`; move it away")
+    tmp_link = link.with_name(f".{link.name}.{os.getpid()}.tmp")
+    tmp_link.unlink(missing_ok=True)
+    tmp_link.symlink_to(os.path.relpath(final, link.parent))
+    os.replace(tmp_link, link)
+    _prune(final.parent, keep=KEEP_BUILDS)
+    return final
+
+
+def _prune(stores: Path, keep: int) -> None:
+    finished = sorted(
+        (p for p in stores.iterdir() if p.is_dir() and not p.name.startswith(".")),
+        key=lambda p: p.name,
+    )
+    for old in finished[:-keep]:
+        shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,121 @@
+"""Shared fixtures: stores built with the real pipeline, the app, and a real server on loopback."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+from flask import Flask
+from flask.testing import FlaskClient
+
+from uasa.app import create_app
+from uasa.build import build, file_input
+from uasa.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("UASA_SHARED", ROOT.parent / "shared"))
+W3C = SHARED / "w3c-sparql11"
+KASEI = "http://kasei.us/2009/09/sparql/data/"
+
+
+def quiet(_: str) -> None:
+    """Build progress goes nowhere in tests."""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def w3c_store(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The W3C protocol data: data1-3.nt, each in its kasei.us named graph."""
+    if not W3C.is_dir():
+        pytest.fail(f"the W3C test data is missing: expected {W3C} (../shared beside the repo)")
+    store = str(tmp_path_factory.mktemp("w3c") / "store")
+    inputs = [
+        file_input(W3C / "protocol" / f"data{n}.nt", f"{KASEI}data{n}.rdf") for n in (1, 2, 3)
+    ]
+    build(inputs, store, out=quiet)
+    return store
+
+
+def make_app(store: str, **overrides: object) -> Flask:
+    settings = Settings.of(store=store, query_workers=2, log_level="warning", **overrides)
+    return create_app(settings)
+
+
+@pytest.fixture(scope="session")
+def w3c_app(w3c_store: str) -> Iterator[Flask]:
+    app = make_app(w3c_store, query_timeout=2.0)
+    yield app
+    app.extensions["uasa.executor"].close()
+
+
+@pytest.fixture
+def client(w3c_app: Flask) -> FlaskClient:
+    return w3c_app.test_client()
+
+
+class LiveServer:
+    """`uasa serve` in a subprocess on a free loopback port."""
+
+    def __init__(self, store: str, env: dict[str, str] | None = None) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        full_env = {
+            **os.environ,
+            "UASA_STORE": store,
+            "UASA_PORT": str(self.port),
+            "UASA_LOG_LEVEL": "warning",
+            **(env or {}),
+        }
+        # The log goes to a file: a pipe nobody reads would fill up and stall the server.
+        self.log = tempfile.NamedTemporaryFile("w+", prefix="uasa-serve-", suffix=".log")  # noqa: SIM115 (closed in stop)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "uasa.cli", "serve"],
+            env=full_env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"server exited: {self.output()}")
+            try:
+                if requests.get(self.url + "/health", timeout=1).ok:
+                    return
+            except requests.ConnectionError:
+                time.sleep(0.1)
+        self.stop()
+        raise RuntimeError("server did not start within 30 s")
+
+    def output(self) -> str:
+        self.log.flush()
+        return Path(self.log.name).read_text("utf-8", errors="replace")
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        self.log.close()
+
+
+@pytest.fixture(scope="session")
+def w3c_server(w3c_store: str) -> Iterator[LiveServer]:
+    server = LiveServer(w3c_store, {"UASA_QUERY_TIMEOUT": "2", "UASA_QUERY_WORKERS": "3"})
+    yield server
+    server.stop()
