@@ -50,7 +50,9 @@ def w3c_store(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 
 def make_app(store: str, **overrides: object) -> Flask:
-    settings = Settings.of(store=store, query_workers=2, log_level="warning", **overrides)
+    settings = Settings.of(
+        **{"store": store, "query_workers": 2, "log_level": "warning", **overrides}
+    )
     return create_app(settings)
 
 

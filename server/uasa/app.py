@@ -32,9 +32,11 @@ def create_app(settings: Settings | None = None) -> Flask:
     origins = [o.strip() for o in settings.cors_origins.split(",") if o.strip()]
     if origins:
         # Credentials stay off, so a listed origin is never echoed back with cookies allowed.
+        wildcard = origins == ["*"]
         CORS(
             app,
-            origins=origins,
+            origins="*" if wildcard else origins,
+            send_wildcard=wildcard,
             methods=["GET", "POST", "OPTIONS"],
             supports_credentials=False,
             max_age=86400,

@@ -93,14 +93,15 @@ def negotiate(accept: MIMEAccept, kind: Kind) -> Format | None:
     candidates = formats(kind)
     if not accept:  # no Accept header at all means anything goes
         return candidates[0]
-    offered: list[str] = []
+    # Canonical types first: on a tie (say `text/*`) werkzeug keeps the earliest offer, and
+    # we would rather answer text/csv than an alias such as text/xml.
     owner: dict[str, Format] = {}
     for fmt in candidates:
+        owner.setdefault(fmt.media_type, fmt)
+    for fmt in candidates:
         for media in _media_types(fmt):
-            if media not in owner:
-                owner[media] = fmt
-                offered.append(media)
-    best = accept.best_match(offered)
+            owner.setdefault(media, fmt)
+    best = accept.best_match(list(owner))
     return owner[best] if best else None
 
 

@@ -77,7 +77,12 @@ def _service_in_parse_tree(text: str) -> str | None:
         tree = parseQuery(text)
     except ParseException as exc:
         # The text names SERVICE and cannot be read fully: refuse rather than guess.
-        return f"the query uses SERVICE and could not be checked ({exc.msg} at line {exc.lineno})"
+        return (
+            f"SERVICE is not allowed (and the query could not be read: {exc.msg}, "
+            f"line {exc.lineno})"
+        )
+    except RecursionError:  # rdflib's parser recurses; very deep nesting ends here
+        return "SERVICE is not allowed (and the query is nested too deeply to check)"
     if "ServiceGraphPattern" in _walk(tree):
         return "SERVICE is not allowed: this endpoint does not query other endpoints"
     return None
@@ -97,6 +102,6 @@ def looks_like_update(text: str) -> bool:
     """True when rdflib reads the text as a SPARQL Update (used after a query syntax error)."""
     try:
         parseUpdate(text)
-    except ParseException:
+    except (ParseException, RecursionError):
         return False
     return True
