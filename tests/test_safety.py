@@ -64,8 +64,8 @@ def service_queries(port: int) -> list[str]:
         f"SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
         f"SELECT * WHERE {{ SERVICE SILENT <{url}> {{ ?s ?p ?o }} }}",
         f"SELECT * WHERE {{ VALUES ?e {{ <{url}> }} SERVICE ?e {{ ?s ?p ?o }} }}",
-        f"SELECT * WHERE {{ ?x ?y ?z OPTIONAL {{ {{ SELECT * {{ SERVICE <{url}> {{ ?s ?p ?o }} }} }}"
-        " } }",
+        f"SELECT * WHERE {{ ?x ?y ?z OPTIONAL {{ {{ SELECT * {{ SERVICE <{url}> {{ ?s ?p ?o }}"
+        " } } } }",
         f"ASK {{ FILTER EXISTS {{ SERVICE SILENT <{url}> {{ ?s ?p ?o }} }} }}",
         f"select * {{ service <{url}> {{ ?s ?p ?o }} }}",
         f"SELECT * {{ SERVICE# a comment\n<{url}> {{ ?s ?p ?o }} }}",
