@@ -1,0 +1,22 @@
+# Expiry date = signing date + the duration in years stated by the agreement's duration clause.
+# Only a fixed-term duration gives a date; clauses that end on NATO accession or notice are kept
+# as clause kinds in the curated data, not turned into dates here.
+# A signing on 29 February would have no anniversary; it then expires on 28 February.
+PREFIX uasa: <https://w3id.org/uasa/def#>
+PREFIX xsd:  <http://www.w3.org/2001/XMLSchema#>
+
+INSERT {
+  GRAPH <https://w3id.org/uasa/graph/derived> { ?agreement uasa:expiryDate ?expiry }
+}
+WHERE {
+  GRAPH <https://w3id.org/uasa/graph/curated> {
+    ?agreement uasa:signingDate ?signed .
+    ?clause a uasa:DurationClause ;
+      uasa:provisionOf ?agreement ;
+      uasa:durationYears ?years .
+  }
+  FILTER(datatype(?signed) = xsd:date)
+  BIND(COALESCE(
+         ?signed + STRDT(CONCAT("P", STR(?years), "Y"), xsd:yearMonthDuration),
+         STRDT(CONCAT(STR(YEAR(?signed) + ?years), "-02-28"), xsd:date)) AS ?expiry)
+}
