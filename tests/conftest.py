@@ -49,6 +49,26 @@ def w3c_store(tmp_path_factory: pytest.TempPathFactory) -> str:
     return store
 
 
+@pytest.fixture(scope="session")
+def real_store(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The real dataset: ontology/ and data/ through the real build, SHACL included."""
+    from uasa.build import project_inputs
+    from uasa.cli import validator
+
+    store = str(tmp_path_factory.mktemp("real") / "store")
+    build(
+        project_inputs(ROOT / "ontology", [ROOT / "data"]), store, validator=validator(), out=quiet
+    )
+    return store
+
+
+@pytest.fixture(scope="session")
+def real_app(real_store: str) -> Iterator[Flask]:
+    app = make_app(real_store)
+    yield app
+    app.extensions["uasa.executor"].close()
+
+
 def make_app(store: str, **overrides: object) -> Flask:
     settings = Settings.of(
         **{"store": store, "query_workers": 2, "log_level": "warning", **overrides}

@@ -8,10 +8,11 @@ import logging
 from flask import Flask
 from flask_cors import CORS
 
+from uasa import catalogue
 from uasa import store as store_layout
 from uasa.executor import QueryExecutor
 from uasa.settings import Settings, load
-from uasa.web import errors, health, sparql
+from uasa.web import downloads, errors, health, linked_data, pages, queries, sparql
 
 
 def create_app(settings: Settings | None = None) -> Flask:
@@ -20,6 +21,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body
     app.config["UASA"] = settings
+    # Loaded first: a broken catalogue stops start-up before any worker process starts.
+    app.extensions["uasa.catalogue"] = catalogue.load(settings.queries or None)
 
     built = store_layout.locate(settings.store)  # raises StoreError with a clear message
     executor = QueryExecutor(
@@ -45,4 +48,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     errors.register(app)
     app.register_blueprint(sparql.blueprint)
     app.register_blueprint(health.blueprint)
+    app.register_blueprint(linked_data.blueprint)
+    app.register_blueprint(pages.blueprint)
+    app.register_blueprint(downloads.blueprint)
+    app.register_blueprint(queries.blueprint)
     return app

@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from pyoxigraph import NamedNode, RdfFormat, Store
+from pyoxigraph import NamedNode, Quad, RdfFormat, Store
 
+from uasa import dumps
 from uasa import store as store_layout
 from uasa.namespaces import BASE, Graphs
 
@@ -136,6 +137,7 @@ def build(
     *,
     validator: Validator | None = None,
     out: Callable[[str], None] = print,
+    extra_quads: Sequence[Quad] = (),
 ) -> store_layout.BuiltStore:
     """Build a new store from ``inputs`` and make it the served one. Raises BuildError."""
     if not inputs:
@@ -148,6 +150,7 @@ def build(
             t0 = time.perf_counter()
             _load(db, item)
             out(f"  [{number}/{len(inputs)}] {item.path}  ({time.perf_counter() - t0:.2f} s)")
+        db.extend(extra_quads)  # e.g. the saved-query catalogue in the meta graph
         rules = derive(db)
         if rules:
             out(f"  derived: {', '.join(rules)}")
@@ -157,15 +160,19 @@ def build(
             if problems:
                 raise BuildError("SHACL validation failed:\n" + "\n".join(problems))
         counts = graph_counts(db)
+        published = dumps.write_all(db, build_dir, out)  # dumps, exports, VoID statistics
         db.flush()
         del db  # pyoxigraph closes the store when the object goes away
         manifest = {
-            "content_hash": content_hash(inputs, _rules()),
+            "content_hash": content_hash(
+                inputs, [*_rules(), ("extra", "\n".join(sorted(map(str, extra_quads))))]
+            ),
             "built": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             "files": [str(i.path) for i in inputs],
             "graphs": counts,
             "triples": sum(counts.values()),
             "seconds": round(time.perf_counter() - started, 3),
+            **published,
         }
         (build_dir / store_layout.MANIFEST).write_text(json.dumps(manifest, indent=2), "utf-8")
         final = store_layout.publish(build_dir, store_setting)

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
+
+from pyoxigraph import Store
 
 from uasa import __version__
 from uasa.settings import load
@@ -26,7 +29,7 @@ def _build(args: argparse.Namespace) -> int:
             if not item.path.is_file():
                 raise BuildError(f"{item.path}: no such file")
         print(f"uasa build: {len(inputs)} files → {settings.store}")
-        build(inputs, settings.store, validator=None if args.no_validate else _validator())
+        build(inputs, settings.store, validator=None if args.no_validate else validator())
     except BuildError as exc:
         print(f"uasa build: error: {exc}", file=sys.stderr)
         print("uasa build: the served store was not changed.", file=sys.stderr)
@@ -34,12 +37,17 @@ def _build(args: argparse.Namespace) -> int:
     return 0
 
 
-def _validator():  # type: ignore[no-untyped-def]
-    try:
-        from uasa.validate import problems
-    except ImportError:
-        return None
-    return problems
+def validator() -> Callable[[Store], list[str]]:
+    """SHACL over the whole new store: Violations become build errors, Warnings are printed."""
+    from uasa.validate import validate
+
+    def check(db: Store) -> list[str]:
+        report = validate(db)
+        for w in report.warnings:
+            print(f"  warning: {w.focus_node} {w.path}: {w.message}")
+        return [f"{v.focus_node} {v.path}: {v.message}" for v in report.violations]
+
+    return check
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -61,6 +69,12 @@ def _serve(args: argparse.Namespace) -> int:
     )
     serve(settings)
     return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from uasa.export_cli import run
+
+    return run(args)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -97,6 +111,10 @@ def main(argv: list[str] | None = None) -> int:
     s.add_argument("--host", help="listen address (default: UASA_HOST or 127.0.0.1)")
     s.add_argument("--port", type=int, help="listen port (default: UASA_PORT or 8000)")
     s.set_defaults(func=_serve)
+
+    from uasa.export_cli import add_parser
+
+    add_parser(sub, _export)
 
     args = parser.parse_args(argv)
     return int(args.func(args))

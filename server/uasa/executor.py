@@ -157,3 +157,29 @@ class QueryExecutor:
             self._all.clear()
         for w in workers:
             w.kill()
+
+
+def select(
+    executor: QueryExecutor,
+    query: str,
+    timeout: float,
+    *,
+    substitutions: dict[str, Any] | None = None,
+    use_default_graph_as_union: bool = True,
+) -> list[dict[str, Any]]:
+    """Run a SELECT for the server's own pages and return rows of SPARQL-JSON bindings.
+
+    It goes through the same workers, time limit and refusals as client queries.
+    """
+    import json
+
+    result = executor.execute(
+        QueryRequest(
+            query=query,
+            use_default_graph_as_union=use_default_graph_as_union,
+            substitutions=substitutions or {},
+            results_media_type="application/sparql-results+json",
+        ),
+        timeout=timeout,
+    )
+    return list(json.loads(result.body)["results"]["bindings"])

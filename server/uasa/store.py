@@ -64,7 +64,10 @@ def locate(setting: str | os.PathLike[str]) -> BuiltStore:
 def new_build_dir(setting: str | os.PathLike[str]) -> Path:
     stores = Path(setting).parent / "stores"
     stores.mkdir(parents=True, exist_ok=True)
-    build_id = f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{secrets.token_hex(3)}"
+    # Nanoseconds keep names in build order within one second, which pruning relies on.
+    now = time.time_ns()
+    stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime(now // 10**9))
+    build_id = f"{stamp}.{now % 10**9:09d}-{os.getpid()}-{secrets.token_hex(2)}"
     path = stores / f".building-{build_id}"
     path.mkdir()
     return path
@@ -81,14 +84,16 @@ def publish(build_dir: Path, setting: str | os.PathLike[str]) -> Path:
     tmp_link.unlink(missing_ok=True)
     tmp_link.symlink_to(os.path.relpath(final, link.parent))
     os.replace(tmp_link, link)
-    _prune(final.parent, keep=KEEP_BUILDS)
+    _prune(final, keep=KEEP_BUILDS)
     return final
 
 
-def _prune(stores: Path, keep: int) -> None:
+def _prune(current: Path, keep: int) -> None:
+    """Remove all but the newest ``keep`` finished builds; never the one just published."""
     finished = sorted(
-        (p for p in stores.iterdir() if p.is_dir() and not p.name.startswith(".")),
+        (p for p in current.parent.iterdir() if p.is_dir() and not p.name.startswith(".")),
         key=lambda p: p.name,
     )
     for old in finished[:-keep]:
-        shutil.rmtree(old, ignore_errors=True)
+        if old != current:
+            shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,148 @@
+"""The resource network for graph tools (Gephi, Cytoscape, yEd): GraphML, GEXF and CSV.
+
+Nodes are the things people explore: agreements, parties, people, frameworks, places and
+concepts (provision categories …), typed and labelled in English and Ukrainian. Edges are
+the direct links between them, plus one edge per link of a part that belongs to a node
+(a signature, provision, commitment, membership …), drawn from the owner: a signature
+becomes `agreement → person` labelled "Signature: signatory", a provision becomes
+`agreement → category` labelled "Provision: subject".
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+from pyoxigraph import Literal, NamedNode, Quad
+
+from uasa.namespaces import CONCEPT, DEF, ID, RDF, RDFS
+
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+ORG = "http://www.w3.org/ns/org#"
+TYPE = RDF + "type"
+LABELS = (RDFS + "label", SKOS + "prefLabel")
+# /id/<kind>/… that become nodes; everything else under /id/ is a part or a record.
+NODE_KINDS = ("agreement", "party", "person", "framework", "place", "series")
+OWNING = (
+    DEF + "signatureOf",
+    DEF + "provisionOf",
+    DEF + "commitmentOf",
+    DEF + "milestoneOf",
+    DEF + "adherent",
+    ORG + "member",
+)
+FILES = {
+    "graphml": "uasa-network.graphml",
+    "gexf": "uasa-network.gexf",
+    "csv-nodes": "uasa-nodes.csv",
+    "csv-edges": "uasa-edges.csv",
+}
+
+
+def node_kind(iri: str) -> str | None:
+    if iri.startswith(ID):
+        kind = iri[len(ID) :].split("/", 1)[0]
+        return kind if kind in NODE_KINDS else None
+    if iri.startswith(CONCEPT):
+        rest = iri[len(CONCEPT) :]
+        return rest.split("/", 1)[0] if "/" in rest else None  # a concept, not its scheme
+    return None
+
+
+def _local(iri: str) -> str:
+    return iri.replace("#", "/").rstrip("/").rsplit("/", 1)[-1]
+
+
+def network(quads: Iterable[Quad]) -> nx.MultiDiGraph:
+    """The typed, labelled resource network of a dataset (union of its graphs)."""
+    out: dict[str, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
+    labels: dict[str, dict[str, str]] = defaultdict(dict)
+    for q in sorted({q.triple for q in quads}, key=str):
+        s, p, o = q.subject, q.predicate.value, q.object
+        if not isinstance(s, NamedNode):
+            continue
+        out[s.value][p].append(o)
+        if p in LABELS and isinstance(o, Literal):
+            labels[s.value].setdefault(o.language or "", o.value)
+
+    def label(iri: str, lang: str = "en") -> str:
+        found = labels.get(iri, {})
+        return found.get(lang) or found.get("en") or found.get("") or _local(iri)
+
+    graph = nx.MultiDiGraph(name="uasa resource network")
+    for iri in sorted(out):
+        kind = node_kind(iri)
+        if kind is None:
+            continue
+        types = sorted(_local(t.value) for t in out[iri].get(TYPE, []) if isinstance(t, NamedNode))
+        graph.add_node(
+            iri, label=label(iri), label_uk=label(iri, "uk"), kind=kind, type=" ".join(types)
+        )
+
+    def add_edge(source: str, target: str, prop: str, text: str) -> None:
+        graph.add_edge(source, target, key=f"{prop} {text}", label=text, property=prop)
+
+    for iri, props in sorted(out.items()):
+        owner = next(
+            (o.value for p in OWNING for o in props.get(p, []) if isinstance(o, NamedNode)), None
+        )
+        if iri in graph:
+            for prop, values in sorted(props.items()):
+                for v in values:
+                    if isinstance(v, NamedNode) and v.value in graph and prop != TYPE:
+                        add_edge(iri, v.value, prop, label(prop))
+        elif owner in graph:
+            part = ", ".join(
+                label(t.value) for t in props.get(TYPE, []) if isinstance(t, NamedNode)
+            )
+            for prop, values in sorted(props.items()):
+                if prop in OWNING or prop == TYPE:
+                    continue
+                for v in values:
+                    if isinstance(v, NamedNode) and v.value in graph and v.value != owner:
+                        add_edge(
+                            owner, v.value, prop, f"{part}: {label(prop)}" if part else label(prop)
+                        )
+    return graph
+
+
+def graphml(graph: nx.MultiDiGraph) -> bytes:
+    return "\n".join(nx.generate_graphml(graph, prettyprint=True)).encode("utf-8") + b"\n"
+
+
+def gexf(graph: nx.MultiDiGraph) -> bytes:
+    # GEXF names the label attribute itself; networkx takes it from the "label" node attribute.
+    return "\n".join(nx.generate_gexf(graph, prettyprint=True)).encode("utf-8") + b"\n"
+
+
+def nodes_csv(graph: nx.MultiDiGraph) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["id", "label", "label_uk", "kind", "type"])
+    for iri, data in graph.nodes(data=True):
+        writer.writerow([iri, data["label"], data["label_uk"], data["kind"], data["type"]])
+    return buffer.getvalue().encode("utf-8")
+
+
+def edges_csv(graph: nx.MultiDiGraph) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["source", "target", "label", "property"])
+    for source, target, data in graph.edges(data=True):
+        writer.writerow([source, target, data["label"], data["property"]])
+    return buffer.getvalue().encode("utf-8")
+
+
+RENDER = {"graphml": graphml, "gexf": gexf, "csv-nodes": nodes_csv, "csv-edges": edges_csv}
+
+
+def write_exports(quads: Iterable[Quad], folder: Path) -> list[dict[str, Any]]:
+    from uasa.dumps import write_file
+
+    graph = network(quads)
+    return [write_file(folder, FILES[name], render(graph)) for name, render in RENDER.items()]

@@ -1,0 +1,324 @@
+"""Dumps written by `uasa build`: every format re-parses to the same data, the N-Quads dump is
+canonical, `/dumps/` serves them with ETag and Content-Length, the graph-tool exports read back
+with networkx, and the VoID statistics agree with counts made independently with rdflib."""
+
+from __future__ import annotations
+
+# Ukrainian labels are the data under test; fixtures are imported and used as arguments.
+# ruff: noqa: RUF001, F811
+import gzip
+import hashlib
+import subprocess
+import sys
+from pathlib import Path
+
+import networkx as nx
+import pytest
+import rdflib
+from flask import Flask
+from flask.testing import FlaskClient
+from pyoxigraph import CanonicalizationAlgorithm, Dataset, RdfFormat, parse
+from rdflib.compare import isomorphic
+
+from tests.conftest import quiet
+from tests.ld_fixtures import AGREEMENT, ld_app, ld_inputs, ld_store  # noqa: F401 (fixtures, used as arguments)
+from uasa import dumps, export
+from uasa import store as store_layout
+from uasa.build import build
+
+TRIPLE_FORMATS = {"nt": "nt", "ttl": "turtle", "jsonld": "json-ld", "rdf": "xml"}
+VOID = "http://rdfs.org/ns/void#"
+
+
+@pytest.fixture(scope="module")
+def folder(ld_store: str) -> Path:
+    return store_layout.locate(ld_store).root / dumps.DUMPS_DIR
+
+
+@pytest.fixture
+def client(ld_app: Flask) -> FlaskClient:
+    return ld_app.test_client()
+
+
+def _quads(folder: Path, suffix: str) -> Dataset:
+    return Dataset(
+        parse(path=str(folder / f"uasa.{suffix}"), format=RdfFormat.from_extension(suffix))
+    )
+
+
+def test_every_dump_is_written_with_its_gzip_and_checksum(folder: Path) -> None:
+    sums = dict(
+        reversed(line.split("  ")) for line in (folder / dumps.CHECKSUMS).read_text().splitlines()
+    )
+    for fmt in dumps.FORMATS:
+        plain = (folder / f"uasa.{fmt.suffix}").read_bytes()
+        packed = (folder / f"uasa.{fmt.suffix}.gz").read_bytes()
+        assert gzip.decompress(packed) == plain
+        assert sums[f"uasa.{fmt.suffix}"] == hashlib.sha256(plain).hexdigest()
+        assert sums[f"uasa.{fmt.suffix}.gz"] == hashlib.sha256(packed).hexdigest()
+    for name in export.FILES.values():
+        assert name in sums
+
+
+def test_quad_dumps_agree(ld_store: str, folder: Path) -> None:
+    from pyoxigraph import Store
+
+    nq, trig = _quads(folder, "nq"), _quads(folder, "trig")
+    served = Dataset(Store.read_only(str(store_layout.locate(ld_store).db_path)))
+    for d in (nq, trig, served):
+        d.canonicalize(CanonicalizationAlgorithm.RDFC_1_0)
+    assert nq == trig == served
+    lines = (folder / "uasa.nq").read_bytes().splitlines()
+    assert lines == sorted(lines) and len(lines) == len(nq)
+
+
+def test_triple_dumps_hold_the_union_and_are_isomorphic(folder: Path) -> None:
+    union = {q.triple for q in _quads(folder, "nq")}
+    graphs = {}
+    for suffix, name in TRIPLE_FORMATS.items():
+        g = rdflib.Graph().parse(folder / f"uasa.{suffix}", format=name)
+        assert len(g) == len(union), suffix
+        graphs[suffix] = g
+        ox = list(
+            parse(path=str(folder / f"uasa.{suffix}"), format=RdfFormat.from_extension(suffix))
+        )
+        assert len(set(ox)) == len(union)
+    first = graphs.pop("nt")
+    for suffix, g in graphs.items():
+        assert isomorphic(first, g), suffix
+
+
+def test_two_builds_give_byte_identical_nquads(tmp_path: Path, folder: Path) -> None:
+    again = build(ld_inputs(), str(tmp_path / "store"), out=quiet)
+    assert (again.root / "dumps" / "uasa.nq").read_bytes() == (folder / "uasa.nq").read_bytes()
+    for suffix in ("nq.gz", "nt", "ttl", "trig"):
+        name = f"uasa.{suffix}"
+        assert (again.root / "dumps" / name).read_bytes() == (folder / name).read_bytes(), name
+
+
+def test_dumps_are_served_with_etag_and_length(client: FlaskClient, folder: Path) -> None:
+    listing = client.get("/dumps/")
+    assert listing.status_code == 200
+    html = listing.get_data(as_text=True)
+    for fmt in dumps.FORMATS:
+        assert f'href="/dumps/uasa.{fmt.suffix}.gz"' in html
+    r = client.get("/dumps/uasa.ttl")
+    assert r.status_code == 200
+    assert r.mimetype == "text/turtle"
+    assert int(r.headers["Content-Length"]) == (folder / "uasa.ttl").stat().st_size
+    assert r.data == (folder / "uasa.ttl").read_bytes()
+    etag = r.headers["ETag"]
+    r.close()
+    with client.get("/dumps/uasa.ttl", headers={"If-None-Match": etag}) as again:
+        assert again.status_code == 304
+    gz = client.get("/dumps/uasa.nq.gz")
+    assert gz.mimetype == "application/gzip" and "Content-Encoding" not in gz.headers
+    gz.close()
+
+
+@pytest.mark.parametrize(
+    "path", ["/dumps/../build.json", "/dumps/..%2Fbuild.json", "/dumps/nope.ttl", "/dumps/%2e%2e"]
+)
+def test_no_path_traversal(client: FlaskClient, path: str) -> None:
+    with client.get(path) as r:
+        assert r.status_code == 404
+
+
+EXPECTED_NODES = {
+    AGREEMENT: ("agreement", "Xland–Ukraine agreement", "Угода Ксландії та України"),
+    "https://w3id.org/uasa/id/party/xyz": ("party", "Xland", "Ксландія"),
+    "https://w3id.org/uasa/id/party/ukr": ("party", "Ukraine", "Україна"),
+    "https://w3id.org/uasa/id/party/g7": ("party", "G7", "G7"),
+    "https://w3id.org/uasa/id/person/ann-example": ("person", "Ann Example", "Енн Приклад"),
+    "https://w3id.org/uasa/id/framework/g7-declaration": (
+        "framework",
+        "G7 Joint Declaration",
+        "Спільна декларація G7",
+    ),
+    "https://w3id.org/uasa/concept/provision-category/air-defence": (
+        "provision-category",
+        "Air defence",
+        "Протиповітряна оборона",
+    ),
+}
+EXPECTED_EDGES = {
+    (AGREEMENT, "https://w3id.org/uasa/id/party/ukr", "party"),
+    (AGREEMENT, "https://w3id.org/uasa/id/party/xyz", "party"),
+    (AGREEMENT, "https://w3id.org/uasa/id/party/xyz", "partner"),
+    (AGREEMENT, "https://w3id.org/uasa/id/framework/g7-declaration", "implements"),
+    (AGREEMENT, "https://w3id.org/uasa/id/person/ann-example", "Signature: signatory"),
+    (AGREEMENT, "https://w3id.org/uasa/id/party/xyz", "Signature: onBehalfOf"),
+    (
+        AGREEMENT,
+        "https://w3id.org/uasa/concept/provision-category/air-defence",
+        "Provision: subject",
+    ),
+    (
+        AGREEMENT,
+        "https://w3id.org/uasa/concept/provision-category/air-defence",
+        "Commitment: subject",
+    ),
+    (AGREEMENT, "https://w3id.org/uasa/id/party/xyz", "Commitment: obligor"),
+    (
+        "https://w3id.org/uasa/id/party/xyz",
+        "https://w3id.org/uasa/id/party/g7",
+        "Membership: organization",
+    ),
+}
+
+
+def _check_network(g: nx.MultiDiGraph) -> None:
+    nodes = {n: (d["kind"], d["label"], d["label_uk"]) for n, d in g.nodes(data=True)}
+    assert nodes == EXPECTED_NODES
+    edges = {(s, t, d["label"]) for s, t, d in g.edges(data=True)}
+    assert edges == EXPECTED_EDGES
+    assert g.number_of_edges() == len(EXPECTED_EDGES)
+
+
+def test_graphml_reads_back(folder: Path) -> None:
+    _check_network(nx.read_graphml(folder / export.FILES["graphml"], force_multigraph=True))
+
+
+def test_gexf_reads_back(folder: Path) -> None:
+    g = nx.read_gexf(folder / export.FILES["gexf"], node_type=str)
+    # GEXF keeps the node label as `label` and the id separately; edge labels are attributes.
+    g = nx.relabel_nodes(g, {n: n for n in g.nodes})
+    _check_network(g)
+
+
+def test_csv_lists(folder: Path) -> None:
+    import csv
+
+    with open(folder / export.FILES["csv-nodes"], encoding="utf-8") as f:
+        nodes = {r["id"]: (r["kind"], r["label"], r["label_uk"]) for r in csv.DictReader(f)}
+    with open(folder / export.FILES["csv-edges"], encoding="utf-8") as f:
+        edges = {(r["source"], r["target"], r["label"]) for r in csv.DictReader(f)}
+    assert nodes == EXPECTED_NODES
+    assert edges == EXPECTED_EDGES
+
+
+def _rdflib_counts(folder: Path) -> dict[str, dict[str, int]]:
+    """Statistics counted by rdflib from the N-Quads dump, independent of Oxigraph's SPARQL."""
+    counts: dict[str, dict[str, int]] = {}
+    lines: dict[str, list[str]] = {}
+    for line in (folder / "uasa.nq").read_text("utf-8").splitlines():
+        triple, graph = line.rsplit(" ", 2)[0], line.rsplit(" ", 2)[1]
+        lines.setdefault(graph.strip("<>"), []).append(triple + " .")
+    # One parse per document, so a blank node label means one node within it.
+    per_graph = {
+        g: set(rdflib.Graph().parse(data="\n".join(ls), format="nt")) for g, ls in lines.items()
+    }
+    union = set(
+        rdflib.Graph().parse(data="\n".join(x for ls in lines.values() for x in ls), format="nt")
+    )
+    for name, triples in [*per_graph.items(), ("", union)]:
+        counts[name] = {
+            "triples": len(triples),
+            "entities": len({s for s, _, _ in triples if isinstance(s, rdflib.URIRef)}),
+            "classes": len({o for _, p, o in triples if p == rdflib.RDF.type}),
+            "properties": len({p for _, p, _ in triples}),
+            "subjects": len({s for s, _, _ in triples}),
+            "objects": len({o for _, _, o in triples}),
+        }
+    return counts
+
+
+def test_void_statistics_equal_independent_counts(client: FlaskClient, folder: Path) -> None:
+    r = client.get("/.well-known/void")
+    assert r.status_code == 200 and r.mimetype == "text/turtle"
+    void = rdflib.Graph().parse(data=r.data, format="turtle")
+    dataset = rdflib.URIRef("https://w3id.org/uasa/dataset")
+    expected = _rdflib_counts(folder)
+    names = {"subjects": "distinctSubjects", "objects": "distinctObjects"}
+
+    def stat(node: rdflib.term.Node, key: str) -> int:
+        return int(void.value(node, rdflib.URIRef(VOID + names.get(key, key))))
+
+    for key, value in expected[""].items():
+        assert stat(dataset, key) == value, key
+    subsets = set(void.objects(dataset, rdflib.URIRef(VOID + "subset")))
+    assert {str(s) for s in subsets} == set(expected) - {""}
+    for subset in subsets:
+        for key, value in expected[str(subset)].items():
+            assert stat(subset, key) == value, (subset, key)
+
+
+def test_void_describes_dumps_and_more(client: FlaskClient, folder: Path) -> None:
+    void = rdflib.Graph().parse(data=client.get("/.well-known/void").data, format="turtle")
+    dataset = rdflib.URIRef("https://w3id.org/uasa/dataset")
+    dcat = rdflib.Namespace("http://www.w3.org/ns/dcat#")
+    spdx = rdflib.Namespace("http://spdx.org/rdf/terms#")
+    assert (
+        dataset,
+        rdflib.DCTERMS.license,
+        rdflib.URIRef("https://creativecommons.org/licenses/by/4.0/"),
+    ) in void
+    assert void.value(dataset, rdflib.DCTERMS.modified) is not None
+    assert void.value(dataset, dcat.version) is not None
+    assert (
+        dataset,
+        rdflib.URIRef(VOID + "sparqlEndpoint"),
+        rdflib.URIRef("http://localhost/sparql"),
+    ) in void
+    assert rdflib.URIRef(AGREEMENT) in set(
+        void.objects(dataset, rdflib.URIRef(VOID + "exampleResource"))
+    )
+    vocabularies = {str(v) for v in void.objects(dataset, rdflib.URIRef(VOID + "vocabulary"))}
+    assert "https://w3id.org/uasa/def#" in vocabularies and "https://schema.org/" in vocabularies
+    ttl = rdflib.URIRef("http://localhost/dumps/uasa.ttl")
+    assert (dataset, dcat.distribution, ttl) in void
+    assert void.value(ttl, dcat.mediaType) == rdflib.URIRef(
+        "https://www.iana.org/assignments/media-types/text/turtle"
+    )
+    assert int(void.value(ttl, dcat.byteSize)) == (folder / "uasa.ttl").stat().st_size
+    checksum = void.value(ttl, spdx.checksum)
+    assert (
+        str(void.value(checksum, spdx.checksumValue))
+        == hashlib.sha256((folder / "uasa.ttl").read_bytes()).hexdigest()
+    )
+    jsonld = client.get("/.well-known/void", headers={"Accept": "application/ld+json"})
+    assert jsonld.mimetype == "application/ld+json" and "Accept" in jsonld.vary
+
+
+def _uasa(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "uasa.cli", *args], text=True, capture_output=True, timeout=120
+    )
+
+
+def test_cli_export(ld_store: str, tmp_path: Path, folder: Path) -> None:
+    out = tmp_path / "all.nq"
+    result = _uasa("export", "--store", ld_store, "--format", "nq", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert out.read_bytes() == (folder / "uasa.nq").read_bytes()
+    curated = tmp_path / "curated.ttl"
+    result = _uasa(
+        "export",
+        "--store",
+        ld_store,
+        "--format",
+        "turtle",
+        "--graph",
+        "https://w3id.org/uasa/graph/curated",
+        "--out",
+        str(curated),
+    )
+    assert result.returncode == 0, result.stderr
+    g = rdflib.Graph().parse(curated, format="turtle")
+    assert (rdflib.URIRef(AGREEMENT), None, None) in g
+    assert (
+        rdflib.URIRef("https://w3id.org/uasa/def#SecurityAgreement"),
+        rdflib.RDFS.label,
+        None,
+    ) not in g
+    result = _uasa(
+        "export", "--store", ld_store, "--format", "graphml", "--out", str(tmp_path / "n.graphml")
+    )
+    assert result.returncode == 0, result.stderr
+    _check_network(nx.read_graphml(tmp_path / "n.graphml", force_multigraph=True))
+    result = _uasa("export", "--store", ld_store, "--format", "csv", "--out", str(tmp_path / "csv"))
+    assert result.returncode == 0 and (tmp_path / "csv" / export.FILES["csv-edges"]).is_file()
+    bad = _uasa(
+        "export", "--store", ld_store, "--format", "nq", "--graph", "http://nope/", "--out", "-"
+    )
+    assert bad.returncode == 1 and "no graph" in bad.stderr
