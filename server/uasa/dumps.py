@@ -226,5 +226,5 @@ def write_all(db: Store, build_dir: Path, out: Callable[[str], None] = print) ->
     entries = write_dumps(quads, folder)
     entries += export.write_exports(quads, folder)
     write_checksums(folder, entries)
-    out(f"  dumps: {len(entries)} files in {folder}")
+    out(f"  dumps: {len(entries)} files written (served at /dumps/)")
     return {"dumps": entries, "statistics": statistics(db)}

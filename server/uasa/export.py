@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
@@ -117,7 +118,10 @@ def graphml(graph: nx.MultiDiGraph) -> bytes:
 
 def gexf(graph: nx.MultiDiGraph) -> bytes:
     # GEXF names the label attribute itself; networkx takes it from the "label" node attribute.
-    return "\n".join(nx.generate_gexf(graph, prettyprint=True)).encode("utf-8") + b"\n"
+    text = "\n".join(nx.generate_gexf(graph, prettyprint=True))
+    # networkx stamps today's date; drop it so two builds of the same input give the same file.
+    text = re.sub(r'<meta lastmodifieddate="[^"]*">', "<meta>", text, count=1)
+    return text.encode("utf-8") + b"\n"
 
 
 def nodes_csv(graph: nx.MultiDiGraph) -> bytes:
