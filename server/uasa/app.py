@@ -11,6 +11,7 @@ from flask_cors import CORS
 from uasa import catalogue
 from uasa import store as store_layout
 from uasa.executor import QueryExecutor
+from uasa.result_cache import CachingExecutor
 from uasa.settings import Settings, load
 from uasa.web import downloads, errors, health, linked_data, pages, queries, sparql
 
@@ -29,6 +30,9 @@ def create_app(settings: Settings | None = None) -> Flask:
         str(built.db_path), workers=settings.query_workers, queue_timeout=settings.queue_timeout
     )
     atexit.register(executor.close)
+    build_id = built.manifest.get("content_hash")
+    if build_id and settings.cache_mb > 0:
+        executor = CachingExecutor(executor, build_id, settings.cache_mb * 1024 * 1024)
     app.extensions["uasa.store"] = built
     app.extensions["uasa.executor"] = executor
 

@@ -81,7 +81,27 @@ SETTINGS: tuple[Setting, ...] = (
         "turns CORS off). Credentials are never allowed.",
         str,
     ),
+    Setting(
+        "cache_mb",
+        64,
+        "Memory for the in-process result cache, in MiB (0 turns it off). Results are keyed by "
+        "query, parameters, format and build, so a new build never serves stale ones.",
+        int,
+    ),
+    Setting(
+        "cache_max_age",
+        300,
+        "`Cache-Control: max-age` in seconds on GET query results; each carries an ETag from the "
+        "build and the request, and `If-None-Match` gets 304.",
+        int,
+    ),
     Setting("log_level", "info", "Log level of the server (debug, info, warning, error)."),
+    Setting(
+        "queries",
+        "",
+        "Folder of saved queries (`*.rq`) served under `/queries`; empty: the repository's "
+        "`queries/`.",
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

@@ -15,6 +15,7 @@ from flask.typing import ResponseReturnValue
 
 from uasa import conneg, query_guard
 from uasa.executor import QueryError, QueryExecutor, QueryRequest
+from uasa.result_cache import request_key
 from uasa.settings import Settings
 from uasa.web import service_description
 from uasa.web.errors import text_error
@@ -128,6 +129,14 @@ def run_query(req: QueryRequest) -> Response:
     """Run a planned query and wrap the result; shared by every route that runs SPARQL."""
     executor: QueryExecutor = current_app.extensions["uasa.executor"]
     settings: Settings = current_app.config["UASA"]
+    build = current_app.extensions["uasa.store"].manifest.get("content_hash")
+    # The store is immutable between builds, so the request and the build name the answer:
+    # a client holding it gets 304 without the query running again.
+    etag = request_key(req, build)[:32] if build else None
+    if etag and request.method in {"GET", "HEAD"} and request.if_none_match.contains_weak(etag):
+        response = Response(status=304)
+        _cache_headers(response, etag, settings)
+        return response
     try:
         result = executor.execute(req, timeout=settings.query_timeout)
     except QueryError as exc:
@@ -137,7 +146,17 @@ def run_query(req: QueryRequest) -> Response:
     fmt = next(f for f in conneg.formats(result.kind) if f.media_type == result.media_type)  # type: ignore[arg-type]
     response = Response(result.body, content_type=fmt.content_type)
     response.vary.add("Accept")
+    if etag:
+        _cache_headers(response, etag, settings)
     return response
+
+
+def _cache_headers(response: Response, etag: str, settings: Settings) -> None:
+    response.vary.add("Accept")
+    response.set_etag(etag, weak=True)
+    if request.method in {"GET", "HEAD"}:
+        response.cache_control.public = True
+        response.cache_control.max_age = settings.cache_max_age
 
 
 @blueprint.route("/sparql", methods=["GET", "POST"])
