@@ -13,7 +13,16 @@ from uasa import store as store_layout
 from uasa.executor import QueryExecutor
 from uasa.result_cache import CachingExecutor
 from uasa.settings import Settings, load
-from uasa.web import downloads, errors, health, linked_data, pages, queries, sparql
+from uasa.web import (
+    downloads,
+    errors,
+    health,
+    linked_data,
+    observability,
+    pages,
+    queries,
+    sparql,
+)
 
 
 def create_app(settings: Settings | None = None) -> Flask:
@@ -50,6 +59,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         )
 
     errors.register(app)
+    observability.register(app)
     app.register_blueprint(sparql.blueprint)
     app.register_blueprint(health.blueprint)
     app.register_blueprint(linked_data.blueprint)

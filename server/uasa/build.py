@@ -128,6 +128,10 @@ def content_hash(inputs: Iterable[Input], rules: Iterable[tuple[str, str]]) -> s
     return digest.hexdigest()
 
 
+def _extra_hash_input(quads: Sequence[Quad]) -> list[tuple[str, str]]:
+    return [("extra-quads", "\n".join(sorted(map(str, quads))))] if quads else []
+
+
 Validator = Callable[[Store], list[str]]
 
 
@@ -164,9 +168,7 @@ def build(
         db.flush()
         del db  # pyoxigraph closes the store when the object goes away
         manifest = {
-            "content_hash": content_hash(
-                inputs, [*_rules(), ("extra", "\n".join(sorted(map(str, extra_quads))))]
-            ),
+            "content_hash": content_hash(inputs, [*_rules(), *_extra_hash_input(extra_quads)]),
             "built": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             "files": [str(i.path) for i in inputs],
             "graphs": counts,

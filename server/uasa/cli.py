@@ -15,6 +15,8 @@ from uasa.settings import load
 
 def _build(args: argparse.Namespace) -> int:
     from uasa.build import BuildError, build, file_input, project_inputs
+    from uasa.catalogue import CatalogueError, catalogue_quads
+    from uasa.catalogue import load as load_catalogue
 
     settings = load(store=args.store)
     try:
@@ -29,8 +31,13 @@ def _build(args: argparse.Namespace) -> int:
             if not item.path.is_file():
                 raise BuildError(f"{item.path}: no such file")
         print(f"uasa build: {len(inputs)} files → {settings.store}")
-        build(inputs, settings.store, validator=None if args.no_validate else validator())
-    except BuildError as exc:
+        build(
+            inputs,
+            settings.store,
+            validator=None if args.no_validate else validator(),
+            extra_quads=catalogue_quads(load_catalogue(settings.queries or None)),
+        )
+    except (BuildError, CatalogueError) as exc:
         print(f"uasa build: error: {exc}", file=sys.stderr)
         print("uasa build: the served store was not changed.", file=sys.stderr)
         return 1
@@ -52,12 +59,16 @@ def validator() -> Callable[[Store], list[str]]:
 
 def _serve(args: argparse.Namespace) -> int:
     from uasa import store as store_layout
+    from uasa.catalogue import CatalogueError
+    from uasa.catalogue import load as load_catalogue
     from uasa.serve import serve
 
     settings = load(store=args.store, host=args.host, port=args.port)
     try:
         built = store_layout.locate(settings.store)
-    except store_layout.StoreError as exc:
+        store_layout.check_readable(built)
+        load_catalogue(settings.queries or None)  # a broken saved query stops start-up here
+    except (store_layout.StoreError, CatalogueError) as exc:
         print(f"uasa serve: {exc}", file=sys.stderr)
         return 1
     triples = built.triples if built.triples is not None else "an unknown number of"
@@ -115,6 +126,10 @@ def main(argv: list[str] | None = None) -> int:
     from uasa.export_cli import add_parser
 
     add_parser(sub, _export)
+
+    from uasa import queries_cli
+
+    queries_cli.add_parser(sub)
 
     args = parser.parse_args(argv)
     return int(args.func(args))

@@ -47,10 +47,11 @@ class QueryResult:
 class QueryError(Exception):
     """A query that cannot be answered; carries the HTTP status and a message for the client."""
 
-    def __init__(self, status: int, message: str) -> None:
+    def __init__(self, status: int, message: str, reason: str = "") -> None:
         super().__init__(message)
         self.status = status
         self.message = message
+        self.reason = reason or str(status)  # "timeout", "busy", "crash" … for metrics
 
 
 class _Worker:
@@ -128,6 +129,7 @@ class QueryExecutor:
                 503,
                 f"The server is busy: no query worker became free within "
                 f"{self.queue_timeout:g} s. Try again shortly.",
+                reason="busy",
             ) from None
         started = time.monotonic()
         try:
@@ -138,12 +140,15 @@ class QueryExecutor:
                     503,
                     f"Query stopped: it ran longer than the time limit of {timeout:g} s "
                     f"(UASA_QUERY_TIMEOUT). Narrow it down or add a LIMIT.",
+                    reason="timeout",
                 )
             reply = w.conn.recv()
         except (EOFError, OSError) as exc:
             self._replace(w)
             log.error("query worker failed after %.2f s: %s", time.monotonic() - started, exc)
-            raise QueryError(503, "The query worker stopped unexpectedly. Try again.") from None
+            raise QueryError(
+                503, "The query worker stopped unexpectedly. Try again.", reason="crash"
+            ) from None
         self._idle.put(w)
         if reply[0] == "error":
             raise QueryError(reply[1], reply[2])

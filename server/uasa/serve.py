@@ -42,9 +42,9 @@ def serve(settings: Settings) -> None:
         "graceful_timeout": int(settings.query_timeout + 5),
         "limit_request_line": 8190,  # the most gunicorn allows; longer queries go by POST
         "control_socket_disable": True,  # no admin socket in $HOME; signals are enough
-        "accesslog": "-",
+        # The app writes its own structured access log (uasa.access), so gunicorn's is off.
+        "accesslog": None,
         "errorlog": "-",
         "loglevel": settings.log_level,
-        "access_log_format": '%(h)s "%(r)s" %(s)s %(b)s %(M)sms',
     }
     _Gunicorn(settings, options).run()

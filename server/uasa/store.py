@@ -97,3 +97,18 @@ def _prune(current: Path, keep: int) -> None:
     for old in finished[:-keep]:
         if old != current:
             shutil.rmtree(old, ignore_errors=True)
+
+
+def check_readable(built: BuiltStore) -> None:
+    """Open the store read-only and ask it something, so a damaged one fails here, clearly."""
+    from pyoxigraph import Store
+
+    try:
+        db = Store.read_only(str(built.db_path))
+        bool(db.query("ASK { ?s ?p ?o }"))
+    except (OSError, RuntimeError, ValueError) as exc:
+        raise StoreError(
+            f"the store at {built.db_path} is damaged or unreadable ({exc}); "
+            f"rebuild it with `uasa build`"
+        ) from None
+    del db  # closes it before the server forks its workers

@@ -8,16 +8,17 @@ the service description. Updates get 403 and SERVICE gets 400 before anything ru
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, current_app, g, request
 from flask.typing import ResponseReturnValue
 
 from uasa import conneg, query_guard
 from uasa.executor import QueryError, QueryExecutor, QueryRequest
 from uasa.result_cache import request_key
 from uasa.settings import Settings
-from uasa.web import service_description
+from uasa.web import observability, service_description
 from uasa.web.errors import text_error
 
 blueprint = Blueprint("sparql", __name__)
@@ -137,12 +138,16 @@ def run_query(req: QueryRequest) -> Response:
         response = Response(status=304)
         _cache_headers(response, etag, settings)
         return response
+    g.query_hash = observability.query_hash(req.query)
+    started = time.perf_counter()
     try:
         result = executor.execute(req, timeout=settings.query_timeout)
     except QueryError as exc:
+        observability.metrics().query_errors.labels(exc.reason).inc()
         if exc.status == 400 and query_guard.looks_like_update(req.query):
             return text_error(403, READ_ONLY)
         return text_error(exc.status, exc.message)
+    observability.metrics().query_seconds.observe(time.perf_counter() - started)
     fmt = next(f for f in conneg.formats(result.kind) if f.media_type == result.media_type)  # type: ignore[arg-type]
     response = Response(result.body, content_type=fmt.content_type)
     response.vary.add("Accept")

@@ -1,0 +1,122 @@
+"""Request ids, structured access logs and Prometheus metrics at `/metrics`.
+
+Each app has its own metrics registry, so several apps in one process (the tests) never share
+counters. One JSON line per request goes to the `uasa.access` logger: request id, method, route,
+status, duration and, for queries, a hash of the query text (never the text itself, which may be
+large or private).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+import time
+import uuid
+
+from flask import Blueprint, Flask, Response, current_app, g, request
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    generate_latest,
+)
+from prometheus_client.core import CounterMetricFamily
+from prometheus_client.registry import Collector
+
+access_log = logging.getLogger("uasa.access")
+blueprint = Blueprint("observability", __name__)
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+
+
+class Metrics:
+    def __init__(self, registry: CollectorRegistry) -> None:
+        self.registry = registry
+        self.requests = Counter(
+            "uasa_requests",
+            "HTTP requests by route and status",
+            ["route", "status"],
+            registry=registry,
+        )
+        self.request_seconds = Histogram(
+            "uasa_request_seconds", "HTTP request duration by route", ["route"], registry=registry
+        )
+        self.query_seconds = Histogram(
+            "uasa_query_seconds",
+            "Duration of SPARQL queries that returned a result",
+            registry=registry,
+        )
+        self.query_errors = Counter(
+            "uasa_query_errors",
+            "Queries that failed, by reason (timeout, busy, crash, 400 …)",
+            ["reason"],
+            registry=registry,
+        )
+
+
+class _CacheCollector(Collector):
+    """Reads the result cache's counters at scrape time."""
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+
+    def collect(self):  # type: ignore[no-untyped-def]
+        executor = self.app.extensions.get("uasa.executor")
+        for name in ("hits", "misses"):
+            family = CounterMetricFamily(f"uasa_cache_{name}", f"Result cache {name}")
+            family.add_metric([], getattr(executor, name, 0))
+            yield family
+
+
+def metrics() -> Metrics:
+    return current_app.extensions["uasa.metrics"]
+
+
+def query_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def register(app: Flask) -> None:
+    registry = CollectorRegistry()
+    app.extensions["uasa.metrics"] = Metrics(registry)
+    registry.register(_CacheCollector(app))
+
+    @app.before_request
+    def start() -> None:
+        g.started = time.perf_counter()
+        given = request.headers.get("X-Request-Id", "")
+        g.request_id = given if _REQUEST_ID.match(given) else uuid.uuid4().hex[:16]
+
+    @app.after_request
+    def finish(response: Response) -> Response:
+        elapsed = time.perf_counter() - g.get("started", time.perf_counter())
+        route = request.url_rule.rule if request.url_rule else "(unmatched)"
+        m = metrics()
+        m.requests.labels(route, str(response.status_code)).inc()
+        m.request_seconds.labels(route).observe(elapsed)
+        response.headers["X-Request-Id"] = g.get("request_id", "")
+        access_log.info(
+            json.dumps(
+                {
+                    "request_id": g.get("request_id"),
+                    "method": request.method,
+                    "route": route,
+                    "path": request.path,
+                    "status": response.status_code,
+                    "ms": round(elapsed * 1000, 1),
+                    "query_hash": g.get("query_hash"),
+                    "client": request.remote_addr,
+                },
+                ensure_ascii=False,
+            )
+        )
+        return response
+
+    app.register_blueprint(blueprint)
+
+
+@blueprint.get("/metrics")
+def scrape() -> Response:
+    return Response(generate_latest(metrics().registry), content_type=CONTENT_TYPE_LATEST)

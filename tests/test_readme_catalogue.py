@@ -1,0 +1,28 @@
+"""The README lists every saved query in `queries/`: name, question, parameters."""
+
+from __future__ import annotations
+
+from tests.conftest import ROOT
+from uasa import catalogue
+
+START, END = "<!-- queries:start -->\n", "\n<!-- queries:end -->"
+
+
+def test_readme_lists_the_catalogue() -> None:
+    readme = (ROOT / "README.md").read_text("utf-8")
+    assert START in readme and END in readme, "README.md needs the queries markers"
+    table = readme.split(START, 1)[1].split(END, 1)[0]
+    expected = catalogue.markdown_table(catalogue.load(ROOT / "queries"))
+    assert table == expected, (
+        "README.md's saved-query table is out of date; regenerate it with "
+        "python -c 'from uasa import catalogue; print(catalogue.markdown_table(catalogue.load()))'"
+    )
+
+
+def test_the_table_names_every_query_question_and_parameter() -> None:
+    cat = catalogue.load(ROOT / "tests" / "fixtures" / "queries")
+    table = catalogue.markdown_table(cat)
+    for q in cat:
+        assert f"| `{q.name}` | {q.summary['en']} |" in table
+        for p in q.params:
+            assert f"`{p.name}` ({p.type}" in table
