@@ -20,3 +20,16 @@ WHERE {
          ?signed + STRDT(CONCAT("P", STR(?years), "Y"), xsd:yearMonthDuration),
          STRDT(CONCAT(STR(YEAR(?signed) + ?years), "-02-28"), xsd:date)) AS ?expiry)
 }
+;
+# The derivation itself, described once there is something it derived.
+INSERT {
+  GRAPH <https://w3id.org/uasa/graph/derived> {
+    <https://w3id.org/uasa/id/derivation/expiry-dates> a uasa:Derivation ;
+      <http://www.w3.org/2000/01/rdf-schema#label> "Expiry dates"@en , "Дати закінчення строку дії"@uk ;
+      <http://purl.org/dc/terms/description> "uasa:expiryDate = signing date + uasa:durationYears of the agreement's duration clause (server/uasa/rules/10-expiry-dates.ru)."@en .
+  }
+}
+WHERE {
+  FILTER EXISTS { GRAPH <https://w3id.org/uasa/graph/derived> { ?a uasa:expiryDate ?d } }
+}
+
