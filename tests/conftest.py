@@ -115,9 +115,9 @@ class LiveServer:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"server exited: {self.output()}")
             try:
-                if requests.get(self.url + "/health", timeout=1).ok:
+                if requests.get(self.url + "/health", timeout=5).ok:
                     return
-            except requests.ConnectionError:
+            except requests.RequestException:  # not listening yet, or still loading the app
                 time.sleep(0.1)
         self.stop()
         raise RuntimeError("server did not start within 30 s")
@@ -141,3 +141,58 @@ def w3c_server(w3c_store: str) -> Iterator[LiveServer]:
     server = LiveServer(w3c_store, {"UASA_QUERY_TIMEOUT": "2", "UASA_QUERY_WORKERS": "3"})
     yield server
     server.stop()
+
+
+class OxigraphServer:
+    """A real `oxigraph serve` (the Rust server from PyPI) on a free loopback port."""
+
+    def __init__(self, location: Path) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        binary = Path(sys.executable).with_name("oxigraph")
+        self.proc = subprocess.Popen(
+            [str(binary), "serve", "--location", str(location), "--bind", f"127.0.0.1:{self.port}"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if requests.get(self.url + "/query", timeout=5).status_code < 500:
+                    return
+            except requests.RequestException:
+                time.sleep(0.1)
+        self.stop()
+        raise RuntimeError("oxigraph serve did not start within 30 s")
+
+    @property
+    def remote_setting(self) -> str:
+        # Oxigraph's own switch for a union default graph, passed only when a query wants it.
+        return f"sparql+{self.url}/query?union-default-graph"
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
+@pytest.fixture(scope="session")
+def w3c_remote_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """Our server in front of a real Oxigraph server loaded by `uasa build --to`."""
+    folder = tmp_path_factory.mktemp("w3c-remote")
+    oxigraph = OxigraphServer(folder / "oxigraph")
+    store = str(folder / "store")
+    inputs = [
+        file_input(W3C / "protocol" / f"data{n}.nt", f"{KASEI}data{n}.rdf") for n in (1, 2, 3)
+    ]
+    build(inputs, store, out=quiet, upload_to=oxigraph.url + "/store")
+    server = LiveServer(
+        store,
+        {"UASA_REMOTE": oxigraph.remote_setting, "UASA_QUERY_TIMEOUT": "2", "UASA_CACHE_MB": "0"},
+    )
+    yield server
+    server.stop()
+    oxigraph.stop()

@@ -11,6 +11,7 @@ from flask_cors import CORS
 from uasa import catalogue
 from uasa import store as store_layout
 from uasa.executor import QueryExecutor
+from uasa.remote import RemoteExecutor
 from uasa.result_cache import CachingExecutor
 from uasa.settings import Settings, load
 from uasa.web import (
@@ -35,9 +36,13 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.extensions["uasa.catalogue"] = catalogue.load(settings.queries or None)
 
     built = store_layout.locate(settings.store)  # raises StoreError with a clear message
-    executor = QueryExecutor(
-        str(built.db_path), workers=settings.query_workers, queue_timeout=settings.queue_timeout
-    )
+    executor: QueryExecutor | RemoteExecutor
+    if settings.remote:
+        executor = RemoteExecutor(settings.remote, settings.query_workers, settings.queue_timeout)
+    else:
+        executor = QueryExecutor(
+            str(built.db_path), workers=settings.query_workers, queue_timeout=settings.queue_timeout
+        )
     atexit.register(executor.close)
     build_id = built.manifest.get("content_hash")
     if build_id and settings.cache_mb > 0:

@@ -142,6 +142,7 @@ def build(
     validator: Validator | None = None,
     out: Callable[[str], None] = print,
     extra_quads: Sequence[Quad] = (),
+    upload_to: str | None = None,
 ) -> store_layout.BuiltStore:
     """Build a new store from ``inputs`` and make it the served one. Raises BuildError."""
     if not inputs:
@@ -165,6 +166,14 @@ def build(
                 raise BuildError("SHACL validation failed:\n" + "\n".join(problems))
         counts = graph_counts(db)
         published = dumps.write_all(db, build_dir, out)  # dumps, exports, VoID statistics
+        if upload_to:
+            from uasa.remote import upload
+
+            out(f"  loading the graphs into {upload_to} (Graph Store Protocol) …")
+            try:
+                upload(db, upload_to, out)
+            except OSError as exc:
+                raise BuildError(str(exc)) from None
         db.flush()
         del db  # pyoxigraph closes the store when the object goes away
         manifest = {

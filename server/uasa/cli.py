@@ -36,6 +36,7 @@ def _build(args: argparse.Namespace) -> int:
             settings.store,
             validator=None if args.no_validate else validator(),
             extra_quads=catalogue_quads(load_catalogue(settings.queries or None)),
+            upload_to=args.to,
         )
     except (BuildError, CatalogueError) as exc:
         print(f"uasa build: error: {exc}", file=sys.stderr)
@@ -115,6 +116,12 @@ def main(argv: list[str] | None = None) -> int:
         help="load FILE into the named graph GRAPH_IRI",
     )
     b.add_argument("--no-validate", action="store_true", help="skip SHACL validation")
+    b.add_argument(
+        "--to",
+        metavar="URL",
+        help="also load every graph into a remote store by the Graph Store Protocol "
+        "(e.g. http://host:7878/store for Oxigraph server)",
+    )
     b.set_defaults(func=_build)
 
     s = sub.add_parser("serve", help="serve the store over HTTP with gunicorn")

@@ -50,6 +50,27 @@ def keywords(text: str) -> list[str]:
     return words
 
 
+def where_group_start(text: str) -> int | None:
+    """Offset just inside the `{` that opens the query's WHERE group, found on tokens so
+    braces in strings, IRIs and comments don't count; None when there is no such group."""
+    seen_where = False
+    first_brace = None
+    words = []
+    for match in _TOKEN.finditer(text):
+        kind, value = match.lastgroup, match.group()
+        if kind == "word":
+            words.append(value.upper())
+            seen_where = seen_where or value.upper() == "WHERE"
+        elif kind == "other" and value == "{":
+            if seen_where:
+                return match.end()
+            if first_brace is None:
+                first_brace = match.end()
+    form = next((w for w in words if w in {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"}), "")
+    # Without the WHERE keyword, the first group of a SELECT or ASK is its WHERE clause.
+    return first_brace if form in {"SELECT", "ASK"} else None
+
+
 @dataclass(frozen=True)
 class Verdict:
     """What the guard found in one query text."""

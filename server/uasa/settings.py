@@ -39,6 +39,13 @@ SETTINGS: tuple[Setting, ...] = (
         "Store directory to build into and serve from (a link to the "
         "current build; each build goes to a new directory beside it).",
     ),
+    Setting(
+        "remote",
+        "",
+        "Query a remote SPARQL 1.1 endpoint instead of the embedded store, written "
+        "`sparql+http://host:port/path` (add `?union-default-graph` for Oxigraph server). The "
+        "local build in UASA_STORE still provides the manifest and the dumps.",
+    ),
     Setting("host", "127.0.0.1", "Address `uasa serve` listens on."),
     Setting("port", 8000, "Port `uasa serve` listens on.", int),
     Setting(

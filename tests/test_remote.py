@@ -1,0 +1,135 @@
+"""The same server in front of a real Oxigraph server (UASA_REMOTE), loaded by `uasa build --to`.
+
+The W3C protocol tests also run against this set-up (tests/test_w3c_protocol.py). Here: the
+saved queries give the same rows as on the embedded store, and the refusals and the time limit
+still hold.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+from flask import Flask
+
+from tests.conftest import ROOT, LiveServer, OxigraphServer, quiet
+from uasa.build import build, project_inputs
+from uasa.catalogue import catalogue_quads
+from uasa.catalogue import load as load_catalogue
+from uasa.cli import validator
+from uasa.remote import endpoint_of, with_values
+
+RUNAWAY = (
+    "SELECT (COUNT(*) AS ?n) WHERE { " + " ".join(f"?s{i} ?p{i} ?o{i} ." for i in range(22)) + " }"
+)
+
+
+@pytest.fixture(scope="module")
+def real_remote(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    folder = tmp_path_factory.mktemp("real-remote")
+    oxigraph = OxigraphServer(folder / "oxigraph")
+    store = str(folder / "store")
+    build(
+        project_inputs(ROOT / "ontology", [ROOT / "data"]),
+        store,
+        validator=validator(),
+        out=quiet,
+        extra_quads=catalogue_quads(load_catalogue(None)),
+        upload_to=oxigraph.url + "/store",
+    )
+    server = LiveServer(store, {"UASA_REMOTE": oxigraph.remote_setting, "UASA_QUERY_TIMEOUT": "2"})
+    yield server
+    server.stop()
+    oxigraph.stop()
+
+
+def _rows(text: str) -> list[tuple[str, ...]]:
+    return sorted(tuple(r) for r in csv.reader(io.StringIO(text)))
+
+
+def test_saved_queries_give_the_same_rows_as_the_embedded_store(
+    real_app: Flask, real_remote: LiveServer
+) -> None:
+    saved = list(real_app.extensions["uasa.catalogue"])
+    assert saved
+    client = real_app.test_client()
+    for query in saved:
+        name = query.name
+        # Each parameter with its documented example: the remote store gets them as VALUES.
+        args = {p.name: p.example for p in query.params}
+        embedded = client.get(f"/queries/{name}.csv", query_string=args)
+        remote = requests.get(f"{real_remote.url}/queries/{name}.csv", params=args, timeout=30)
+        if query.kind == "graph":  # a CONSTRUCT has no CSV
+            embedded = client.get(f"/queries/{name}.nt", query_string=args)
+            remote = requests.get(f"{real_remote.url}/queries/{name}.nt", params=args, timeout=30)
+            assert sorted(remote.text.splitlines()) == sorted(
+                embedded.get_data(as_text=True).splitlines()
+            ), name
+            continue
+        assert embedded.status_code == remote.status_code == 200, (name, remote.text)
+        assert _rows(remote.text) == _rows(embedded.get_data(as_text=True)), name
+
+
+def test_dereferencing_works_through_the_remote_store(real_remote: LiveServer) -> None:
+    r = requests.get(f"{real_remote.url}/data/id/agreement/gbr-2024-01-12.ttl", timeout=30)
+    assert r.status_code == 200
+    assert "Rishi" in r.text or "rishi-sunak" in r.text
+
+
+def test_refusals_and_time_limit_hold(real_remote: LiveServer) -> None:
+    url = real_remote.url + "/sparql"
+    service = requests.get(
+        url, params={"query": "SELECT * { SERVICE <http://127.0.0.1:1/> { ?s ?p ?o } }"}, timeout=10
+    )
+    assert service.status_code == 400
+    update = requests.post(url, data={"update": "CLEAR ALL"}, timeout=10)
+    assert update.status_code == 403
+    started = time.monotonic()
+    runaway = requests.get(url, params={"query": RUNAWAY}, timeout=30)
+    assert runaway.status_code == 503
+    assert "time limit of 2 s" in runaway.text
+    assert time.monotonic() - started < 5
+    assert requests.get(url, params={"query": "ASK {}"}, timeout=10).status_code == 200
+
+
+def test_endpoint_setting_is_checked() -> None:
+    assert endpoint_of("sparql+http://h:1/q?union-default-graph") == (
+        "http://h:1/q",
+        [("union-default-graph", "")],
+    )
+    for bad in ["http://h/q", "sparql+ftp://h/q", "sparql+http:///q"]:
+        with pytest.raises(ValueError):
+            endpoint_of(bad)
+
+
+def test_parameters_travel_as_escaped_values() -> None:
+    from pyoxigraph import Literal
+
+    text = with_values("SELECT ?q WHERE { ?s ?p ?q }", {"q": Literal('x" } UNION { ?s ?p ?o } #')})
+    assert text == (
+        'SELECT ?q WHERE {\n  VALUES (?q) { ("x\\" } UNION { ?s ?p ?o } #") }\n ?s ?p ?q }'
+    )
+    braces = 'SELECT ?q { ?s <http://e/{> "{" } # {'
+    assert with_values(braces, {"q": Literal("a")}).startswith("SELECT ?q {\n  VALUES (?q)")
+    construct = "CONSTRUCT { ?s ?p ?q } WHERE { ?s ?p ?q }"
+    assert "WHERE {\n  VALUES" in with_values(construct, {"q": Literal("a")})
+
+
+def test_build_to_an_unreachable_store_fails_and_keeps_the_served_one(tmp_path: Path) -> None:
+    from uasa.build import BuildError, file_input
+
+    (tmp_path / "a.nt").write_text("<http://e/a> <http://e/b> <http://e/c> .\n")
+    store = tmp_path / "store"
+    with pytest.raises(BuildError, match="cannot reach"):
+        build(
+            [file_input(tmp_path / "a.nt", "http://e/g")],
+            str(store),
+            out=quiet,
+            upload_to="http://127.0.0.1:9/store",
+        )
+    assert not store.exists()
