@@ -4,15 +4,29 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
+NPM_STAMP := node_modules/.installed-stamp
+CHROMIUM  := /usr/bin/chromium
 
-.PHONY: setup build serve test lint clean
+.PHONY: setup chromium build serve test lint clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
 	touch $@
 
-setup: $(STAMP)
+# Front-end packages (YASGUI, cytoscape.js), served by the app itself: no CDN.
+$(NPM_STAMP): package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+# The browser tests drive Debian's chromium; install it when missing (needs root).
+chromium:
+	@if [ ! -x $(CHROMIUM) ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
+	  else echo "chromium is missing: run 'sudo apt-get install -y chromium' (the browser tests are skipped without it)"; fi; \
+	fi
+
+setup: $(STAMP) $(NPM_STAMP) chromium
 
 build: setup
 	$(BIN)/uasa build

@@ -15,8 +15,10 @@ from uasa.remote import RemoteExecutor
 from uasa.result_cache import CachingExecutor
 from uasa.settings import Settings, load
 from uasa.web import (
+    assets,
     downloads,
     errors,
+    explore,
     health,
     linked_data,
     observability,
@@ -71,4 +73,6 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(pages.blueprint)
     app.register_blueprint(downloads.blueprint)
     app.register_blueprint(queries.blueprint)
+    app.register_blueprint(assets.blueprint)
+    app.register_blueprint(explore.blueprint)
     return app

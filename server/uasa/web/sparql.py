@@ -18,7 +18,7 @@ from uasa import conneg, query_guard
 from uasa.executor import QueryError, QueryExecutor, QueryRequest
 from uasa.result_cache import request_key
 from uasa.settings import Settings
-from uasa.web import observability, service_description
+from uasa.web import editor, observability, service_description
 from uasa.web.errors import text_error
 
 blueprint = Blueprint("sparql", __name__)
@@ -167,6 +167,8 @@ def _cache_headers(response: Response, etag: str, settings: Settings) -> None:
 @blueprint.route("/sparql", methods=["GET", "POST"])
 @blueprint.route("/query", methods=["GET", "POST"])
 def endpoint() -> ResponseReturnValue:
+    if editor.wants_editor():  # a browser navigating here gets the query editor
+        return editor.page()
     settings: Settings = current_app.config["UASA"]
     try:
         proto = _read()

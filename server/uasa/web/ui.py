@@ -50,6 +50,58 @@ UI: dict[str, dict[str, str]] = {
         "size": "Size",
         "media_type": "Media type",
         "checksum": "SHA-256",
+        "home": "Home",
+        "search": "Search",
+        "search_label": "Search by name, in English or Ukrainian",
+        "search_button": "Search",
+        "no_results": "Nothing found.",
+        "results": "Results",
+        "intro": (
+            "uasa is a knowledge graph of Ukraine's bilateral security agreements (2024–2025): "
+            "who signed them, when and where, what they provide for, the money promised, and "
+            "the frameworks around them (the G7 Joint Declaration, NATO's assistance, the "
+            "Pledge of Long-Term Security Assistance and more). Every fact cites its source, "
+            "every label is in English and Ukrainian, and everything can be queried with "
+            "SPARQL or downloaded."
+        ),
+        "in_numbers": "In numbers",
+        "agreements": "agreements",
+        "partners": "partners",
+        "provisions_n": "provisions",
+        "sources_n": "sources",
+        "triples_n": "triples",
+        "build": "Build",
+        "built": "built",
+        "version": "version",
+        "gallery": "Saved queries",
+        "open_editor": "open in the editor",
+        "run": "run",
+        "explore": "Explore",
+        "timeline": "Timeline",
+        "timeline_intro": "Signings of the agreements and the milestones of their negotiation.",
+        "editor": "SPARQL query editor",
+        "editor_intro": "Write a query, or start from a saved one. The endpoint is",
+        "examples": "Examples",
+        "query": "Query",
+        "format": "Result format",
+        "run_query": "Run query",
+        "no_js": "Without JavaScript, this form runs the query and returns the results as a file.",
+        "graph_view": "Neighbourhood graph",
+        "graph_hint": "Click a node to open its page.",
+        "event": "Event",
+        "partner": "Partner",
+        "kind": "Kind",
+        "signing": "Signing",
+        "milestone": "Milestone",
+        "agreement": "Agreement",
+        "currency": "Currency",
+        "basis": "Basis",
+        "commitments_intro": (
+            "Each row is one commitment as its source states it, in its own currency. "
+            "Amounts in different currencies are never added up or converted."
+        ),
+        "sort_hint": "Select a column heading to sort.",
+        "endpoint": "SPARQL endpoint",
     },
     "uk": {
         "skip": "Перейти до змісту",
@@ -96,5 +148,56 @@ UI: dict[str, dict[str, str]] = {
         "size": "Розмір",
         "media_type": "Тип даних",
         "checksum": "SHA-256",
+        "home": "Головна",
+        "search": "Пошук",
+        "search_label": "Пошук за назвою, англійською або українською",
+        "search_button": "Шукати",
+        "no_results": "Нічого не знайдено.",
+        "results": "Результати",
+        "intro": (
+            "uasa — граф знань про двосторонні безпекові угоди України (2024–2025): хто їх "
+            "підписав, коли й де, що вони передбачають, які кошти обіцяно, і рамки навколо "
+            "них (Спільна декларація G7, допомога НАТО, Зобов'язання щодо довгострокової "
+            "безпекової допомоги тощо). Кожен факт має джерело, кожна назва є англійською та "
+            "українською, і все можна запитати мовою SPARQL або завантажити."
+        ),
+        "in_numbers": "У цифрах",
+        "agreements": "угод",
+        "partners": "партнерів",
+        "provisions_n": "положень",
+        "sources_n": "джерел",
+        "triples_n": "трійок",
+        "build": "Збірка",
+        "built": "зібрано",
+        "version": "версія",
+        "gallery": "Збережені запити",
+        "open_editor": "відкрити в редакторі",
+        "run": "виконати",
+        "explore": "Огляд",
+        "timeline": "Хронологія",
+        "timeline_intro": "Підписання угод і етапи переговорів про них.",
+        "editor": "Редактор запитів SPARQL",
+        "editor_intro": "Напишіть запит або почніть зі збереженого. Точка доступу:",
+        "examples": "Приклади",
+        "query": "Запит",
+        "format": "Формат результатів",
+        "run_query": "Виконати запит",
+        "no_js": "Без JavaScript ця форма виконує запит і повертає результати файлом.",
+        "graph_view": "Граф зв'язків",
+        "graph_hint": "Натисніть на вузол, щоб відкрити його сторінку.",
+        "event": "Подія",
+        "partner": "Партнер",
+        "kind": "Вид",
+        "signing": "Підписання",
+        "milestone": "Етап",
+        "agreement": "Угода",
+        "currency": "Валюта",
+        "basis": "Основа",
+        "commitments_intro": (
+            "Кожен рядок — одне зобов'язання так, як його подає джерело, у власній валюті. "
+            "Суми в різних валютах ніколи не додаються й не перераховуються."
+        ),
+        "sort_hint": "Виберіть заголовок стовпця, щоб упорядкувати.",
+        "endpoint": "Точка доступу SPARQL",
     },
 }
