@@ -138,6 +138,10 @@ def main(argv: list[str] | None = None) -> int:
 
     queries_cli.add_parser(sub)
 
+    from uasa import synth
+
+    synth.add_parser(sub)
+
     args = parser.parse_args(argv)
     return int(args.func(args))
 
