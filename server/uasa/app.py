@@ -20,6 +20,7 @@ from uasa.web import (
     errors,
     explore,
     health,
+    limits,
     linked_data,
     observability,
     pages,
@@ -43,7 +44,10 @@ def create_app(settings: Settings | None = None) -> Flask:
         executor = RemoteExecutor(settings.remote, settings.query_workers, settings.queue_timeout)
     else:
         executor = QueryExecutor(
-            str(built.db_path), workers=settings.query_workers, queue_timeout=settings.queue_timeout
+            str(built.db_path),
+            workers=settings.query_workers,
+            queue_timeout=settings.queue_timeout,
+            max_result_bytes=settings.max_result_bytes,
         )
     atexit.register(executor.close)
     build_id = built.manifest.get("content_hash")
@@ -67,6 +71,7 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     errors.register(app)
     observability.register(app)
+    limits.register(app)  # after observability, so refusals are logged and counted too
     app.register_blueprint(sparql.blueprint)
     app.register_blueprint(health.blueprint)
     app.register_blueprint(linked_data.blueprint)

@@ -55,10 +55,13 @@ class QueryError(Exception):
 
 
 class _Worker:
-    def __init__(self, ctx: Any, store_path: str) -> None:
+    def __init__(self, ctx: Any, store_path: str, max_result_bytes: int = 0) -> None:
         self.conn, child = ctx.Pipe()
         self.process = ctx.Process(
-            target=worker.serve, args=(store_path, child), name="uasa-query", daemon=True
+            target=worker.serve,
+            args=(store_path, child, max_result_bytes),
+            name="uasa-query",
+            daemon=True,
         )
         self.process.start()
         child.close()
@@ -82,8 +85,11 @@ class _Worker:
 class QueryExecutor:
     """A fixed-size pool of query worker processes over one store directory."""
 
-    def __init__(self, store_path: str, workers: int, queue_timeout: float) -> None:
+    def __init__(
+        self, store_path: str, workers: int, queue_timeout: float, max_result_bytes: int = 0
+    ) -> None:
         self.store_path = store_path
+        self.max_result_bytes = max_result_bytes  # 0: no limit; else larger results get 413
         self.queue_timeout = queue_timeout
         self._ctx = multiprocessing.get_context("forkserver")
         self._ctx.set_forkserver_preload(["uasa.worker"])
@@ -97,7 +103,7 @@ class QueryExecutor:
             self._idle.put(w)
 
     def _start(self) -> _Worker:
-        w = _Worker(self._ctx, self.store_path)
+        w = _Worker(self._ctx, self.store_path, self.max_result_bytes)
         with self._lock:
             self._all.add(w)
         return w
@@ -151,7 +157,7 @@ class QueryExecutor:
             ) from None
         self._idle.put(w)
         if reply[0] == "error":
-            raise QueryError(reply[1], reply[2])
+            raise QueryError(reply[1], reply[2], reason="too_large" if reply[1] == 413 else "")
         _, kind, media_type, body = reply
         return QueryResult(kind, media_type, body)
 

@@ -9,6 +9,7 @@ from uasa.catalogue import Catalogue, SavedQuery
 from uasa.params import Param
 
 ERROR = {"content": {"text/plain": {"schema": {"type": "string"}}}}
+MAX_PAGING = 2**31 - 1  # limit and offset; the store's own bound is far beyond any real page
 PAGING = {
     "limit": {
         "name": "limit",
@@ -16,14 +17,14 @@ PAGING = {
         "required": False,
         "description": "Page size: at most this many results. Adds RFC 8288 Link headers "
         "(first, prev, next); a page shorter than the limit is the last.",
-        "schema": {"type": "integer", "minimum": 0},
+        "schema": {"type": "integer", "minimum": 0, "maximum": MAX_PAGING},
     },
     "offset": {
         "name": "offset",
         "in": "query",
         "required": False,
         "description": "Skip this many results (use with limit).",
-        "schema": {"type": "integer", "minimum": 0, "default": 0},
+        "schema": {"type": "integer", "minimum": 0, "maximum": MAX_PAGING, "default": 0},
     },
 }
 
@@ -39,11 +40,20 @@ def _parameter(p: Param) -> dict[str, Any]:
     }
 
 
+def _body_schema(media_type: str) -> dict[str, Any]:
+    """What a result body is, for clients (and validators) that parse JSON ones."""
+    if media_type == "application/sparql-results+json":
+        return {"type": "object", "required": ["head"]}
+    if media_type.endswith("json"):
+        return {"type": ["object", "array"]}
+    return {"type": "string"}
+
+
 def _operation(q: SavedQuery) -> dict[str, Any]:
     params = [_parameter(p) for p in q.params]
     if q.pageable:
         params += [{"$ref": f"#/components/parameters/{n}"} for n in PAGING]
-    content = {f.media_type: {"schema": {"type": "string"}} for f in conneg.formats(q.kind)}
+    content = {f.media_type: {"schema": _body_schema(f.media_type)} for f in conneg.formats(q.kind)}
     return {
         "operationId": q.name,
         "summary": q.summary["en"],

@@ -26,7 +26,18 @@ _DATE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
 _YEAR = r"[0-9]{4}"
 # BCP 47 in the shape RDF accepts: letters, then letter/digit subtags.
 _LANG = r"[a-zA-Z]{1,8}(?:-[a-zA-Z0-9]{1,8})*"
-_ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>\"{}|\\^`]*")
+_SLUG = r"[A-Za-z0-9._~\-]+"  # a name appended to an iri parameter's base
+# An absolute IRI (RFC 3987, without IPv6 hosts and the astral planes), written so that the same
+# text serves Python and the ECMA regexes of JSON Schema: what the OpenAPI documents is exactly
+# what is accepted.
+_U = r"(?:[A-Za-z0-9\-._~!$&'()*+,;=\u00a0-\ud7ff\uf900-\ufdcf\ufdf0-\uffef]|%[0-9A-Fa-f]{2})"
+_P = rf"(?:{_U}|[:@])"
+_IRI = (
+    rf"[A-Za-z][A-Za-z0-9+.\-]*:"
+    rf"(?://(?:(?:{_U}|:)*@)?{_U}*(?::[0-9]*)?(?:/{_P}*)*|(?!//)(?:{_P}|/)*)"
+    rf"(?:\?(?:{_P}|[/?])*)?(?:#(?:{_P}|[/?])*)?"
+)
+_ABSOLUTE_IRI = re.compile(_IRI)
 
 
 class ParamError(ValueError):
@@ -71,6 +82,11 @@ class Param:
             schema["enum"] = list(self.enum)
         if self.type == "iri" and self.base:
             schema.pop("format", None)  # a bare slug is accepted too
+            schema["pattern"] = f"^(?:{_IRI}|{_SLUG})$"
+        elif self.type == "iri":
+            schema["pattern"] = f"^{_IRI}$"
+        if self.type == "lang-string" and not self.lang:
+            schema["pattern"] = f"@{_LANG}$"
         if self.default is not None:
             schema["default"] = int(self.default) if self.type == "integer" else self.default
         return schema
@@ -91,7 +107,7 @@ def _lang_string(value: str, param: Param) -> Term:
 
 def _iri(value: str, param: Param) -> Term:
     if param.base and not _ABSOLUTE_IRI.fullmatch(value):
-        if not re.fullmatch(r"[A-Za-z0-9._~\-]+", value):
+        if not re.fullmatch(_SLUG, value):
             raise ParamError(f"{value!r} is neither an absolute IRI nor a plain name")
         value = param.base + value
     if not _ABSOLUTE_IRI.fullmatch(value):

@@ -75,6 +75,46 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("max_body", 1_048_576, "Largest request body in bytes; larger ones get 413.", int),
     Setting(
+        "max_query_length",
+        100_000,
+        "Longest SPARQL query text in characters (URL, form or body); longer ones get 400.",
+        int,
+    ),
+    Setting(
+        "max_params",
+        100,
+        "Most request parameters (query string and form fields together); more get 400.",
+        int,
+    ),
+    Setting(
+        "max_result_bytes",
+        67_108_864,
+        "Largest query result in bytes (0: no limit). A larger one is never truncated: it gets "
+        "413 naming the limit and saying how to page (LIMIT/OFFSET, or a dump).",
+        int,
+    ),
+    Setting(
+        "rate_limit",
+        0,
+        "Requests per minute per client (0: off); past it, 429 with `Retry-After`. "
+        "`/health` and `/metrics` are not counted.",
+        int,
+    ),
+    Setting(
+        "client_concurrency",
+        0,
+        "Requests one client may have in progress at once (0: off); past it, 429.",
+        int,
+    ),
+    Setting(
+        "trusted_proxies",
+        0,
+        "Reverse proxies in front of the server whose `X-Forwarded-For` is believed when "
+        "naming the client for the two limits above (0: use the connection's address; "
+        "never raise it unless a proxy overwrites the header).",
+        int,
+    ),
+    Setting(
         "union_default_graph",
         True,
         "Query the union of all graphs when a request names no "

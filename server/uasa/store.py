@@ -61,9 +61,25 @@ def locate(setting: str | os.PathLike[str]) -> BuiltStore:
     raise StoreError(f"{link} is neither a uasa build nor an Oxigraph store directory")
 
 
+def _remove_stale_builds(stores: Path) -> None:
+    """Remove `.building-*` directories whose build process is gone (killed with -9, say).
+
+    A build in progress elsewhere is left alone: its process id is in the directory's name.
+    """
+    for path in stores.glob(".building-*"):
+        try:
+            pid = int(path.name.rsplit("-", 2)[-2])
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            shutil.rmtree(path, ignore_errors=True)
+        except (ValueError, IndexError, PermissionError, OSError):
+            continue  # not a name we made, or a live process of another user
+
+
 def new_build_dir(setting: str | os.PathLike[str]) -> Path:
     stores = Path(setting).parent / "stores"
     stores.mkdir(parents=True, exist_ok=True)
+    _remove_stale_builds(stores)
     # Nanoseconds keep names in build order within one second, which pruning relies on.
     now = time.time_ns()
     stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime(now // 10**9))

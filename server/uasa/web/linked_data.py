@@ -28,7 +28,7 @@ blueprint = Blueprint("linked_data", __name__)
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 # A path segment of an IRI we mint: no spaces, quotes or angle brackets that would make
 # NamedNode fail or a redirect ambiguous.
-_SAFE_PATH = re.compile(r"^[A-Za-z0-9._~%!$&'()*+,;=:@/-]+$")
+_SAFE_PATH = re.compile(r"(?:[A-Za-z0-9._~!$&'()*+,;=:@/-]|%[0-9A-Fa-f]{2})+")
 _RESOURCE_ROOTS = ("id/", "concept/", "graph/")
 
 
@@ -42,7 +42,7 @@ def _executor() -> QueryExecutor:
 
 def resource_path(path: str) -> str | None:
     """`id/party/gbr` → the same if it names a dereferenceable IRI's path, else None."""
-    if not _SAFE_PATH.match(path) or "//" in path or ".." in path.split("/"):
+    if not _SAFE_PATH.fullmatch(path) or "//" in path or ".." in path.split("/"):
         return None
     if path == "def" or (path.startswith(_RESOURCE_ROOTS) and not path.endswith("/")):
         return path

@@ -108,8 +108,11 @@ def _count(values: dict[str, str], key: str) -> int | None:
     raw = values.pop(key, None)
     if raw is None:
         return None
-    if not raw.isascii() or not raw.isdigit():
-        raise ParamError(f"parameter {key!r}: {raw!r} is not valid (expected an integer >= 0)")
+    if not raw.isascii() or not raw.isdigit() or int(raw) > openapi.MAX_PAGING:
+        raise ParamError(
+            f"parameter {key!r}: {raw!r} is not valid "
+            f"(expected an integer >= 0 and <= {openapi.MAX_PAGING})"
+        )
     return int(raw)
 
 

@@ -1,0 +1,477 @@
+"""Soak test: `uasa serve` under a hostile mix for a bounded time, on loopback only.
+
+    python benchmarks/soak.py [--seconds 600] [--clients 16] [--store var/store]
+
+Starts its own `uasa serve` on a free loopback port over ``--store`` (default: the
+real data built into a temporary folder), then runs ``--clients`` concurrent clients until
+``--seconds`` have passed or ``--max-requests`` were sent, whichever comes first:
+
+- one client sends runaway queries back to back (each stopped by the time limit: 503);
+- one client is slow: it trickles its request headers and reads its answer in small pieces;
+- the others draw from saved queries, dereferencing (/id/ 303, /page/ and /data/ 200),
+  malformed queries (400), SERVICE (400), updates (403), over-long queries (400) and
+  oversized bodies (413).
+
+It prints responses by kind and status, unexpected statuses and connection errors (both must
+be 0), latency of the good requests that ran while a runaway was running (p50, p99), and the
+resident memory of the whole server (gunicorn, its worker and the query workers) after a
+warm-up and at the end (growth must stay under 10%). The exit status is 1 if an invariant fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import psutil
+import requests
+
+ROOT = Path(__file__).resolve().parents[1]
+RUNAWAY = (
+    "SELECT (COUNT(*) AS ?n) WHERE { " + " ".join(f"?s{i} ?p{i} ?o{i} ." for i in range(22)) + " }"
+)
+QUERY_TIMEOUT = 2.0
+MAX_GROWTH = 0.10
+GOOD = {"saved", "page", "data", "sparql", "slow"}
+SLOW_ACCEPT = "text/csv, application/n-triples;q=0.9"
+
+
+@dataclass
+class Tally:
+    statuses: Counter[tuple[str, int]] = field(default_factory=Counter)
+    unexpected: Counter[tuple[str, int]] = field(default_factory=Counter)
+    connection_errors: Counter[str] = field(default_factory=Counter)
+    error_samples: list[str] = field(default_factory=list)
+    good_during_runaway: list[float] = field(default_factory=list)
+    good_all: list[float] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    requests: int = 0
+
+
+class Soak:
+    def __init__(self, url: str, seconds: float, clients: int, max_requests: int, seed: int):
+        self.url = url
+        self.deadline = time.monotonic() + seconds
+        self.clients = clients
+        self.max_requests = max_requests
+        self.seed = seed
+        self.tally = Tally()
+        self.runaways_running = 0
+        self.stop = threading.Event()
+        self.saved: list[str] = []
+        self.resources: list[str] = []
+
+    # --- what to send -----------------------------------------------------------------
+
+    def discover(self) -> None:
+        listing = requests.get(self.url + "/queries.json", timeout=30).json()["queries"]
+        self.saved = [q["links"]["run"] for q in listing]
+        query = (
+            "SELECT DISTINCT ?s { ?s ?p ?o "
+            'FILTER(STRSTARTS(STR(?s), "https://w3id.org/uasa/id/")) } ORDER BY ?s LIMIT 60'
+        )
+        r = requests.get(
+            self.url + "/sparql",
+            params={"query": query},
+            headers={"Accept": "application/sparql-results+json"},
+            timeout=30,
+        )
+        base = "https://w3id.org/uasa/"
+        self.resources = [
+            b["s"]["value"].removeprefix(base) for b in r.json()["results"]["bindings"]
+        ]
+        if not self.saved or not self.resources:
+            raise SystemExit("soak: the store has no saved queries or resources to ask for")
+
+    def request(self, rng: random.Random) -> tuple[str, str, str, dict[str, Any], set[int]]:
+        """(kind, method, path, requests kwargs, expected statuses)"""
+        kind = rng.choices(
+            [
+                "saved",
+                "deref",
+                "page",
+                "data",
+                "sparql",
+                "malformed",
+                "service",
+                "update",
+                "long",
+                "oversized",
+            ],
+            weights=[30, 10, 8, 8, 10, 8, 6, 6, 3, 3],
+        )[0]
+        res = rng.choice(self.resources)
+        if kind == "saved":
+            return kind, "GET", rng.choice(self.saved), {}, {200}
+        if kind == "deref":
+            return kind, "GET", f"/{res}", {"allow_redirects": False}, {303}
+        if kind == "page":
+            return kind, "GET", f"/page/{res}", {}, {200}
+        if kind == "data":
+            return kind, "GET", f"/data/{res}.ttl", {}, {200}
+        if kind == "sparql":
+            q = f"DESCRIBE <https://w3id.org/uasa/{res}>"
+            return kind, "GET", "/sparql", {"params": {"query": q}}, {200}
+        if kind == "malformed":
+            q = rng.choice(["SELECT * WHERE { ?s ?p }", "ASK {", "SELEC * {}", "}{", "\x00"])
+            return kind, "POST", "/sparql", {"data": {"query": q}}, {400}
+        if kind == "service":
+            q = "SELECT * { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"
+            return kind, "GET", "/sparql", {"params": {"query": q}}, {400}
+        if kind == "update":
+            body = {"update": "DROP ALL"} if rng.random() < 0.5 else {"query": "CLEAR ALL"}
+            return kind, "POST", "/sparql", {"data": body}, {403}
+        if kind == "long":
+            q = "ASK {}" + " " * 100_001
+            return kind, "POST", "/sparql", {"data": {"query": q}}, {400}
+        body = b"ASK {}" + b" " * (1_048_576 + 4096)
+        headers = {"Content-Type": "application/sparql-query"}
+        return kind, "POST", "/sparql", {"data": body, "headers": headers}, {413}
+
+    # --- clients ------------------------------------------------------------------------
+
+    def _go(self) -> bool:
+        if self.stop.is_set() or time.monotonic() > self.deadline:
+            return False
+        with self.tally.lock:
+            if self.tally.requests >= self.max_requests:
+                return False
+            self.tally.requests += 1
+        return True
+
+    def _record(
+        self,
+        kind: str,
+        status: int | None,
+        expected: set[int],
+        seconds: float,
+        during_runaway: bool,
+        error: str = "",
+    ) -> None:
+        t = self.tally
+        with t.lock:
+            if status is None:
+                t.connection_errors[kind] += 1
+                if len(t.error_samples) < 10:
+                    t.error_samples.append(f"{kind}: {error}")
+                return
+            t.statuses[(kind, status)] += 1
+            if status not in expected:
+                t.unexpected[(kind, status)] += 1
+                if len(t.error_samples) < 10:
+                    t.error_samples.append(f"{kind}: unexpected {status} {error[:200]}")
+            elif kind in GOOD:
+                t.good_all.append(seconds)
+                if during_runaway:
+                    t.good_during_runaway.append(seconds)
+
+    def mixed_client(self, number: int) -> None:
+        rng = random.Random(self.seed * 1000 + number)
+        with requests.Session() as session:
+            while self._go():
+                kind, method, path, kwargs, expected = self.request(rng)
+                during = self.runaways_running > 0
+                t0 = time.perf_counter()
+                try:
+                    r = session.request(method, self.url + path, timeout=30, **kwargs)
+                    status, text = r.status_code, r.text if r.status_code not in expected else ""
+                except requests.RequestException as exc:
+                    self._record(kind, None, expected, 0, during, repr(exc))
+                    continue
+                self._record(kind, status, expected, time.perf_counter() - t0, during, text)
+
+    def runaway_client(self) -> None:
+        with requests.Session() as session:
+            while self._go():
+                self.runaways_running += 1
+                t0 = time.perf_counter()
+                try:
+                    r = session.get(self.url + "/sparql", params={"query": RUNAWAY}, timeout=30)
+                    status = r.status_code
+                except requests.RequestException as exc:
+                    self._record("runaway", None, {503}, 0, False, repr(exc))
+                    continue
+                finally:
+                    self.runaways_running -= 1
+                self._record("runaway", status, {503}, time.perf_counter() - t0, False, r.text)
+
+    def slow_client(self) -> None:
+        host, port = self.url.removeprefix("http://").split(":")
+        rng = random.Random(self.seed)
+        while self._go():
+            path = rng.choice(self.saved)
+            lines = [
+                f"GET {path} HTTP/1.1",
+                f"Host: {host}:{port}",
+                f"Accept: {SLOW_ACCEPT}",
+                "User-Agent: uasa-soak-slow-client",
+                "Connection: close",
+                "",
+                "",
+            ]
+            raw = "\r\n".join(lines).encode()
+            during = self.runaways_running > 0
+            t0 = time.perf_counter()
+            try:
+                with socket.create_connection((host, int(port)), timeout=30) as sock:
+                    for i in range(0, len(raw), 16):  # the request, 16 bytes every 50 ms
+                        sock.sendall(raw[i : i + 16])
+                        time.sleep(0.05)
+                    received = b""
+                    while chunk := sock.recv(256):  # the answer, 256 bytes every 5 ms
+                        received += chunk
+                        time.sleep(0.005)
+                status = int(received.split(b" ", 2)[1])
+            except (OSError, ValueError, IndexError) as exc:
+                self._record("slow", None, {200}, 0, during, repr(exc))
+                continue
+            text = received.partition(b"\r\n\r\n")[2][-300:].decode("utf-8", "replace")
+            self._record("slow", status, {200}, time.perf_counter() - t0, during, text)
+
+    def run(self) -> None:
+        threads = [threading.Thread(target=self.runaway_client, name="runaway")]
+        if self.clients > 1:
+            threads.append(threading.Thread(target=self.slow_client, name="slow"))
+        threads += [
+            threading.Thread(target=self.mixed_client, args=(n,), name=f"client-{n}")
+            for n in range(max(0, self.clients - 2))
+        ]
+        for t in threads:
+            t.start()
+        try:
+            for t in threads:
+                t.join()
+        except KeyboardInterrupt:
+            self.stop.set()
+            for t in threads:
+                t.join()
+
+
+# --- the server -------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def rss_by_process(pid: int) -> list[tuple[str, float]]:
+    """(name, MiB) for the server and each descendant, to see which one grows."""
+    try:
+        root = psutil.Process(pid)
+        procs = [root, *root.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return []
+    out = []
+    for p in procs:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            out.append((f"{p.pid}:{' '.join(p.cmdline()[-2:])[:40]}", p.memory_info().rss / 2**20))
+    return out
+
+
+def rss_bytes(pid: int) -> int:
+    """Resident memory of a process and all its descendants."""
+    try:
+        root = psutil.Process(pid)
+        procs = [root, *root.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return 0
+    total = 0
+    for p in procs:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            total += p.memory_info().rss
+    return total
+
+
+def build_store(folder: Path) -> str:
+    store = folder / "store"
+    subprocess.run(
+        [sys.executable, "-m", "uasa.cli", "build", "--store", str(store)],
+        cwd=ROOT,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    return str(store)
+
+
+def start_server(store: str, log: Any) -> tuple[subprocess.Popen[bytes], str]:
+    port = free_port()
+    env = {
+        **os.environ,
+        "UASA_STORE": store,
+        "UASA_HOST": "127.0.0.1",
+        "UASA_PORT": str(port),
+        "UASA_QUERY_TIMEOUT": str(QUERY_TIMEOUT),
+        "UASA_QUERY_WORKERS": "4",
+        "UASA_LOG_LEVEL": "warning",
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "uasa.cli", "serve"], cwd=ROOT, env=env, stdout=log, stderr=log
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit("soak: the server exited at start; see its log")
+        try:
+            if requests.get(url + "/health", timeout=5).ok:
+                return proc, url
+        except requests.RequestException:
+            time.sleep(0.2)
+    proc.kill()
+    raise SystemExit("soak: the server did not start within 60 s")
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    if len(values) == 1:
+        return values[0]
+    return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1]
+
+
+def soak(
+    store: str | None, seconds: float, clients: int, max_requests: int, seed: int
+) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory(prefix="uasa-soak-") as tmp:
+        store = store or build_store(Path(tmp))
+        log_path = Path(tmp) / "server.log"
+        with open(log_path, "wb") as log:
+            proc, url = start_server(store, log)
+            try:
+                rss_initial = rss_bytes(proc.pid)
+                warm = Soak(url, 120, clients, 10**9, seed)
+                warm.discover()
+                with requests.Session() as s:  # one of every good request, and one runaway
+                    for path in warm.saved:
+                        s.get(url + path, timeout=30)
+                        s.get(url + path, headers={"Accept": SLOW_ACCEPT}, timeout=30)
+                    for res in warm.resources:
+                        s.get(f"{url}/page/{res}", timeout=30)
+                        s.get(f"{url}/data/{res}.ttl", timeout=30)
+                        s.get(
+                            url + "/sparql",
+                            params={"query": f"DESCRIBE <https://w3id.org/uasa/{res}>"},
+                            timeout=30,
+                        )
+                    s.get(url + "/sparql", params={"query": RUNAWAY}, timeout=30)
+                time.sleep(1.0)  # the killed worker's successor starts
+                rss_start = rss_bytes(proc.pid)
+                started = time.monotonic()
+                run = Soak(url, seconds, clients, max_requests, seed)
+                run.saved, run.resources = warm.saved, warm.resources
+                run.run()
+                elapsed = time.monotonic() - started
+                time.sleep(QUERY_TIMEOUT + 1.0)  # let the last killed worker be replaced
+                rss_end = rss_bytes(proc.pid)
+                healthy = requests.get(url + "/health", timeout=10).status_code == 200
+            finally:
+                proc.terminate()
+                try:
+                    proc.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    proc.wait()
+        server_log = log_path.read_text("utf-8", errors="replace")
+    t = run.tally
+    growth = (rss_end - rss_start) / rss_start if rss_start else float("nan")
+    return {
+        "seconds": round(elapsed, 1),
+        "clients": clients,
+        "requests": sum(t.statuses.values()) + sum(t.connection_errors.values()),
+        "statuses": {f"{k} {s}": n for (k, s), n in sorted(t.statuses.items())},
+        "by_status": dict(sorted(Counter(s for (_, s) in t.statuses.elements()).items())),
+        "unexpected": sum(t.unexpected.values()),
+        "unexpected_detail": {f"{k} {s}": n for (k, s), n in t.unexpected.items()},
+        "connection_errors": sum(t.connection_errors.values()),
+        "samples": t.error_samples,
+        "good_during_runaway": len(t.good_during_runaway),
+        "p50_ms": round(percentile(t.good_during_runaway, 50) * 1000, 1),
+        "p99_ms": round(percentile(t.good_during_runaway, 99) * 1000, 1),
+        "p99_all_good_ms": round(percentile(t.good_all, 99) * 1000, 1),
+        "rss_initial_mb": round(rss_initial / 2**20, 1),
+        "rss_start_mb": round(rss_start / 2**20, 1),
+        "rss_end_mb": round(rss_end / 2**20, 1),
+        "rss_growth": round(growth, 4),
+        "healthy_after": healthy,
+        "tracebacks_in_log": server_log.count("Traceback"),
+    }
+
+
+def failures(result: dict[str, Any]) -> list[str]:
+    problems = []
+    if result["unexpected"]:
+        problems.append(f"{result['unexpected']} unexpected statuses")
+    if result["connection_errors"]:
+        problems.append(f"{result['connection_errors']} connection errors")
+    if not result["rss_growth"] < MAX_GROWTH:
+        problems.append(f"memory grew {result['rss_growth']:.1%} (limit {MAX_GROWTH:.0%})")
+    if not result["healthy_after"]:
+        problems.append("/health failed after the soak")
+    if result["tracebacks_in_log"]:
+        problems.append("tracebacks in the server log")
+    return problems
+
+
+def report(result: dict[str, Any]) -> str:
+    lines = [
+        f"soak: {result['requests']} requests in {result['seconds']} s "
+        f"from {result['clients']} concurrent clients",
+        "responses by status: " + ", ".join(f"{s}: {n}" for s, n in result["by_status"].items()),
+        "responses by kind and status:",
+        *(f"  {k:<16} {n:>7}" for k, n in result["statuses"].items()),
+        f"unexpected statuses: {result['unexpected']}",
+        f"connection errors: {result['connection_errors']}",
+        f"good requests while a runaway ran: {result['good_during_runaway']}, "
+        f"p50 {result['p50_ms']} ms, p99 {result['p99_ms']} ms "
+        f"(p99 of all good requests {result['p99_all_good_ms']} ms)",
+        f"server RSS: {result['rss_initial_mb']} MiB at launch, {result['rss_start_mb']} MiB "
+        f"after warm-up, {result['rss_end_mb']} MiB at the end "
+        f"(growth {result['rss_growth']:+.1%}, limit {MAX_GROWTH:.0%})",
+        f"/health after: {'200' if result['healthy_after'] else 'FAILED'}; "
+        f"tracebacks in server log: {result['tracebacks_in_log']}",
+    ]
+    if result["samples"]:
+        lines.append("samples: " + "; ".join(result["samples"]))
+    problems = failures(result)
+    lines.append("result: " + ("PASS" if not problems else "FAIL: " + "; ".join(problems)))
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=float, default=600.0, help="duration (default 600)")
+    parser.add_argument("--clients", type=int, default=16, help="concurrent clients (16)")
+    parser.add_argument(
+        "--max-requests", type=int, default=2_000_000, help="stop after this many requests"
+    )
+    parser.add_argument("--store", help="store to serve (default: build the real data)")
+    parser.add_argument("--seed", type=int, default=8, help="random seed of the mix")
+    parser.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
+    args = parser.parse_args(argv)
+    if not 0 < args.seconds <= 3600 or not 2 <= args.clients <= 64:
+        parser.error("--seconds must be in (0, 3600] and --clients in [2, 64]")
+    result = soak(args.store, args.seconds, args.clients, args.max_requests, args.seed)
+    print(report(result))
+    if args.json:
+        Path(args.json).write_text(json.dumps(result, indent=2), "utf-8")
+    return 1 if failures(result) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,326 @@
+"""Request limits, each tested at its edge: query length, parameter count, result size,
+the per-client rate limit and concurrency cap (off by default), and who counts as a client."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+
+import pytest
+from flask import Flask
+from pyoxigraph import Store
+from werkzeug.datastructures import MultiDict
+
+from tests.conftest import make_app
+from tests.test_safety import RUNAWAY
+from uasa import worker
+from uasa.executor import QueryRequest
+from uasa.settings import Settings
+from uasa.web.limits import InFlight, RateLimiter
+
+CSV = "text/csv"
+DIRECT = "application/sparql-query"
+
+
+@pytest.fixture
+def app_factory(w3c_store: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator:
+    apps: list[Flask] = []
+    no_queries = str(tmp_path_factory.mktemp("no-queries"))  # limits do not need the catalogue
+
+    def factory(**overrides: object) -> Flask:
+        settings = {"query_workers": 1, "cache_mb": 0, "queries": no_queries, **overrides}
+        app = make_app(w3c_store, **settings)
+        apps.append(app)
+        return app
+
+    yield factory
+    for app in apps:
+        app.extensions["uasa.executor"].close()
+
+
+def test_defaults_are_on_for_sizes_and_off_for_rates() -> None:
+    s = Settings.of()
+    assert s.max_query_length == 100_000
+    assert s.max_params == 100
+    assert s.max_result_bytes == 64 * 1024 * 1024
+    assert s.rate_limit == 0 and s.client_concurrency == 0 and s.trusted_proxies == 0
+
+
+# --- query length -------------------------------------------------------------------------
+
+
+def _padded(length: int) -> str:
+    base = "ASK {}"
+    return base + " " * (length - len(base))
+
+
+@pytest.mark.parametrize("how", ["get", "form", "direct"])
+def test_query_length_at_the_edge(app_factory, how: str) -> None:
+    client = app_factory(max_query_length=60).test_client()
+
+    def send(query: str):
+        if how == "get":
+            return client.get("/sparql", query_string={"query": query})
+        if how == "form":
+            return client.post("/sparql", data={"query": query})
+        return client.post("/sparql", data=query.encode(), content_type=DIRECT)
+
+    assert send(_padded(60)).status_code == 200
+    # Characters, not bytes: 60 Ukrainian letters are 120 bytes and still fit.
+    assert send("ASK {} #" + "ї" * 52).status_code == 200
+    r = send(_padded(61))
+    assert r.status_code == 400
+    assert r.mimetype == "text/plain"
+    assert "61 characters" in r.text and "limit is 60" in r.text
+    assert "UASA_MAX_QUERY_LENGTH" in r.text
+
+
+def test_query_length_default_lets_a_long_values_block_through(app_factory) -> None:
+    client = app_factory().test_client()
+    values = " ".join(f"<http://example.org/{i}>" for i in range(3000))  # ~75 000 characters
+    r = client.post("/sparql", data={"query": f"SELECT ?x {{ VALUES ?x {{ {values} }} }} LIMIT 1"})
+    assert r.status_code == 200
+
+
+# --- parameter count ----------------------------------------------------------------------
+
+
+def test_parameter_count_at_the_edge(app_factory) -> None:
+    client = app_factory(max_params=5).test_client()
+    extra = [("default-graph-uri", "http://kasei.us/2009/09/sparql/data/data1.rdf")]
+    four = [("query", "ASK {}"), *extra * 3]
+    assert client.get("/sparql", query_string=four).status_code == 200
+    r = client.get("/sparql", query_string=[*four, ("x", "1")])
+    assert r.status_code == 200  # five, counting repeats and unknown ones
+    r = client.get("/sparql", query_string=[*four, ("x", "1"), ("x", "2")])
+    assert r.status_code == 400
+    assert "6 parameters" in r.text and "UASA_MAX_PARAMS" in r.text
+    # URL and form fields count together.
+    r = client.post(
+        "/sparql?a=1&b=2", data=MultiDict([("query", "ASK {}"), ("c", "3"), ("d", "4")])
+    )
+    assert r.status_code == 200
+    r = client.post("/sparql?a=1&b=2", data=MultiDict([("query", "ASK {}"), *[("c", "3")] * 3]))
+    assert r.status_code == 400
+    # Every route, not only /sparql.
+    assert client.get("/queries", query_string=[("x", str(i)) for i in range(6)]).status_code == 400
+
+
+# --- result size --------------------------------------------------------------------------
+
+
+def _w3c_memory_store(w3c_store: str) -> Store:
+    from tests.conftest import KASEI, W3C
+
+    store = Store()
+    for n in (1, 2, 3):
+        from pyoxigraph import NamedNode, RdfFormat
+
+        store.load(
+            path=str(W3C / "protocol" / f"data{n}.nt"),
+            format=RdfFormat.N_TRIPLES,
+            to_graph=NamedNode(f"{KASEI}data{n}.rdf"),
+        )
+    return store
+
+
+@pytest.mark.parametrize(
+    ("query", "media"),
+    [
+        ("SELECT * { GRAPH ?g { ?s ?p ?o } } ORDER BY ?s ?p ?o", CSV),
+        ("SELECT * { GRAPH ?g { ?s ?p ?o } } ORDER BY ?s ?p ?o", "application/sparql-results+json"),
+        ("CONSTRUCT { ?s ?p ?o } { GRAPH ?g { ?s ?p ?o } }", "application/n-triples"),
+    ],
+)
+def test_result_size_at_the_edge_in_the_worker(w3c_store: str, query: str, media: str) -> None:
+    store = _w3c_memory_store(w3c_store)
+    req = QueryRequest(query, results_media_type=media, graph_media_type=media)
+    reply = worker.run(store, req)
+    assert reply[0] == "ok"
+    full = reply[3]
+    assert worker.run(store, req, len(full)) == reply  # exactly at the limit: all of it
+    over = worker.run(store, req, len(full) - 1)  # one byte over: an error, no body at all
+    assert over[:2] == ("error", 413)
+    assert f"limit of {len(full) - 1} bytes" in over[2]
+    assert "UASA_MAX_RESULT_BYTES" in over[2] and "LIMIT" in over[2] and "OFFSET" in over[2]
+
+
+def test_result_size_over_http_is_never_truncated(app_factory) -> None:
+    client = app_factory(max_result_bytes=0).test_client()
+    query = {"query": "SELECT * { ?s ?p ?o } ORDER BY ?s ?p ?o"}
+    full = client.get("/sparql", query_string=query, headers={"Accept": CSV})
+    assert full.status_code == 200
+    size = len(full.data)
+
+    at = app_factory(max_result_bytes=size).test_client()
+    r = at.get("/sparql", query_string=query, headers={"Accept": CSV})
+    assert r.status_code == 200 and r.data == full.data
+
+    over = app_factory(max_result_bytes=size - 1).test_client()
+    r = over.get("/sparql", query_string=query, headers={"Accept": CSV})
+    assert r.status_code == 413
+    assert r.mimetype == "text/plain"
+    assert "UASA_MAX_RESULT_BYTES" in r.text and "LIMIT" in r.text
+    # Paging gets every row, a page at a time.
+    rows: list[bytes] = []
+    for offset in (0, 2):
+        paged = {"query": f"{query['query']} LIMIT 2 OFFSET {offset}"}
+        page = over.get("/sparql", query_string=paged, headers={"Accept": CSV})
+        assert page.status_code == 200
+        rows += page.data.splitlines()[1:]
+    assert rows == full.data.splitlines()[1:]
+
+
+def test_result_size_zero_means_no_limit(app_factory) -> None:
+    client = app_factory(max_result_bytes=0).test_client()
+    r = client.get("/sparql", query_string={"query": "SELECT * { ?s ?p ?o }"})
+    assert r.status_code == 200
+
+
+# --- rate limit ---------------------------------------------------------------------------
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_token_bucket_refills_steadily() -> None:
+    clock = FakeClock()
+    limiter = RateLimiter(per_minute=60, clock=clock)
+    assert all(limiter.take("a") == 0 for _ in range(60))  # a minute's worth at once
+    wait = limiter.take("a")
+    assert wait == pytest.approx(1.0)
+    assert limiter.take("b") == 0  # another client has its own bucket
+    clock.now += 1.0
+    assert limiter.take("a") == 0
+    assert limiter.take("a") > 0
+    clock.now += 60
+    assert all(limiter.take("a") == 0 for _ in range(60))
+
+
+def test_token_bucket_forgets_idle_clients(monkeypatch: pytest.MonkeyPatch) -> None:
+    from uasa.web import limits
+
+    monkeypatch.setattr(limits, "MAX_TRACKED_CLIENTS", 10)
+    clock = FakeClock()
+    limiter = RateLimiter(per_minute=6, clock=clock)
+    for i in range(10):
+        limiter.take(f"c{i}")
+    clock.now += 60
+    limiter.take("new")
+    assert len(limiter.buckets) <= 10
+
+
+def test_rate_limit_429_with_retry_after(app_factory) -> None:
+    app = app_factory(rate_limit=3)
+    client = app.test_client()
+    for _ in range(3):
+        assert client.get("/sparql", query_string={"query": "ASK {}"}).status_code == 200
+    r = client.get("/sparql", query_string={"query": "ASK {}"})
+    assert r.status_code == 429
+    assert r.mimetype == "text/plain"
+    assert int(r.headers["Retry-After"]) >= 1
+    assert "UASA_RATE_LIMIT" in r.text
+    assert client.get("/health").status_code != 429  # never limited
+    assert client.get("/metrics").status_code == 200
+    other = app.test_client()
+    r = other.get(
+        "/sparql", query_string={"query": "ASK {}"}, environ_base={"REMOTE_ADDR": "10.0.0.2"}
+    )
+    assert r.status_code == 200
+    assert 'uasa_requests_total{route="/sparql",status="429"} 1.0' in client.get("/metrics").text
+
+
+def test_rate_limit_is_off_by_default(app_factory) -> None:
+    client = app_factory().test_client()
+    for _ in range(50):
+        assert client.get("/sparql", query_string={"query": "ASK {}"}).status_code == 200
+
+
+def test_forwarded_for_is_ignored_unless_a_proxy_is_trusted(app_factory) -> None:
+    untrusting = app_factory(rate_limit=1).test_client()
+    assert untrusting.get("/", headers={"X-Forwarded-For": "1.1.1.1"}).status_code != 429
+    # A new X-Forwarded-For does not make a new client.
+    assert untrusting.get("/", headers={"X-Forwarded-For": "2.2.2.2"}).status_code == 429
+
+    trusting = app_factory(rate_limit=1, trusted_proxies=1).test_client()
+    assert trusting.get("/", headers={"X-Forwarded-For": "9.9.9.9, 1.1.1.1"}).status_code != 429
+    assert trusting.get("/", headers={"X-Forwarded-For": "9.9.9.9, 2.2.2.2"}).status_code != 429
+    # The hop the proxy appended is the client; what the client wrote before it is not.
+    assert trusting.get("/", headers={"X-Forwarded-For": "8.8.8.8, 2.2.2.2"}).status_code == 429
+
+
+# --- concurrency cap ----------------------------------------------------------------------
+
+
+def test_in_flight_counts() -> None:
+    flight = InFlight()
+    assert flight.enter("a", 2) and flight.enter("a", 2)
+    assert not flight.enter("a", 2)
+    assert flight.enter("b", 2)
+    flight.leave("a")
+    assert flight.enter("a", 2)
+    for _ in range(3):
+        flight.leave("a")
+    assert "a" not in flight.counts
+
+
+def test_concurrency_cap_per_client(app_factory) -> None:
+    app = app_factory(client_concurrency=1, query_timeout=1.5, query_workers=2)
+    statuses: list[int] = []
+
+    def slow() -> None:
+        statuses.append(
+            app.test_client().get("/sparql", query_string={"query": RUNAWAY}).status_code
+        )
+
+    thread = threading.Thread(target=slow)
+    thread.start()
+    time.sleep(0.4)
+    r = app.test_client().get("/sparql", query_string={"query": "ASK {}"})
+    assert r.status_code == 429
+    assert r.headers["Retry-After"] == "1"
+    assert "UASA_CLIENT_CONCURRENCY" in r.text
+    other = app.test_client().get(
+        "/sparql", query_string={"query": "ASK {}"}, environ_base={"REMOTE_ADDR": "10.0.0.3"}
+    )
+    assert other.status_code == 200
+    thread.join(timeout=10)
+    assert statuses == [503]
+    # The slot is given back when a request ends, error or not.
+    assert app.test_client().get("/sparql", query_string={"query": "ASK {}"}).status_code == 200
+    assert app.extensions["uasa.limits"]["inflight"].counts == {}
+
+
+# --- refused bodies and keep-alive ----------------------------------------------------------
+
+
+def test_connection_stays_usable_after_a_refused_body(w3c_server) -> None:  # type: ignore[no-untyped-def]
+    """gunicorn drops a connection whose unread body is over 64 KiB after saying keep-alive;
+    the app reads and drops such a body, so a client reusing the connection is not cut off."""
+    import requests
+
+    with requests.Session() as session:
+        for _ in range(3):
+            big = b"ASK {}" + b" " * (1_048_576 + 4096)
+            r = session.post(
+                w3c_server.url + "/sparql",
+                data=big,
+                headers={"Content-Type": "application/sparql-query"},
+                timeout=30,
+            )
+            assert r.status_code == 413
+            r = session.post(
+                w3c_server.url + "/sparql",
+                data=b"x" * 200_000,
+                headers={"Content-Type": "text/x"},
+                timeout=30,
+            )
+            assert r.status_code == 415
+            r = session.get(w3c_server.url + "/sparql", params={"query": "ASK {}"}, timeout=30)
+            assert r.status_code == 200
