@@ -48,7 +48,7 @@ PREFIX owl: <http://www.w3.org/2002/07/owl#>
 """
 
 _OWN = " ".join(OWNING)
-_SUMMARY = " ".join(SUMMARY)
+_SUMMARY_LIST = ", ".join(SUMMARY)
 
 # ?this is bound with `substitutions=`; nothing is ever spliced into the text. No sub-SELECTs
 # (Oxigraph refuses a substitution for a variable a sub-SELECT does not project) and no
@@ -74,7 +74,10 @@ _LINKED = (  # patterns binding ?s to something the resource or its parts mentio
 _BRANCHES = (
     ["?this ?op ?oo", "?is ?ip ?this"]
     + [f"{pattern} . ?s ?p ?o" for pattern in _OWNED]
-    + [f"{pattern} . FILTER(isIRI(?s)) VALUES ?p {{ {_SUMMARY} }} ?s ?p ?o" for pattern in _LINKED]
+    + [
+        f"{pattern} . FILTER(isIRI(?s)) ?s ?p ?o FILTER(?p IN ({_SUMMARY_LIST}))"
+        for pattern in _LINKED
+    ]
 )
 RESOURCE_VIEW = (
     PREFIXES
