@@ -15,10 +15,6 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from pyparsing import ParseException, ParseResults
-from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
-from rdflib.plugins.sparql.parserutils import CompValue
-
 # Order matters: the first alternative that matches at a position wins.
 _TOKEN = re.compile(
     r"""
@@ -48,6 +44,11 @@ def keywords(text: str) -> list[str]:
         if match.lastgroup == "word":
             words.append(match.group().upper())
     return words
+
+
+def variables(text: str) -> set[str]:
+    """The names of the variables a query mentions (`?x` and `$x` both give `x`)."""
+    return {m.group()[1:] for m in _TOKEN.finditer(text) if m.lastgroup == "var"}
 
 
 def where_group_start(text: str) -> int | None:
@@ -81,6 +82,9 @@ class Verdict:
 
 
 def _walk(node: object) -> list[str]:
+    from pyparsing import ParseResults
+    from rdflib.plugins.sparql.parserutils import CompValue
+
     names: list[str] = []
     stack = [node]
     while stack:
@@ -94,6 +98,10 @@ def _walk(node: object) -> list[str]:
 
 
 def _service_in_parse_tree(text: str) -> str | None:
+    # rdflib's parser is imported on first use: loading it costs 0.3 s of start-up.
+    from pyparsing import ParseException
+    from rdflib.plugins.sparql.parser import parseQuery
+
     try:
         tree = parseQuery(text)
     except ParseException as exc:
@@ -121,6 +129,9 @@ def inspect(text: str) -> Verdict:
 
 def looks_like_update(text: str) -> bool:
     """True when rdflib reads the text as a SPARQL Update (used after a query syntax error)."""
+    from pyparsing import ParseException
+    from rdflib.plugins.sparql.parser import parseUpdate
+
     try:
         parseUpdate(text)
     except (ParseException, RecursionError):
