@@ -7,6 +7,10 @@ shares one pool (and later one cache).
 
 from __future__ import annotations
 
+import atexit
+import logging
+import os
+import sys
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
@@ -31,6 +35,16 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
         return create_app(self.settings)
 
 
+def _worker_exit(server: Any, worker: Any) -> None:
+    """End the gunicorn worker without the interpreter's teardown, which crashes in a native
+    destructor (SIGSEGV) after every request has finished; the cleanup runs first."""
+    atexit._run_exitfuncs()  # stops the query workers (registered by create_app)
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
+
+
 def serve(settings: Settings) -> None:
     options = {
         "bind": f"{settings.host}:{settings.port}",
@@ -46,5 +60,6 @@ def serve(settings: Settings) -> None:
         "accesslog": None,
         "errorlog": "-",
         "loglevel": settings.log_level,
+        "worker_exit": _worker_exit,
     }
     _Gunicorn(settings, options).run()
