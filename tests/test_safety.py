@@ -287,3 +287,43 @@ def test_unknown_path_is_a_plain_404(w3c_server: LiveServer) -> None:
 
 def test_log_shows_no_traceback(w3c_server: LiveServer) -> None:
     assert "Traceback" not in w3c_server.output()
+
+
+THREADED_GUARD = """
+import threading
+from uasa import query_guard
+
+results = []
+barrier = threading.Barrier(16)
+
+def ask(n):
+    barrier.wait()
+    for k in range(20):
+        text = f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:9/{n}/{k}> {{ ?s ?p ?o }} }}"
+        try:
+            results.append(query_guard.inspect(text).service)
+        except Exception as exc:
+            results.append(repr(exc))
+
+threads = [threading.Thread(target=ask, args=(n,)) for n in range(16)]
+for t in threads:
+    t.start()
+for t in threads:
+    t.join()
+bad = [r for r in results if not (r and r.startswith("SERVICE is not allowed"))]
+assert len(results) == 320 and not bad, bad[:3]
+print("ok")
+"""
+
+
+def test_service_check_is_thread_safe_on_first_use() -> None:
+    """16 threads reading SERVICE queries at once in a fresh process, where rdflib's grammar
+    is first used (pyparsing is not thread-safe: unguarded, 316-319 of 320 checks raised)."""
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", THREADED_GUARD], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "ok"

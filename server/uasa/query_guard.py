@@ -12,6 +12,7 @@ union-default-graph mode would otherwise override, and whether the text is an up
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -31,6 +32,11 @@ _TOKEN = re.compile(
     """,
     re.VERBOSE | re.DOTALL,
 )
+
+# pyparsing, under rdflib's SPARQL grammar, is not thread-safe: two threads parsing at once
+# can break the shared grammar for good (pyparsing/pyparsing#89), after which every parse in
+# the process fails. The soak test found this as 500s for SERVICE queries.
+_RDFLIB_PARSE = threading.Lock()
 
 UPDATE_KEYWORDS = frozenset(
     {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
@@ -103,7 +109,8 @@ def _service_in_parse_tree(text: str) -> str | None:
     from rdflib.plugins.sparql.parser import parseQuery
 
     try:
-        tree = parseQuery(text)
+        with _RDFLIB_PARSE:
+            tree = parseQuery(text)
     except ParseException as exc:
         # The text names SERVICE and cannot be read fully: refuse rather than guess.
         return (
@@ -133,7 +140,8 @@ def looks_like_update(text: str) -> bool:
     from rdflib.plugins.sparql.parser import parseUpdate
 
     try:
-        parseUpdate(text)
+        with _RDFLIB_PARSE:
+            parseUpdate(text)
     except (ParseException, RecursionError):
         return False
     return True
