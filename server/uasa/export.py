@@ -60,27 +60,45 @@ def _local(iri: str) -> str:
 
 
 def network(quads: Iterable[Quad]) -> nx.MultiDiGraph:
-    """The typed, labelled resource network of a dataset (union of its graphs)."""
-    out: dict[str, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
-    labels: dict[str, dict[str, str]] = defaultdict(dict)
-    for q in sorted({q.triple for q in quads}, key=str):
+    """The typed, labelled resource network of a dataset (union of its graphs).
+
+    ``quads`` may be a stream straight from the store: only IRI subjects' links to IRIs and
+    their labels are kept, so a big store's literals never sit in memory.
+    """
+    out: dict[str, dict[str, set[NamedNode]]] = defaultdict(lambda: defaultdict(set))
+    # (property, literal as written, text): the first in N-Quads line order is the label.
+    label_sets: dict[str, dict[str, set[tuple[str, str, str]]]] = defaultdict(
+        lambda: defaultdict(set)
+    )
+    for q in quads:
         s, p, o = q.subject, q.predicate.value, q.object
         if not isinstance(s, NamedNode):
             continue
-        out[s.value][p].append(o)
-        if p in LABELS and isinstance(o, Literal):
-            labels[s.value].setdefault(o.language or "", o.value)
+        if isinstance(o, NamedNode):
+            out[s.value][p].add(o)
+        elif p in LABELS and isinstance(o, Literal):
+            label_sets[s.value][o.language or ""].add((p, str(o), o.value))
+    # Sorted as the N-Quads lines of the canonical dump are, so the files come out the same
+    # from every build of the same data (a label is the first in that order).
+    props = {
+        iri: {p: sorted(values, key=str) for p, values in by_p.items()} for iri, by_p in out.items()
+    }
+    labels = {
+        iri: {lang: min(values)[2] for lang, values in by_lang.items()}
+        for iri, by_lang in label_sets.items()
+    }
+    del out, label_sets
 
     def label(iri: str, lang: str = "en") -> str:
         found = labels.get(iri, {})
         return found.get(lang) or found.get("en") or found.get("") or _local(iri)
 
     graph = nx.MultiDiGraph(name="uasa resource network")
-    for iri in sorted(out):
+    for iri in sorted(set(props) | set(labels)):
         kind = node_kind(iri)
         if kind is None:
             continue
-        types = sorted(_local(t.value) for t in out[iri].get(TYPE, []) if isinstance(t, NamedNode))
+        types = sorted(_local(t.value) for t in props.get(iri, {}).get(TYPE, []))
         graph.add_node(
             iri, label=label(iri), label_uk=label(iri, "uk"), kind=kind, type=" ".join(types)
         )
@@ -88,20 +106,16 @@ def network(quads: Iterable[Quad]) -> nx.MultiDiGraph:
     def add_edge(source: str, target: str, prop: str, text: str) -> None:
         graph.add_edge(source, target, key=f"{prop} {text}", label=text, property=prop)
 
-    for iri, props in sorted(out.items()):
-        owner = next(
-            (o.value for p in OWNING for o in props.get(p, []) if isinstance(o, NamedNode)), None
-        )
+    for iri, links in sorted(props.items()):
+        owner = next((o.value for p in OWNING for o in links.get(p, [])), None)
         if iri in graph:
-            for prop, values in sorted(props.items()):
+            for prop, values in sorted(links.items()):
                 for v in values:
                     if isinstance(v, NamedNode) and v.value in graph and prop != TYPE:
                         add_edge(iri, v.value, prop, label(prop))
         elif owner in graph:
-            part = ", ".join(
-                label(t.value) for t in props.get(TYPE, []) if isinstance(t, NamedNode)
-            )
-            for prop, values in sorted(props.items()):
+            part = ", ".join(label(t.value) for t in links.get(TYPE, []))
+            for prop, values in sorted(links.items()):
                 if prop in OWNING or prop == TYPE:
                     continue
                 for v in values:
