@@ -1,6 +1,7 @@
 """Soak test: `uasa serve` under a hostile mix for a bounded time, on loopback only.
 
     python benchmarks/soak.py [--seconds 600] [--clients 16] [--store var/store]
+                              [--report README.md]
 
 Starts its own `uasa serve` on a free loopback port over ``--store`` (default: the
 real data built into a temporary folder), then runs ``--clients`` concurrent clients until
@@ -15,7 +16,13 @@ real data built into a temporary folder), then runs ``--clients`` concurrent cli
 It prints responses by kind and status, unexpected statuses and connection errors (both must
 be 0), latency of the good requests that ran while a runaway was running (p50, p99), and the
 resident memory of the whole server (gunicorn, its worker and the query workers) after a
-warm-up and at the end (growth must stay under 10%). The exit status is 1 if an invariant fails.
+warm-up (one of each good request, then the full mix at full concurrency for a tenth of the
+run, 5-30 s) and at the end (growth must stay under 10%). The exit status is 1 if an
+invariant fails.
+
+With ``--report README.md`` it also writes these figures, the command, the date and the machine
+as Markdown between ``<!-- soak:start -->`` and ``<!-- soak:end -->`` in that file (a failed run
+is written too, marked FAIL); nothing in that block is typed by hand.
 """
 
 from __future__ import annotations
@@ -23,6 +30,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import math
 import os
 import random
 import socket
@@ -40,12 +48,46 @@ from typing import Any
 import psutil
 import requests
 
+if __package__:
+    from benchmarks.report_blocks import (
+        MarkerError,
+        command_line,
+        machine_line,
+        replace_block,
+        utc_now,
+        write_block,
+    )
+else:  # run as a script: benchmarks/ is on sys.path
+    from report_blocks import (
+        MarkerError,
+        command_line,
+        machine_line,
+        replace_block,
+        utc_now,
+        write_block,
+    )
+
 ROOT = Path(__file__).resolve().parents[1]
 RUNAWAY = (
     "SELECT (COUNT(*) AS ?n) WHERE { " + " ".join(f"?s{i} ?p{i} ?o{i} ." for i in range(22)) + " }"
 )
 QUERY_TIMEOUT = 2.0
+QUERY_WORKERS = 4
 MAX_GROWTH = 0.10
+EXPECTED = {  # the status each kind of request must get
+    "saved": {200},
+    "deref": {303},
+    "page": {200},
+    "data": {200},
+    "sparql": {200},
+    "malformed": {400},
+    "service": {400},
+    "update": {403},
+    "long": {400},
+    "oversized": {413},
+    "runaway": {503},
+    "slow": {200},
+}
 GOOD = {"saved", "page", "data", "sparql", "slow"}
 SLOW_ACCEPT = "text/csv, application/n-triples;q=0.9"
 
@@ -116,31 +158,31 @@ class Soak:
         )[0]
         res = rng.choice(self.resources)
         if kind == "saved":
-            return kind, "GET", rng.choice(self.saved), {}, {200}
+            return kind, "GET", rng.choice(self.saved), {}, EXPECTED[kind]
         if kind == "deref":
-            return kind, "GET", f"/{res}", {"allow_redirects": False}, {303}
+            return kind, "GET", f"/{res}", {"allow_redirects": False}, EXPECTED[kind]
         if kind == "page":
-            return kind, "GET", f"/page/{res}", {}, {200}
+            return kind, "GET", f"/page/{res}", {}, EXPECTED[kind]
         if kind == "data":
-            return kind, "GET", f"/data/{res}.ttl", {}, {200}
+            return kind, "GET", f"/data/{res}.ttl", {}, EXPECTED[kind]
         if kind == "sparql":
             q = f"DESCRIBE <https://w3id.org/uasa/{res}>"
-            return kind, "GET", "/sparql", {"params": {"query": q}}, {200}
+            return kind, "GET", "/sparql", {"params": {"query": q}}, EXPECTED[kind]
         if kind == "malformed":
             q = rng.choice(["SELECT * WHERE { ?s ?p }", "ASK {", "SELEC * {}", "}{", "\x00"])
-            return kind, "POST", "/sparql", {"data": {"query": q}}, {400}
+            return kind, "POST", "/sparql", {"data": {"query": q}}, EXPECTED[kind]
         if kind == "service":
             q = "SELECT * { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"
-            return kind, "GET", "/sparql", {"params": {"query": q}}, {400}
+            return kind, "GET", "/sparql", {"params": {"query": q}}, EXPECTED[kind]
         if kind == "update":
             body = {"update": "DROP ALL"} if rng.random() < 0.5 else {"query": "CLEAR ALL"}
-            return kind, "POST", "/sparql", {"data": body}, {403}
+            return kind, "POST", "/sparql", {"data": body}, EXPECTED[kind]
         if kind == "long":
             q = "ASK {}" + " " * 100_001
-            return kind, "POST", "/sparql", {"data": {"query": q}}, {400}
+            return kind, "POST", "/sparql", {"data": {"query": q}}, EXPECTED[kind]
         body = b"ASK {}" + b" " * (1_048_576 + 4096)
         headers = {"Content-Type": "application/sparql-query"}
-        return kind, "POST", "/sparql", {"data": body, "headers": headers}, {413}
+        return kind, "POST", "/sparql", {"data": body, "headers": headers}, EXPECTED[kind]
 
     # --- clients ------------------------------------------------------------------------
 
@@ -203,11 +245,13 @@ class Soak:
                     r = session.get(self.url + "/sparql", params={"query": RUNAWAY}, timeout=30)
                     status = r.status_code
                 except requests.RequestException as exc:
-                    self._record("runaway", None, {503}, 0, False, repr(exc))
+                    self._record("runaway", None, EXPECTED["runaway"], 0, False, repr(exc))
                     continue
                 finally:
                     self.runaways_running -= 1
-                self._record("runaway", status, {503}, time.perf_counter() - t0, False, r.text)
+                self._record(
+                    "runaway", status, EXPECTED["runaway"], time.perf_counter() - t0, False, r.text
+                )
 
     def slow_client(self) -> None:
         host, port = self.url.removeprefix("http://").split(":")
@@ -237,10 +281,10 @@ class Soak:
                         time.sleep(0.005)
                 status = int(received.split(b" ", 2)[1])
             except (OSError, ValueError, IndexError) as exc:
-                self._record("slow", None, {200}, 0, during, repr(exc))
+                self._record("slow", None, EXPECTED["slow"], 0, during, repr(exc))
                 continue
             text = received.partition(b"\r\n\r\n")[2][-300:].decode("utf-8", "replace")
-            self._record("slow", status, {200}, time.perf_counter() - t0, during, text)
+            self._record("slow", status, EXPECTED["slow"], time.perf_counter() - t0, during, text)
 
     def run(self) -> None:
         threads = [threading.Thread(target=self.runaway_client, name="runaway")]
@@ -317,7 +361,7 @@ def start_server(store: str, log: Any) -> tuple[subprocess.Popen[bytes], str]:
         "UASA_HOST": "127.0.0.1",
         "UASA_PORT": str(port),
         "UASA_QUERY_TIMEOUT": str(QUERY_TIMEOUT),
-        "UASA_QUERY_WORKERS": "4",
+        "UASA_QUERY_WORKERS": str(QUERY_WORKERS),
         "UASA_LOG_LEVEL": "warning",
     }
     proc = subprocess.Popen(
@@ -345,9 +389,15 @@ def percentile(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1]
 
 
+def warmup_seconds(seconds: float) -> float:
+    """A tenth of the run, between 5 and 30 s."""
+    return min(30.0, max(5.0, seconds / 10))
+
+
 def soak(
     store: str | None, seconds: float, clients: int, max_requests: int, seed: int
 ) -> dict[str, Any]:
+    given_store = store
     with tempfile.TemporaryDirectory(prefix="uasa-soak-") as tmp:
         store = store or build_store(Path(tmp))
         log_path = Path(tmp) / "server.log"
@@ -370,13 +420,21 @@ def soak(
                             timeout=30,
                         )
                     s.get(url + "/sparql", params={"query": RUNAWAY}, timeout=30)
-                time.sleep(1.0)  # the killed worker's successor starts
+                # Then the full mix at full concurrency, so every server thread has run and
+                # the allocator's per-thread arenas exist before the starting figure is read:
+                # growth means growth under load, not the first use of idle threads.
+                concurrent = Soak(url, warmup_seconds(seconds), clients, 10**9, seed + 1)
+                concurrent.saved, concurrent.resources = warm.saved, warm.resources
+                concurrent.run()
+                time.sleep(QUERY_TIMEOUT + 1.0)  # the killed worker's successor starts
                 rss_start = rss_bytes(proc.pid)
+                load_before = os.getloadavg()[0]
                 started = time.monotonic()
                 run = Soak(url, seconds, clients, max_requests, seed)
                 run.saved, run.resources = warm.saved, warm.resources
                 run.run()
                 elapsed = time.monotonic() - started
+                load_after = os.getloadavg()[0]
                 time.sleep(QUERY_TIMEOUT + 1.0)  # let the last killed worker be replaced
                 rss_end = rss_bytes(proc.pid)
                 healthy = requests.get(url + "/health", timeout=10).status_code == 200
@@ -392,7 +450,16 @@ def soak(
     growth = (rss_end - rss_start) / rss_start if rss_start else float("nan")
     return {
         "seconds": round(elapsed, 1),
+        "seconds_asked": seconds,
         "clients": clients,
+        "max_requests": max_requests,
+        "seed": seed,
+        "store": given_store or "",
+        "query_timeout": QUERY_TIMEOUT,
+        "query_workers": QUERY_WORKERS,
+        "load_before": round(load_before, 2),
+        "load_after": round(load_after, 2),
+        "expected": {k: sorted(v) for k, v in EXPECTED.items()},
         "requests": sum(t.statuses.values()) + sum(t.connection_errors.values()),
         "statuses": {f"{k} {s}": n for (k, s), n in sorted(t.statuses.items())},
         "by_status": dict(sorted(Counter(s for (_, s) in t.statuses.elements()).items())),
@@ -403,6 +470,7 @@ def soak(
         "good_during_runaway": len(t.good_during_runaway),
         "p50_ms": round(percentile(t.good_during_runaway, 50) * 1000, 1),
         "p99_ms": round(percentile(t.good_during_runaway, 99) * 1000, 1),
+        "good_all": len(t.good_all),
         "p99_all_good_ms": round(percentile(t.good_all, 99) * 1000, 1),
         "rss_initial_mb": round(rss_initial / 2**20, 1),
         "rss_start_mb": round(rss_start / 2**20, 1),
@@ -410,22 +478,45 @@ def soak(
         "rss_growth": round(growth, 4),
         "healthy_after": healthy,
         "tracebacks_in_log": server_log.count("Traceback"),
+        "log_errors": log_errors(server_log),
     }
 
 
+def log_errors(log: str, most: int = 5) -> dict[str, int]:
+    """The exception line ending each traceback in the server log, counted."""
+    found: Counter[str] = Counter()
+    for chunk in log.split("Traceback (most recent call last):")[1:]:
+        lines = chunk.splitlines()[1:]
+        last = next((line for line in lines if line and not line[0].isspace()), "?")
+        found[last.strip()[:200]] += 1
+    return dict(found.most_common(most))
+
+
+def invariants(result: dict[str, Any]) -> list[tuple[str, str, bool]]:
+    """(what must hold, the figure measured, whether it held) for each invariant of a run."""
+    return [
+        ("no unexpected status", str(result["unexpected"]), result["unexpected"] == 0),
+        ("no connection error", str(result["connection_errors"]), result["connection_errors"] == 0),
+        (
+            f"server memory growth under {MAX_GROWTH:.0%}",
+            f"{result['rss_growth']:+.2%}",
+            result["rss_growth"] < MAX_GROWTH,
+        ),
+        (
+            "/health answers 200 after the soak",
+            "200" if result["healthy_after"] else "failed",
+            bool(result["healthy_after"]),
+        ),
+        (
+            "no traceback in the server log",
+            str(result["tracebacks_in_log"]),
+            result["tracebacks_in_log"] == 0,
+        ),
+    ]
+
+
 def failures(result: dict[str, Any]) -> list[str]:
-    problems = []
-    if result["unexpected"]:
-        problems.append(f"{result['unexpected']} unexpected statuses")
-    if result["connection_errors"]:
-        problems.append(f"{result['connection_errors']} connection errors")
-    if not result["rss_growth"] < MAX_GROWTH:
-        problems.append(f"memory grew {result['rss_growth']:.1%} (limit {MAX_GROWTH:.0%})")
-    if not result["healthy_after"]:
-        problems.append("/health failed after the soak")
-    if result["tracebacks_in_log"]:
-        problems.append("tracebacks in the server log")
-    return problems
+    return [f"{name} (measured: {figure})" for name, figure, ok in invariants(result) if not ok]
 
 
 def report(result: dict[str, Any]) -> str:
@@ -442,7 +533,7 @@ def report(result: dict[str, Any]) -> str:
         f"(p99 of all good requests {result['p99_all_good_ms']} ms)",
         f"server RSS: {result['rss_initial_mb']} MiB at launch, {result['rss_start_mb']} MiB "
         f"after warm-up, {result['rss_end_mb']} MiB at the end "
-        f"(growth {result['rss_growth']:+.1%}, limit {MAX_GROWTH:.0%})",
+        f"(growth {result['rss_growth']:+.2%}, limit {MAX_GROWTH:.0%})",
         f"/health after: {'200' if result['healthy_after'] else 'FAILED'}; "
         f"tracebacks in server log: {result['tracebacks_in_log']}",
     ]
@@ -450,6 +541,84 @@ def report(result: dict[str, Any]) -> str:
         lines.append("samples: " + "; ".join(result["samples"]))
     problems = failures(result)
     lines.append("result: " + ("PASS" if not problems else "FAIL: " + "; ".join(problems)))
+    return "\n".join(lines)
+
+
+def _ms(value: float) -> str:
+    return "n/a" if math.isnan(value) else f"{value:g} ms"  # NaN: no such request
+
+
+def _code(text: str) -> str:
+    """One line, fit for Markdown inline code."""
+    return " ".join(text.split()).replace("`", "'")
+
+
+def markdown(result: dict[str, Any], command: str, date: str, machine: str) -> str:
+    """The README block: every figure comes from ``result`` or from the arguments."""
+    problems = failures(result)
+    by_kind = {key.split()[0] for key in result["statuses"]} | set(result["unexpected_detail"])
+    mixed = max(0, result["clients"] - 2)
+    store = f"`{result['store']}`" if result["store"] else "the real data, built by `uasa build`"
+    lines = [
+        "_Written by `benchmarks/soak.py --report`; do not edit by hand._",
+        "",
+        f"- Command: `{command}`",
+        f"- Date: {date} UTC; ran {result['seconds']:g} s (asked for "
+        f"{result['seconds_asked']:g} s or {result['max_requests']} requests) with "
+        f"{result['clients']} concurrent clients: 1 runaway, 1 slow, {mixed} mixed "
+        f"(seed {result['seed']})",
+        f"- Server: `uasa serve` on 127.0.0.1 over {store}, with "
+        f"UASA_QUERY_TIMEOUT={result['query_timeout']:g} and "
+        f"UASA_QUERY_WORKERS={result['query_workers']}, other settings at their defaults",
+        f"- Machine: {machine}; load average (1 min) {result['load_before']:g} at the start and "
+        f"{result['load_after']:g} at the end (client and server share these cores)",
+        "",
+        "| invariant | measured | result |",
+        "|---|---|---|",
+        *(
+            f"| {name} | {figure} | {'PASS' if ok else '**FAIL**'} |"
+            for name, figure, ok in invariants(result)
+        ),
+        "",
+        f"Overall: **{'PASS' if not problems else 'FAIL'}**. {result['requests']} requests; "
+        "responses by status: "
+        + ", ".join(f"{s}: {n}" for s, n in result["by_status"].items())
+        + f"; connection errors: {result['connection_errors']}.",
+        "",
+        "| kind | expected | status | responses |",
+        "|---|---|---|---:|",
+    ]
+    for key, n in result["statuses"].items():
+        kind, status = key.split()
+        expected = "/".join(str(s) for s in result["expected"].get(kind, []))
+        lines.append(f"| {kind} | {expected} | {status} | {n} |")
+    lines += [
+        "",
+        f"- Unexpected statuses: {result['unexpected']}"
+        + "".join(f"; {k}: {n}" for k, n in result["unexpected_detail"].items()),
+        f"- Connection errors: {result['connection_errors']}",
+        f"- Good requests (saved, page, data, sparql, slow) answered while a runaway ran: "
+        f"{result['good_during_runaway']}, p50 {_ms(result['p50_ms'])}, p99 "
+        f"{_ms(result['p99_ms'])}; p99 of all {result['good_all']} good requests "
+        f"{_ms(result['p99_all_good_ms'])}",
+        f"- Server resident memory (gunicorn, its worker and the query workers): "
+        f"{result['rss_initial_mb']:g} MiB at launch, {result['rss_start_mb']:g} MiB after the "
+        f"warm-up, {result['rss_end_mb']:g} MiB at the end: growth {result['rss_growth']:+.2%}",
+    ]
+    samples = Counter(_code(s) for s in result["samples"])
+    if samples:
+        lines.append(
+            f"- Problems (the first {len(result['samples'])} recorded): "
+            + "; ".join(f"`{s}` ({n}x)" for s, n in samples.items())
+        )
+    if result.get("log_errors"):
+        lines.append(
+            "- Errors ending the tracebacks in the server log: "
+            + "; ".join(f"`{_code(e)}` ({n}x)" for e, n in result["log_errors"].items())
+        )
+    missing = sorted(set(result["expected"]) - by_kind)
+    if missing:
+        lines.append("- Kinds never sent in this run: " + ", ".join(missing))
     return "\n".join(lines)
 
 
@@ -463,13 +632,29 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--store", help="store to serve (default: build the real data)")
     parser.add_argument("--seed", type=int, default=8, help="random seed of the mix")
     parser.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
+    parser.add_argument(
+        "--report",
+        metavar="FILE",
+        help="write the figures as Markdown between <!-- soak:start --> and <!-- soak:end --> "
+        "in FILE (e.g. README.md)",
+    )
     args = parser.parse_args(argv)
+    command = command_line("benchmarks/soak.py", sys.argv[1:] if argv is None else argv)
     if not 0 < args.seconds <= 3600 or not 2 <= args.clients <= 64:
         parser.error("--seconds must be in (0, 3600] and --clients in [2, 64]")
+    if args.report:  # fail now, not after the run, if the file cannot take the block
+        try:
+            replace_block(Path(args.report).read_bytes().decode("utf-8"), "soak", "")
+        except (OSError, UnicodeDecodeError, MarkerError) as exc:
+            parser.error(f"--report {args.report}: {exc}")
+    date = f"{utc_now():%Y-%m-%d %H:%M}"
     result = soak(args.store, args.seconds, args.clients, args.max_requests, args.seed)
     print(report(result))
     if args.json:
         Path(args.json).write_text(json.dumps(result, indent=2), "utf-8")
+    if args.report:
+        write_block(args.report, "soak", markdown(result, command, date, machine_line()))
+        print(f"soak: wrote the figures into {args.report}")
     return 1 if failures(result) else 0
 
 

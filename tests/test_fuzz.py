@@ -9,12 +9,14 @@ Content-Type headers, repeated and unknown parameters, and path traversal on /du
 - no traceback and no server file path in the body;
 - and the app still answers a plain query afterwards.
 
-Example counts are modest so the whole file runs in well under a minute; the counts tried are
-printed by the last test (run with ``-s`` to see them).
+Example counts are modest so the whole file runs in well under a minute: 150 per target, or
+``UASA_FUZZ_EXAMPLES``. The counts tried are printed by the last test (run with ``-s`` to see
+them); ``benchmarks/fuzz_report.py`` writes them, with the requests and statuses, into the README.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 from collections import Counter
 from collections.abc import Iterator
@@ -30,8 +32,9 @@ from werkzeug.datastructures import MultiDict
 from tests.conftest import ROOT, make_app
 
 QUERIES = ROOT / "tests" / "fixtures" / "queries"
+EXAMPLES = int(os.environ.get("UASA_FUZZ_EXAMPLES", "150"))
 FUZZ = settings(
-    max_examples=150,
+    max_examples=EXAMPLES,
     deadline=None,
     database=None,  # nothing written into the work tree
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],

@@ -25,6 +25,7 @@ def api_app(real_store: str) -> Iterator[Flask]:
 
 
 MODES = ["positive", "negative"]
+EXAMPLES = {"positive": 5, "negative": 3}  # per operation
 
 
 def _not_deliberate(case) -> bool:  # type: ignore[no-untyped-def]
@@ -53,7 +54,7 @@ def test_saved_query_api(api_app: Flask, mode: str) -> None:
 
         @given(case=operation.as_strategy(generation_mode=generation).filter(_not_deliberate))
         @settings(
-            max_examples=5 if mode == "positive" else 3,
+            max_examples=EXAMPLES[mode],
             deadline=None,
             database=None,
             suppress_health_check=list(HealthCheck),
