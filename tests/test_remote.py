@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import csv
 import io
+import socket
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,7 +24,10 @@ from uasa.build import build, project_inputs
 from uasa.catalogue import catalogue_quads
 from uasa.catalogue import load as load_catalogue
 from uasa.cli import validator
-from uasa.remote import endpoint_of, with_values
+from uasa.executor import QueryError, QueryRequest
+from uasa.remote import RemoteExecutor, endpoint_of, with_values
+
+JSON = "application/sparql-results+json"
 
 RUNAWAY = (
     "SELECT (COUNT(*) AS ?n) WHERE { " + " ".join(f"?s{i} ?p{i} ?o{i} ." for i in range(22)) + " }"
@@ -133,3 +138,61 @@ def test_build_to_an_unreachable_store_fails_and_keeps_the_served_one(tmp_path: 
             upload_to="http://127.0.0.1:9/store",
         )
     assert not store.exists()
+
+
+class _Trickle(threading.Thread):
+    """A loopback 'SPARQL store' that answers 200 and then sends its body in small pieces:
+    ``pieces`` chunks of ``size`` bytes, ``gap`` seconds apart."""
+
+    def __init__(self, pieces: int, size: int, gap: float) -> None:
+        super().__init__(daemon=True)
+        self.pieces, self.size, self.gap = pieces, size, gap
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.url = f"sparql+http://127.0.0.1:{self.sock.getsockname()[1]}/query"
+
+    def run(self) -> None:
+        with self.sock:
+            conn, _ = self.sock.accept()
+        with conn:
+            conn.recv(65536)
+            body_size = self.pieces * self.size
+            conn.sendall(
+                b"HTTP/1.1 200 OK\r\nContent-Type: application/sparql-results+json\r\n"
+                + f"Content-Length: {body_size}\r\n\r\n".encode()
+            )
+            try:
+                for _ in range(self.pieces):
+                    conn.sendall(b" " * self.size)
+                    time.sleep(self.gap)
+            except OSError:
+                pass  # the client hung up, as it should
+
+
+def _select() -> QueryRequest:
+    return QueryRequest(query="SELECT * WHERE { ?s ?p ?o }", results_media_type=JSON)
+
+
+def test_time_limit_covers_a_trickled_answer() -> None:
+    """A store sending a byte every 0.2 s never trips requests' read timeout; the time limit
+    still stops the query at about 1 s (it took 4.5 s before it covered the whole body)."""
+    listener = _Trickle(pieces=40, size=1, gap=0.2)
+    listener.start()
+    executor = RemoteExecutor(listener.url, concurrency=1, queue_timeout=1)
+    started = time.monotonic()
+    with pytest.raises(QueryError) as caught:
+        executor.execute(_select(), timeout=1.0)
+    assert caught.value.status == 503 and "time limit of 1 s" in caught.value.message
+    assert time.monotonic() - started < 2.0
+    executor.close()
+
+
+def test_result_size_limit_holds_for_remote_answers() -> None:
+    listener = _Trickle(pieces=4, size=100_000, gap=0)
+    listener.start()
+    executor = RemoteExecutor(
+        listener.url, concurrency=1, queue_timeout=1, max_result_bytes=250_000
+    )
+    with pytest.raises(QueryError) as caught:
+        executor.execute(_select(), timeout=10)
+    assert caught.value.status == 413 and "UASA_MAX_RESULT_BYTES" in caught.value.message
+    executor.close()

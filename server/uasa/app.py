@@ -41,7 +41,12 @@ def create_app(settings: Settings | None = None) -> Flask:
     built = store_layout.locate(settings.store)  # raises StoreError with a clear message
     executor: QueryExecutor | RemoteExecutor
     if settings.remote:
-        executor = RemoteExecutor(settings.remote, settings.query_workers, settings.queue_timeout)
+        executor = RemoteExecutor(
+            settings.remote,
+            settings.query_workers,
+            settings.queue_timeout,
+            max_result_bytes=settings.max_result_bytes,
+        )
     else:
         executor = QueryExecutor(
             str(built.db_path),

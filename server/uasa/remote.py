@@ -15,6 +15,7 @@ same rows as pre-binding (a test compares every saved query on both stores).
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
@@ -24,6 +25,7 @@ from pyoxigraph import DefaultGraph, NamedNode, QueryResultsFormat, RdfFormat, S
 from uasa import conneg
 from uasa.executor import QueryError, QueryRequest, QueryResult
 from uasa.query_guard import where_group_start
+from uasa.worker import too_large
 
 SCHEME = "sparql+"
 
@@ -57,9 +59,12 @@ def with_values(query: str, substitutions: dict[str, object]) -> str:
 class RemoteExecutor:
     """Same interface as :class:`uasa.executor.QueryExecutor`, over HTTP."""
 
-    def __init__(self, setting: str, concurrency: int, queue_timeout: float) -> None:
+    def __init__(
+        self, setting: str, concurrency: int, queue_timeout: float, max_result_bytes: int = 0
+    ) -> None:
         self.endpoint, self.union_params = endpoint_of(setting)
         self.queue_timeout = queue_timeout
+        self.max_result_bytes = max_result_bytes
         self._slots = threading.BoundedSemaphore(max(1, concurrency))
         self._session = requests.Session()
 
@@ -78,6 +83,9 @@ class RemoteExecutor:
         params += [("default-graph-uri", g) for g in req.default_graph or []]
         params += [("named-graph-uri", g) for g in req.named_graphs or []]
         accept = [m for m in (req.results_media_type, req.graph_media_type) if m]
+        # The time limit covers the whole answer: requests' own timeout only bounds each wait
+        # for the next bytes, so a store that trickles its answer would never hit it.
+        deadline = time.monotonic() + timeout
         try:
             response = self._session.post(
                 self.endpoint,
@@ -88,27 +96,51 @@ class RemoteExecutor:
                     "Accept": ", ".join(accept) or "*/*",
                 },
                 timeout=timeout,
+                stream=True,
             )
+            with response:
+                body = self._read(response, deadline)
         except requests.Timeout:
-            raise QueryError(
-                503,
-                f"Query stopped: the remote store did not answer within the time limit of "
-                f"{timeout:g} s (UASA_QUERY_TIMEOUT). Narrow it down or add a LIMIT.",
-                reason="timeout",
-            ) from None
+            raise _timeout(timeout) from None
         except requests.RequestException as exc:
             raise QueryError(503, f"The remote store cannot be reached: {exc}", "remote") from None
+        if body is None:
+            raise _timeout(timeout)
         if response.status_code >= 400:
             status = 400 if response.status_code < 500 else 502
-            raise QueryError(status, f"The remote store refused the query: {response.text.strip()}")
+            text = body.decode("utf-8", errors="replace").strip()
+            raise QueryError(status, f"The remote store refused the query: {text}")
         media = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
         for fmt in conneg.FORMATS:
             if fmt.media_type == media and media in accept:
-                return QueryResult(fmt.kind, media, response.content)
+                return QueryResult(fmt.kind, media, body)
         raise QueryError(502, f"The remote store answered in an unexpected format: {media!r}")
+
+    def _read(self, response: requests.Response, deadline: float) -> bytes | None:
+        """The whole body, or None past the deadline; QueryError past the size limit."""
+        parts, size = [], 0
+        # read1 returns what has arrived (iter_content would wait for whole 64 KiB chunks).
+        while chunk := response.raw.read1(64 * 1024, decode_content=True):
+            size += len(chunk)
+            if 0 < self.max_result_bytes < size and response.status_code < 400:
+                reply = too_large(self.max_result_bytes)
+                raise QueryError(reply[1], reply[2], reason="too_large")
+            parts.append(chunk)
+            if time.monotonic() > deadline:
+                return None
+        return b"".join(parts)
 
     def close(self) -> None:
         self._session.close()
+
+
+def _timeout(timeout: float) -> QueryError:
+    return QueryError(
+        503,
+        f"Query stopped: the remote store did not answer within the time limit of "
+        f"{timeout:g} s (UASA_QUERY_TIMEOUT). Narrow it down or add a LIMIT.",
+        reason="timeout",
+    )
 
 
 def upload(db: Store, graph_store_url: str, out: Callable[[str], None] = print) -> None:
