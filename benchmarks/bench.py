@@ -324,6 +324,8 @@ class BuildRow:
     ours_db: int
     ours_total: int
     ours_load_s: float
+    ours_ready_s: float  # load + derive + validate: the store is complete, before the dumps
+    ours_dumps_s: float
     oxi_s: float
     oxi_peak: int
     oxi_db: int
@@ -352,6 +354,7 @@ def build_pair(
         float(m.group(1))
         for m in re.finditer(r"^\s+\[\d+/\d+\] .*\(([\d.]+) s\)$", log.read_text(), re.M)
     )
+    stages = manifest.get("stages", {})
     oxi_db = work / dataset / "oxigraph-load"
     files = rdf_files(ROOT / "ontology") + [f for d in data for f in rdf_files(d)]
     oxi_cmd = [str(BIN / "oxigraph"), "load", "--location", str(oxi_db), "--base", BASE]
@@ -365,6 +368,8 @@ def build_pair(
         ours_db=du(built / "oxigraph"),
         ours_total=du(built),
         ours_load_s=load_s,
+        ours_ready_s=sum(stages.get(k, 0.0) for k in ("load", "derive", "validate")),
+        ours_dumps_s=stages.get("dumps", 0.0),
         oxi_s=oxi_m["seconds"],
         oxi_peak=oxi_m["peak_kib"] * 1024,
         oxi_db=du(oxi_db),
@@ -688,20 +693,26 @@ def report(
         "`uasa build` (parse, load into named graphs, derive, SHACL-validate where marked, "
         "write dumps in every format and VoID, swap in) against `oxigraph load` on the same "
         "files (ontology + data). Peak memory is the largest process's resident set "
-        "(`getrusage(RUSAGE_CHILDREN).ru_maxrss`). 'load' is the part of our build spent in "
-        "`Store.bulk_load`.",
+        "(`getrusage(RUSAGE_CHILDREN).ru_maxrss`). From the build's own step timings "
+        "(`stages` in build.json): 'load' is `Store.bulk_load` of the files; 'store ready' adds "
+        "the derivation rules and SHACL validation, so the store is complete (the issue's "
+        "'parse, validate and load'); 'dumps' is the RDF dumps in six formats with gzip, the "
+        "network exports and VoID statistics, which `oxigraph load` does not do. Stores over "
+        "500,000 quads get streamed, non-canonical dumps.",
         "",
-        "| data | triples | validated | uasa build | of which load | uasa peak RSS | uasa store "
-        "(RocksDB) | uasa build dir (+dumps) | oxigraph load | oxigraph peak RSS | oxigraph "
-        "store | time ratio |",
-        "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| data | triples | validated | uasa build (all) | load | store ready | dumps | "
+        "uasa peak RSS | uasa store (RocksDB) | uasa build dir (+dumps) | oxigraph load | "
+        "oxigraph peak RSS | oxigraph store | ratio, all | ratio, store ready |",
+        "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for b in builds:
         lines.append(
             f"| {b.dataset} | {b.triples:,} | {'yes' if b.validated else 'no'} | "
-            f"{b.ours_s:.1f} s | {b.ours_load_s:.1f} s | {fmt_bytes(b.ours_peak)} | "
+            f"{b.ours_s:.1f} s | {b.ours_load_s:.1f} s | {b.ours_ready_s:.1f} s | "
+            f"{b.ours_dumps_s:.1f} s | {fmt_bytes(b.ours_peak)} | "
             f"{fmt_bytes(b.ours_db)} | {fmt_bytes(b.ours_total)} | {b.oxi_s:.1f} s | "
-            f"{fmt_bytes(b.oxi_peak)} | {fmt_bytes(b.oxi_db)} | {ratio(b.ours_s, b.oxi_s)} |"
+            f"{fmt_bytes(b.oxi_peak)} | {fmt_bytes(b.oxi_db)} | {ratio(b.ours_s, b.oxi_s)} | "
+            f"{ratio(b.ours_ready_s, b.oxi_s)} |"
         )
     for name, secs in synth_seconds.items():
         lines.append(f"\n`uasa synth` for {name}: {secs:.1f} s.")
