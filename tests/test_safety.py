@@ -3,6 +3,7 @@ and clear refusals for bad requests. Run against a real server on loopback."""
 
 from __future__ import annotations
 
+import http.server
 import socket
 import statistics
 import threading
@@ -327,3 +328,58 @@ def test_service_check_is_thread_safe_on_first_use() -> None:
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip() == "ok"
+
+
+class _Endpoint(http.server.BaseHTTPRequestHandler):
+    """A loopback SPARQL endpoint that answers every query with one row and counts calls."""
+
+    calls = 0
+    ROW = b'{"head":{"vars":["s"]},"results":{"bindings":[{"s":{"type":"uri","value":"http://example.org/from-the-service"}}]}}'
+
+    def do_POST(self) -> None:  # pyoxigraph sends SERVICE queries by POST
+        type(self).calls += 1
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        self.send_response(200)
+        self.send_header("Content-Type", "application/sparql-results+json")
+        self.send_header("Content-Length", str(len(self.ROW)))
+        self.end_headers()
+        self.wfile.write(self.ROW)
+
+    do_GET = do_POST
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_service_allow_list_lets_listed_endpoints_through_only(
+    w3c_store: str, listener: Listener
+) -> None:
+    """UASA_SERVICE_ALLOW (opt-in): a listed endpoint is really queried; every other SERVICE,
+    in all the spellings above, is still refused before any connection."""
+    endpoint = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Endpoint)
+    threading.Thread(target=endpoint.serve_forever, daemon=True).start()
+    allowed = f"http://127.0.0.1:{endpoint.server_address[1]}/sparql"
+    server = LiveServer(w3c_store, {"UASA_SERVICE_ALLOW": allowed})
+    try:
+        url = server.url + "/sparql"
+        ok = requests.get(
+            url, params={"query": f"SELECT ?s WHERE {{ SERVICE <{allowed}> {{ ?s ?p ?o }} }}"}
+        )
+        assert ok.status_code == 200, ok.text
+        assert "http://example.org/from-the-service" in ok.text
+        assert _Endpoint.calls >= 1
+        calls = _Endpoint.calls
+        variable = f"SELECT * WHERE {{ VALUES ?e {{ <{allowed}> }} SERVICE ?e {{ ?s ?p ?o }} }}"
+        r = requests.get(url, params={"query": variable}, timeout=10)
+        assert r.status_code == 400 and "variable endpoint" in r.text
+        for query in service_queries(listener.port):
+            r = requests.get(url, params={"query": query}, timeout=10)
+            assert r.status_code == 400, (query, r.status_code, r.text)
+            assert "SERVICE" in r.text
+        time.sleep(0.3)
+        assert listener.connections == 0
+        assert _Endpoint.calls == calls
+    finally:
+        server.stop()
+        endpoint.shutdown()
+        endpoint.server_close()

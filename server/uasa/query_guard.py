@@ -103,10 +103,31 @@ def _walk(node: object) -> list[str]:
     return names
 
 
-def _service_in_parse_tree(text: str) -> str | None:
+def _service_endpoints(text: str) -> list[object]:
+    """The endpoint term of every SERVICE in the query (IRIs resolved, or Variables)."""
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parser import parseQuery
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    with _RDFLIB_PARSE:
+        algebra = translateQuery(parseQuery(text)).algebra
+    found, stack = [], [algebra]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, CompValue):
+            if item.name == "ServiceGraphPattern":
+                found.append(item.get("term"))
+            stack.extend(item.values())
+        elif isinstance(item, list | tuple):
+            stack.extend(item)
+    return found
+
+
+def _service_in_parse_tree(text: str, allow: frozenset[str]) -> str | None:
     # rdflib's parser is imported on first use: loading it costs 0.3 s of start-up.
     from pyparsing import ParseException
     from rdflib.plugins.sparql.parser import parseQuery
+    from rdflib.term import URIRef
 
     try:
         with _RDFLIB_PARSE:
@@ -119,18 +140,36 @@ def _service_in_parse_tree(text: str) -> str | None:
         )
     except RecursionError:  # rdflib's parser recurses; very deep nesting ends here
         return "SERVICE is not allowed (and the query is nested too deeply to check)"
-    if "ServiceGraphPattern" in _walk(tree):
+    services = _walk(tree).count("ServiceGraphPattern")
+    if not services:
+        return None
+    if not allow:
         return "SERVICE is not allowed: this endpoint does not query other endpoints"
+    try:
+        endpoints = _service_endpoints(text)
+    except Exception:  # rdflib's algebra fails on odd but valid text: refuse, don't guess
+        endpoints = []
+    if len(endpoints) != services:  # every SERVICE must be accounted for, or none runs
+        return "SERVICE is not allowed here (the query's SERVICE endpoints could not be read)"
+    for endpoint in endpoints:
+        if not isinstance(endpoint, URIRef):
+            return "SERVICE with a variable endpoint is not allowed"
+        if str(endpoint) not in allow:
+            return (
+                f"SERVICE <{endpoint}> is not allowed: this server only queries the endpoints "
+                f"listed in UASA_SERVICE_ALLOW"
+            )
     return None
 
 
 @lru_cache(maxsize=4096)
-def inspect(text: str) -> Verdict:
+def inspect(text: str, service_allow: frozenset[str] = frozenset()) -> Verdict:
+    """What the query is; ``service_allow`` lists the SERVICE endpoints it may name."""
     words = keywords(text)
     first = next((w for w in words if w not in {"PREFIX", "BASE"}), "")
     if first in UPDATE_KEYWORDS:
         return Verdict(is_update=True)
-    service = _service_in_parse_tree(text) if "SERVICE" in words else None
+    service = _service_in_parse_tree(text, service_allow) if "SERVICE" in words else None
     return Verdict(service=service, has_dataset_clause="FROM" in words)
 
 

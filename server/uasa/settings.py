@@ -20,6 +20,15 @@ def _bool(text: str) -> bool:
     raise ValueError(f"expected true or false, got {text!r}")
 
 
+def _iri_list(text: str) -> str:
+    """Checked http(s) IRIs, space-separated (commas are accepted too)."""
+    iris = sorted(set(text.replace(",", " ").split()))
+    for iri in iris:
+        if not iri.startswith(("http://", "https://")):
+            raise ValueError(f"not an http(s) IRI: {iri!r}")
+    return " ".join(iris)
+
+
 @dataclass(frozen=True)
 class Setting:
     name: str
@@ -120,6 +129,14 @@ SETTINGS: tuple[Setting, ...] = (
         "Query the union of all graphs when a request names no "
         "dataset (no FROM, default-graph-uri or named-graph-uri).",
         _bool,
+    ),
+    Setting(
+        "service_allow",
+        "",
+        "SPARQL endpoints a query may name in SERVICE (space- or comma-separated IRIs, matched "
+        "exactly). Empty: every SERVICE is refused. Listed endpoints are really fetched by "
+        "the server; variable endpoints are always refused.",
+        _iri_list,
     ),
     Setting(
         "cors_origins",

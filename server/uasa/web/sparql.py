@@ -98,7 +98,7 @@ def _choose(kind: conneg.Kind, override: str | None) -> conneg.Format | None:
 
 def _plan(proto: Protocol, settings: Settings) -> QueryRequest:
     query = proto.query or ""
-    verdict = query_guard.inspect(query)
+    verdict = query_guard.inspect(query, frozenset(settings.service_allow.split()))
     if verdict.is_update:
         raise Refusal(403, READ_ONLY)
     if verdict.service:
