@@ -76,10 +76,12 @@ class _Worker:
             raise RuntimeError(detail)
 
     def kill(self) -> None:
+        """Stop the worker; safe to call again (close() may meet one a respawn already killed)."""
         if self.process.is_alive():
             self.process.kill()
         self.process.join(timeout=5)
-        self.conn.close()
+        if not self.conn.closed:
+            self.conn.close()
 
 
 class QueryExecutor:
@@ -112,9 +114,12 @@ class QueryExecutor:
         """Kill a worker and start its successor, off the request thread."""
 
         def run() -> None:
-            dead.kill()
-            with self._lock:
+            with self._lock:  # whoever takes it out of _all kills it: here or close()
+                ours = dead in self._all
                 self._all.discard(dead)
+            if ours:
+                dead.kill()
+            with self._lock:
                 if self._closed:
                     return
             try:

@@ -92,10 +92,11 @@ def openapi_document() -> ResponseReturnValue:
 
 
 def _single_values() -> dict[str, str]:
-    """The query string; an empty value counts as not given (an HTML form's blank field)."""
+    """The query string; an empty value counts as not given (an HTML form's blank field),
+    except for `limit` and `offset`, which no form sends and which must be numbers."""
     values: dict[str, str] = {}
     for key, all_items in request.args.lists():
-        items = [v for v in all_items if v != ""]
+        items = [v for v in all_items if v != "" or key in PAGING]
         if not items:
             continue
         if len(items) > 1:
