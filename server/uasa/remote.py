@@ -14,9 +14,11 @@ same rows as pre-binding (a test compares every saved query on both stores).
 
 from __future__ import annotations
 
+import tempfile
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 import requests
@@ -144,23 +146,30 @@ def _timeout(timeout: float) -> QueryError:
 
 
 def upload(db: Store, graph_store_url: str, out: Callable[[str], None] = print) -> None:
-    """Replace each graph of the remote store with the build's, by Graph Store Protocol PUT."""
+    """Replace each graph of the remote store with the build's, by Graph Store Protocol PUT.
+
+    Each graph is written to a temporary N-Triples file by Oxigraph and streamed from there,
+    so a big graph never sits in memory.
+    """
     graphs: list[NamedNode | DefaultGraph] = [*db.named_graphs(), DefaultGraph()]
-    with requests.Session() as session:
+    with requests.Session() as session, tempfile.TemporaryDirectory(prefix="uasa-put-") as tmp:
         for graph in graphs:
-            triples = [q.triple for q in db.quads_for_pattern(None, None, None, graph)]
+            path = Path(tmp) / "graph.nt"
+            db.dump(path, RdfFormat.N_TRIPLES, from_graph=graph)
+            with path.open("rb") as f:
+                triples = sum(chunk.count(b"\n") for chunk in iter(lambda: f.read(1 << 20), b""))
             if not triples and isinstance(graph, DefaultGraph):
                 continue
-            body = b"".join(f"{t.subject} {t.predicate} {t.object} .\n".encode() for t in triples)
             params = {"default": ""} if isinstance(graph, DefaultGraph) else {"graph": graph.value}
             try:
-                response = session.put(
-                    graph_store_url,
-                    params=params,
-                    data=body,
-                    headers={"Content-Type": "application/n-triples"},
-                    timeout=600,
-                )
+                with path.open("rb") as body:
+                    response = session.put(
+                        graph_store_url,
+                        params=params,
+                        data=body,
+                        headers={"Content-Type": "application/n-triples"},
+                        timeout=600,
+                    )
             except requests.RequestException as exc:
                 raise OSError(f"cannot reach {graph_store_url}: {exc}") from None
             if response.status_code >= 300:
@@ -169,7 +178,7 @@ def upload(db: Store, graph_store_url: str, out: Callable[[str], None] = print) 
                     f"{response.status_code} {response.text.strip()[:200]}"
                 )
             name = "(default graph)" if isinstance(graph, DefaultGraph) else graph.value
-            out(f"  uploaded {len(triples):>9} triples  {name}")
+            out(f"  uploaded {triples:>9} triples  {name}")
 
 
 # Keep the names the formats use in one place for the serializers above.
