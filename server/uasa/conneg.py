@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from pyoxigraph import QueryResultsFormat, RdfFormat
 from werkzeug.datastructures import MIMEAccept
+from werkzeug.http import parse_accept_header
 
 Kind = Literal["results", "graph"]
 
@@ -86,6 +88,18 @@ def formats(kind: Kind) -> list[Format]:
 
 def _media_types(fmt: Format) -> list[str]:
     return [fmt.media_type, *(a for a in fmt.aliases if "/" in a)]
+
+
+def negotiate_header(header: str | None, kind: Kind) -> Format | None:
+    """As :func:`negotiate`, from the raw header; memoised, since clients repeat theirs."""
+    if header is None or len(header) > 512:  # rare or odd: not worth a cache slot
+        return negotiate(parse_accept_header(header, MIMEAccept), kind)
+    return _negotiate_cached(header, kind)
+
+
+@lru_cache(maxsize=256)
+def _negotiate_cached(header: str, kind: Kind) -> Format | None:
+    return negotiate(parse_accept_header(header, MIMEAccept), kind)
 
 
 def negotiate(accept: MIMEAccept, kind: Kind) -> Format | None:
