@@ -16,6 +16,7 @@ them); ``benchmarks/fuzz_report.py`` writes them, with the requests and statuses
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from collections import Counter
@@ -165,7 +166,16 @@ TOKENS = [
     "NOT EXISTS",
 ]
 adversarial = st.lists(st.sampled_from(TOKENS), min_size=1, max_size=40).map(" ".join)
-queries = st.one_of(st.text(max_size=300), adversarial)
+# Well-formed queries carrying random text in a string literal, so the fuzzing also walks the
+# success path (200), not only the refusals.
+valid = st.builds(
+    lambda text, n: (
+        f"SELECT * WHERE {{ ?s ?p ?o FILTER(STR(?o) != {json.dumps(text)}) }} LIMIT {n}"
+    ),
+    st.text(max_size=60),
+    st.integers(min_value=0, max_value=50),
+)
+queries = st.one_of(st.text(max_size=300), adversarial, valid)
 QUERY_STATUSES = {200, 400, 403}
 
 
@@ -343,9 +353,18 @@ SEGMENTS = [
     "environ",
     "",
 ]
-paths = st.tuples(
-    st.sampled_from(["/dumps/", "/id/", "/data/", "/concept/", "/graph/", "/queries/", "/page/"]),
-    st.lists(st.sampled_from(SEGMENTS), min_size=1, max_size=8).map("/".join),
+paths = st.one_of(
+    st.tuples(
+        st.sampled_from(
+            ["/dumps/", "/id/", "/data/", "/concept/", "/graph/", "/queries/", "/page/"]
+        ),
+        st.lists(st.sampled_from(SEGMENTS), min_size=1, max_size=8).map("/".join),
+    ),
+    # Real dump files, so the check that only the build's dumps are served is exercised.
+    st.tuples(
+        st.just("/dumps/"),
+        st.sampled_from(["uasa.nq", "uasa.ttl.gz", "SHA256SUMS", "uasa-network.graphml"]),
+    ),
 )
 SECRETS = ("root:x:0:0", '"content_hash"', "UASA_", "SST", "MANIFEST-")
 
