@@ -36,6 +36,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
 
+if not __package__:  # run as a script: make the `benchmarks` package importable
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from benchmarks import report_blocks
+
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 JSON_RESULTS = "application/sparql-results+json"
@@ -587,21 +591,7 @@ def cold_start(store: str, db: Path, work: Path, repeats: int) -> dict[str, list
 
 
 def machine() -> dict[str, str]:
-    cpu = "unknown"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    mem = "unknown"
-    try:
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal"):
-                mem = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
-    except OSError:
-        pass
+    """report_blocks' CPU, cores and memory, plus the software the benchmark compares."""
     versions = {}
     for pkg in ("uasa", "pyoxigraph", "oxigraph", "flask", "gunicorn", "pyshacl", "rdflib"):
         try:
@@ -609,12 +599,10 @@ def machine() -> dict[str, str]:
         except metadata.PackageNotFoundError:
             versions[pkg] = "-"
     return {
-        "CPU": cpu,
-        "cores (nproc)": str(os.cpu_count()),
-        "memory": mem,
+        **report_blocks.machine(),
         "OS": platform.platform(),
         "Python": platform.python_version(),
-        **{f"{k}": v for k, v in versions.items()},
+        **versions,
     }
 
 

@@ -31,24 +31,16 @@ from typing import Any
 import pytest
 import werkzeug.test
 
-if __package__:
-    from benchmarks.report_blocks import (
-        MarkerError,
-        command_line,
-        machine_line,
-        replace_block,
-        utc_now,
-        write_block,
-    )
-else:  # run as a script: benchmarks/ is on sys.path
-    from report_blocks import (
-        MarkerError,
-        command_line,
-        machine_line,
-        replace_block,
-        utc_now,
-        write_block,
-    )
+if not __package__:  # run as a script: make the `benchmarks` package importable
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from benchmarks.report_blocks import (
+    MarkerError,
+    command_line,
+    machine_line,
+    replace_block,
+    utc_now,
+    write_block,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 TEST_FILES = ["tests/test_fuzz.py", "tests/test_schemathesis.py"]

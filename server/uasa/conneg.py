@@ -92,9 +92,9 @@ def _media_types(fmt: Format) -> list[str]:
 
 def negotiate_header(header: str | None, kind: Kind) -> Format | None:
     """As :func:`negotiate`, from the raw header; memoised, since clients repeat theirs."""
-    if header is None or len(header) > 512:  # rare or odd: not worth a cache slot
-        return negotiate(parse_accept_header(header, MIMEAccept), kind)
-    return _negotiate_cached(header, kind)
+    if header is not None and len(header) <= 512:  # longer ones are odd: not worth a slot
+        return _negotiate_cached(header, kind)
+    return negotiate(parse_accept_header(header, MIMEAccept), kind)
 
 
 @lru_cache(maxsize=256)

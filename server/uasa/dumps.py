@@ -125,15 +125,20 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def write_file(folder: Path, name: str, data: bytes) -> dict[str, Any]:
-    (folder / name).write_bytes(data)
+def _entry(name: str, size: int, digest: str) -> dict[str, Any]:
+    """A file's manifest entry (served under /dumps/, listed in VoID and SHA256SUMS)."""
     suffix = name.rsplit(".", 1)[-1]
     return {
         "name": name,
         "media_type": MEDIA_TYPES.get(suffix, "application/octet-stream"),
-        "bytes": len(data),
-        "sha256": sha256(data),
+        "bytes": size,
+        "sha256": digest,
     }
+
+
+def write_file(folder: Path, name: str, data: bytes) -> dict[str, Any]:
+    (folder / name).write_bytes(data)
+    return _entry(name, len(data), sha256(data))
 
 
 def write_dumps(quads: list[Quad], folder: Path) -> list[dict[str, Any]]:
@@ -234,13 +239,7 @@ def file_entry(path: Path, media_type: str) -> dict[str, Any]:
         while chunk := f.read(_CHUNK):
             digest.update(chunk)
             size += len(chunk)
-    return {
-        "name": path.name,
-        "media_type": MEDIA_TYPES.get(path.name.rsplit(".", 1)[-1], "application/octet-stream"),
-        "bytes": size,
-        "sha256": digest.hexdigest(),
-        "format": media_type,
-    }
+    return {**_entry(path.name, size, digest.hexdigest()), "format": media_type}
 
 
 def gzip_file(source: Path) -> Path:

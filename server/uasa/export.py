@@ -111,7 +111,7 @@ def network(quads: Iterable[Quad]) -> nx.MultiDiGraph:
         if iri in graph:
             for prop, values in sorted(links.items()):
                 for v in values:
-                    if isinstance(v, NamedNode) and v.value in graph and prop != TYPE:
+                    if v.value in graph and prop != TYPE:
                         add_edge(iri, v.value, prop, label(prop))
         elif owner in graph:
             part = ", ".join(label(t.value) for t in links.get(TYPE, []))
@@ -119,7 +119,7 @@ def network(quads: Iterable[Quad]) -> nx.MultiDiGraph:
                 if prop in OWNING or prop == TYPE:
                     continue
                 for v in values:
-                    if isinstance(v, NamedNode) and v.value in graph and v.value != owner:
+                    if v.value in graph and v.value != owner:
                         add_edge(
                             owner, v.value, prop, f"{part}: {label(prop)}" if part else label(prop)
                         )

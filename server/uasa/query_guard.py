@@ -15,6 +15,7 @@ import re
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 # Order matters: the first alternative that matches at a position wins.
 _TOKEN = re.compile(
@@ -87,40 +88,29 @@ class Verdict:
     has_dataset_clause: bool = False
 
 
-def _walk(node: object) -> list[str]:
+def _walk(node: object) -> list[Any]:
+    """Every rdflib CompValue in a parse tree or algebra, depth first."""
     from pyparsing import ParseResults
     from rdflib.plugins.sparql.parserutils import CompValue
 
-    names: list[str] = []
+    nodes: list[Any] = []
     stack = [node]
     while stack:
         item = stack.pop()
         if isinstance(item, CompValue):
-            names.append(item.name)
+            nodes.append(item)
             stack.extend(item.values())
         elif isinstance(item, list | tuple | ParseResults):
             stack.extend(item)
-    return names
+    return nodes
 
 
-def _service_endpoints(text: str) -> list[object]:
-    """The endpoint term of every SERVICE in the query (IRIs resolved, or Variables)."""
+def _service_endpoints(tree: object) -> list[object]:
+    """The endpoint term of every SERVICE in a parsed query (IRIs resolved, or Variables)."""
     from rdflib.plugins.sparql.algebra import translateQuery
-    from rdflib.plugins.sparql.parser import parseQuery
-    from rdflib.plugins.sparql.parserutils import CompValue
 
-    with _RDFLIB_PARSE:
-        algebra = translateQuery(parseQuery(text)).algebra
-    found, stack = [], [algebra]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, CompValue):
-            if item.name == "ServiceGraphPattern":
-                found.append(item.get("term"))
-            stack.extend(item.values())
-        elif isinstance(item, list | tuple):
-            stack.extend(item)
-    return found
+    algebra = translateQuery(tree).algebra
+    return [n.get("term") for n in _walk(algebra) if n.name == "ServiceGraphPattern"]
 
 
 def _service_in_parse_tree(text: str, allow: frozenset[str]) -> str | None:
@@ -140,13 +130,13 @@ def _service_in_parse_tree(text: str, allow: frozenset[str]) -> str | None:
         )
     except RecursionError:  # rdflib's parser recurses; very deep nesting ends here
         return "SERVICE is not allowed (and the query is nested too deeply to check)"
-    services = _walk(tree).count("ServiceGraphPattern")
+    services = sum(n.name == "ServiceGraphPattern" for n in _walk(tree))
     if not services:
         return None
     if not allow:
         return "SERVICE is not allowed: this endpoint does not query other endpoints"
     try:
-        endpoints = _service_endpoints(text)
+        endpoints = _service_endpoints(tree)
     except Exception:  # rdflib's algebra fails on odd but valid text: refuse, don't guess
         endpoints = []
     if len(endpoints) != services:  # every SERVICE must be accounted for, or none runs

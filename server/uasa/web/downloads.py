@@ -207,7 +207,7 @@ def void_triples(built: BuiltStore, root: str, examples: list[str]) -> list[Trip
 
 @blueprint.get("/.well-known/void")
 def void() -> ResponseReturnValue:
-    fmt = conneg.negotiate(request.accept_mimetypes, "graph")
+    fmt = conneg.negotiate_header(request.headers.get("Accept"), "graph")
     if fmt is None:
         return text_error(406, f"Available: {conneg.offered_types('graph')}.", Vary="Accept")
     settings: Settings = current_app.config["UASA"]

@@ -162,7 +162,7 @@ def run(name: str) -> ResponseReturnValue:
                 status, f"Query {q.name!r} has no format {override!r}; it offers {offered}."
             )
     else:
-        fmt = conneg.negotiate(request.accept_mimetypes, q.kind)
+        fmt = conneg.negotiate_header(request.headers.get("Accept"), q.kind)
         if fmt is None:
             return text_error(
                 406,
