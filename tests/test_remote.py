@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import socket
+import struct
 import threading
 import time
 from collections.abc import Iterator
@@ -140,13 +141,33 @@ def test_build_to_an_unreachable_store_fails_and_keeps_the_served_one(tmp_path: 
     assert not store.exists()
 
 
+def _read_request(conn: socket.socket) -> None:
+    """Read one whole HTTP request (head and Content-Length body). A listener that closes with
+    unread request bytes makes the kernel reset the connection, which loses the answer."""
+    data = b""
+    while b"\r\n\r\n" not in data:
+        data += conn.recv(65536)
+    head, _, body = data.partition(b"\r\n\r\n")
+    length = next(
+        (
+            int(line.split(b":", 1)[1])
+            for line in head.split(b"\r\n")
+            if line.lower().startswith(b"content-length:")
+        ),
+        0,
+    )
+    while len(body) < length:
+        body += conn.recv(65536)
+
+
 class _Trickle(threading.Thread):
     """A loopback 'SPARQL store' that answers 200 and then sends its body in small pieces:
-    ``pieces`` chunks of ``size`` bytes, ``gap`` seconds apart."""
+    ``pieces`` chunks of ``size`` bytes, ``gap`` seconds apart. With ``reset_after``, it
+    aborts the connection (TCP reset) after that many pieces instead."""
 
-    def __init__(self, pieces: int, size: int, gap: float) -> None:
+    def __init__(self, pieces: int, size: int, gap: float, reset_after: int | None = None) -> None:
         super().__init__(daemon=True)
-        self.pieces, self.size, self.gap = pieces, size, gap
+        self.pieces, self.size, self.gap, self.reset_after = pieces, size, gap, reset_after
         self.sock = socket.create_server(("127.0.0.1", 0))
         self.url = f"sparql+http://127.0.0.1:{self.sock.getsockname()[1]}/query"
 
@@ -154,16 +175,24 @@ class _Trickle(threading.Thread):
         with self.sock:
             conn, _ = self.sock.accept()
         with conn:
-            conn.recv(65536)
+            _read_request(conn)
             body_size = self.pieces * self.size
             conn.sendall(
                 b"HTTP/1.1 200 OK\r\nContent-Type: application/sparql-results+json\r\n"
                 + f"Content-Length: {body_size}\r\n\r\n".encode()
             )
             try:
-                for _ in range(self.pieces):
+                for sent in range(self.pieces):
+                    if sent == self.reset_after:
+                        # SO_LINGER 0: close() sends RST, as a crashed store would.
+                        conn.setsockopt(
+                            socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0)
+                        )
+                        return
                     conn.sendall(b" " * self.size)
                     time.sleep(self.gap)
+                conn.shutdown(socket.SHUT_WR)
+                conn.recv(1)  # wait for the client to hang up before closing
             except OSError:
                 pass  # the client hung up, as it should
 
@@ -195,4 +224,15 @@ def test_result_size_limit_holds_for_remote_answers() -> None:
     with pytest.raises(QueryError) as caught:
         executor.execute(_select(), timeout=10)
     assert caught.value.status == 413 and "UASA_MAX_RESULT_BYTES" in caught.value.message
+    executor.close()
+
+
+def test_answer_broken_off_by_the_store_is_a_clear_502() -> None:
+    """A store that resets the connection mid-body gave a urllib3 error (a 500) before."""
+    listener = _Trickle(pieces=4, size=100_000, gap=0.05, reset_after=1)
+    listener.start()
+    executor = RemoteExecutor(listener.url, concurrency=1, queue_timeout=1)
+    with pytest.raises(QueryError) as caught:
+        executor.execute(_select(), timeout=10)
+    assert caught.value.status == 502 and "broke off its answer" in caught.value.message
     executor.close()

@@ -22,6 +22,7 @@ from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 import requests
+import urllib3.exceptions
 from pyoxigraph import DefaultGraph, NamedNode, QueryResultsFormat, RdfFormat, Store
 
 from uasa import conneg
@@ -102,10 +103,16 @@ class RemoteExecutor:
             )
             with response:
                 body = self._read(response, deadline)
-        except requests.Timeout:
+        except (requests.Timeout, urllib3.exceptions.ReadTimeoutError):
             raise _timeout(timeout) from None
         except requests.RequestException as exc:
             raise QueryError(503, f"The remote store cannot be reached: {exc}", "remote") from None
+        except urllib3.exceptions.HTTPError as exc:
+            # Reading the body goes through urllib3 directly (read1 below), so a store that
+            # drops the connection mid-answer raises urllib3's errors, not requests'.
+            raise QueryError(
+                502, f"The remote store broke off its answer: {exc}", reason="remote"
+            ) from None
         if body is None:
             raise _timeout(timeout)
         if response.status_code >= 400:
