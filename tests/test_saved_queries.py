@@ -20,10 +20,12 @@ from pyoxigraph import Literal, NamedNode
 
 from tests.conftest import ROOT, make_app, quiet
 from uasa import catalogue, cli
+from uasa.app import create_app
 from uasa.build import build, file_input
 from uasa.catalogue import CatalogueError, catalogue_quads, parse_query
 from uasa.namespaces import XSD, Graphs
 from uasa.params import Param, ParamError, bind
+from uasa.settings import Settings
 
 QUERIES = ROOT / "tests" / "fixtures" / "queries"
 DATA = ROOT / "tests" / "fixtures" / "saved-queries"
@@ -594,3 +596,28 @@ def test_cli_runs_a_file(store: str, tmp_path: Path, capfd: pytest.CaptureFixtur
         cli.main(["query", "--file", str(typed), "-p", f"label={INJECTION}", "--store", store]) == 0
     )
     assert capfd.readouterr().out.split() == ["s,label"]
+
+
+def test_serve_stops_on_a_broken_saved_query_before_starting(
+    store: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """`uasa serve` checks the catalogue once, up front, and hands that same catalogue to the
+    app; a broken file stops it with the file and reason before gunicorn starts."""
+    (tmp_path / "broken.rq").write_text("SELECT * {}", "utf-8")
+    monkeypatch.setenv("UASA_QUERIES", str(tmp_path))
+    started = []
+    monkeypatch.setattr("uasa.serve.serve", lambda *args: started.append(args))
+    assert cli.main(["serve", "--store", store]) == 1
+    assert "broken.rq: no '#+' YAML header" in capfd.readouterr().err
+    assert not started
+
+    monkeypatch.setenv("UASA_QUERIES", str(QUERIES))
+    assert cli.main(["serve", "--store", store]) == 0
+    ((settings, saved),) = started
+    assert settings.queries == str(QUERIES)
+    assert [q.name for q in saved] == [q.name for q in catalogue.load(QUERIES)]
+    app = create_app(Settings.of(store=store, query_workers=1, log_level="warning"), saved)
+    try:
+        assert app.extensions["uasa.catalogue"] is saved  # not loaded again
+    finally:
+        app.extensions["uasa.executor"].close()

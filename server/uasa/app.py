@@ -29,14 +29,18 @@ from uasa.web import (
 )
 
 
-def create_app(settings: Settings | None = None) -> Flask:
+def create_app(settings: Settings | None = None, saved: catalogue.Catalogue | None = None) -> Flask:
+    """The app. `saved` is the catalogue when the caller has already loaded and checked it
+    (`uasa serve` does, to stop with a clear message before gunicorn starts)."""
     settings = settings or load()
     logging.basicConfig(level=settings.log_level.upper())
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body
     app.config["UASA"] = settings
     # Loaded first: a broken catalogue stops start-up before any worker process starts.
-    app.extensions["uasa.catalogue"] = catalogue.load(settings.queries or None)
+    app.extensions["uasa.catalogue"] = (
+        saved if saved is not None else catalogue.load(settings.queries or None)
+    )
 
     built = store_layout.locate(settings.store)  # raises StoreError with a clear message
     executor: QueryExecutor | RemoteExecutor

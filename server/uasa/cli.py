@@ -68,7 +68,7 @@ def _serve(args: argparse.Namespace) -> int:
     try:
         built = store_layout.locate(settings.store)
         store_layout.check_readable(built)
-        load_catalogue(settings.queries or None)  # a broken saved query stops start-up here
+        saved = load_catalogue(settings.queries or None)  # a broken one stops start-up here
     except (store_layout.StoreError, CatalogueError) as exc:
         print(f"uasa serve: {exc}", file=sys.stderr)
         return 1
@@ -79,7 +79,7 @@ def _serve(args: argparse.Namespace) -> int:
         f"(SPARQL endpoint http://{settings.host}:{settings.port}/sparql)",
         flush=True,
     )
-    serve(settings)
+    serve(settings, saved)  # the gunicorn worker inherits it: not loaded a second time
     return 0
 
 

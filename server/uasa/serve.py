@@ -11,16 +11,22 @@ import atexit
 import logging
 import os
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gunicorn.app.base import BaseApplication
 
 from uasa.settings import Settings
 
+if TYPE_CHECKING:
+    from uasa.catalogue import Catalogue
+
 
 class _Gunicorn(BaseApplication):  # type: ignore[misc]
-    def __init__(self, settings: Settings, options: dict[str, Any]) -> None:
+    def __init__(
+        self, settings: Settings, options: dict[str, Any], saved: Catalogue | None = None
+    ) -> None:
         self.settings = settings
+        self.saved = saved  # the catalogue `uasa serve` already loaded and checked
         self.options = options
         super().__init__()
 
@@ -32,7 +38,7 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
         # Runs in the gunicorn worker, after the fork, so the query workers are its children.
         from uasa.app import create_app
 
-        return create_app(self.settings)
+        return create_app(self.settings, self.saved)
 
 
 def _worker_exit(server: Any, worker: Any) -> None:
@@ -45,7 +51,7 @@ def _worker_exit(server: Any, worker: Any) -> None:
     os._exit(0)
 
 
-def serve(settings: Settings) -> None:
+def serve(settings: Settings, saved: Catalogue | None = None) -> None:
     options = {
         "bind": f"{settings.host}:{settings.port}",
         "workers": 1,
@@ -62,4 +68,4 @@ def serve(settings: Settings) -> None:
         "loglevel": settings.log_level,
         "worker_exit": _worker_exit,
     }
-    _Gunicorn(settings, options).run()
+    _Gunicorn(settings, options, saved).run()
