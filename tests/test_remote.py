@@ -26,7 +26,7 @@ from uasa.catalogue import catalogue_quads
 from uasa.catalogue import load as load_catalogue
 from uasa.cli import validator
 from uasa.executor import QueryError, QueryRequest
-from uasa.remote import RemoteExecutor, endpoint_of, with_values
+from uasa.remote import RemoteExecutor, endpoint_of, redact, with_values
 
 JSON = "application/sparql-results+json"
 
@@ -235,4 +235,26 @@ def test_answer_broken_off_by_the_store_is_a_clear_502() -> None:
     with pytest.raises(QueryError) as caught:
         executor.execute(_select(), timeout=10)
     assert caught.value.status == 502 and "broke off its answer" in caught.value.message
+    executor.close()
+
+
+def test_passwords_are_not_printed() -> None:
+    assert redact("http://ann:s%40cret@h:7878/store?x=1") == "http://ann:***@h:7878/store?x=1"
+    assert redact("http://h:7878/store") == "http://h:7878/store"
+
+
+def test_an_unreachable_store_is_a_503_that_hides_its_address(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]  # closed again: nothing listens there
+    executor = RemoteExecutor(
+        f"sparql+http://ann:secret@127.0.0.1:{port}/query", concurrency=1, queue_timeout=1
+    )
+    with pytest.raises(QueryError) as caught:
+        executor.execute(_select(), timeout=5)
+    assert caught.value.status == 503 and "cannot be reached" in caught.value.message
+    assert str(port) not in caught.value.message
+    assert f"ann:***@127.0.0.1:{port}" in caplog.text and "secret" not in caplog.text
     executor.close()

@@ -179,9 +179,9 @@ def build(
         published = dumps.write_all(db, build_dir, sum(counts.values()), out)
         lap("dumps")
         if upload_to:
-            from uasa.remote import upload
+            from uasa.remote import redact, upload
 
-            out(f"  loading the graphs into {upload_to} (Graph Store Protocol) …")
+            out(f"  loading the graphs into {redact(upload_to)} (Graph Store Protocol) …")
             try:
                 upload(db, upload_to, out)
             except OSError as exc:

@@ -14,6 +14,7 @@ same rows as pre-binding (a test compares every saved query on both stores).
 
 from __future__ import annotations
 
+import logging
 import tempfile
 import threading
 import time
@@ -32,6 +33,8 @@ from uasa.worker import too_large
 
 SCHEME = "sparql+"
 
+log = logging.getLogger(__name__)
+
 
 def endpoint_of(setting: str) -> tuple[str, list[tuple[str, str]]]:
     """`sparql+http://h/p?union-default-graph` → (`http://h/p`, [("union-default-graph", "")])."""
@@ -42,6 +45,16 @@ def endpoint_of(setting: str) -> tuple[str, list[tuple[str, str]]]:
         raise ValueError(f"not an http(s) endpoint: {setting}")
     params = parse_qsl(parts.query, keep_blank_values=True)
     return urlunsplit((parts.scheme, parts.netloc, parts.path, "", "")), params
+
+
+def redact(url: str) -> str:
+    """The URL with any password replaced by `***`, for printing and logs."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    user = parts.username or ""
+    host = parts.netloc.rsplit("@", 1)[1]
+    return urlunsplit(parts._replace(netloc=f"{user}:***@{host}"))
 
 
 def with_values(query: str, substitutions: dict[str, object]) -> str:
@@ -106,12 +119,17 @@ class RemoteExecutor:
         except (requests.Timeout, urllib3.exceptions.ReadTimeoutError):
             raise _timeout(timeout) from None
         except requests.RequestException as exc:
-            raise QueryError(503, f"The remote store cannot be reached: {exc}", "remote") from None
+            # The detail names the store's internal address: it goes to the log, not the client.
+            log.warning("remote store %s cannot be reached: %s", redact(self.endpoint), exc)
+            raise QueryError(
+                503, "The remote store cannot be reached; try again shortly.", "remote"
+            ) from None
         except urllib3.exceptions.HTTPError as exc:
             # Reading the body goes through urllib3 directly (read1 below), so a store that
             # drops the connection mid-answer raises urllib3's errors, not requests'.
+            log.warning("remote store %s broke off its answer: %s", redact(self.endpoint), exc)
             raise QueryError(
-                502, f"The remote store broke off its answer: {exc}", reason="remote"
+                502, "The remote store broke off its answer; try again shortly.", "remote"
             ) from None
         if body is None:
             raise _timeout(timeout)
@@ -178,10 +196,10 @@ def upload(db: Store, graph_store_url: str, out: Callable[[str], None] = print) 
                         timeout=600,
                     )
             except requests.RequestException as exc:
-                raise OSError(f"cannot reach {graph_store_url}: {exc}") from None
+                raise OSError(f"cannot reach {redact(graph_store_url)}: {exc}") from None
             if response.status_code >= 300:
                 raise OSError(
-                    f"{graph_store_url} refused graph {params}: "
+                    f"{redact(graph_store_url)} refused graph {params}: "
                     f"{response.status_code} {response.text.strip()[:200]}"
                 )
             name = "(default graph)" if isinstance(graph, DefaultGraph) else graph.value
