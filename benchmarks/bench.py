@@ -12,6 +12,7 @@ It prints one table and writes docs/benchmarks.md; nothing in that file is typed
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import http.client
 import json
@@ -35,6 +36,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
+
+import psutil
 
 if not __package__:  # run as a script: make the `benchmarks` package importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -217,18 +220,20 @@ class Server:
         self.probe = "/"
 
     def cpu_seconds(self) -> float:
-        """CPU time used so far by the server's process group (it runs in its own session)."""
+        """CPU time used so far by the server and its descendants (query workers)."""
         if self.proc is None:
             return 0.0
-        total = 0
-        for stat in Path("/proc").glob("[0-9]*/stat"):
-            try:
-                fields = stat.read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue  # the process ended while we looked
-            if int(fields[2]) == self.proc.pid:  # pgrp
-                total += int(fields[11]) + int(fields[12])  # utime + stime
-        return total / os.sysconf("SC_CLK_TCK")
+        try:
+            root = psutil.Process(self.proc.pid)
+            procs = [root, *root.children(recursive=True)]
+        except psutil.NoSuchProcess:
+            return 0.0
+        total = 0.0
+        for proc in procs:
+            with contextlib.suppress(psutil.NoSuchProcess):  # it ended while we looked
+                times = proc.cpu_times()
+                total += times.user + times.system
+        return total
 
     def settle(self, workload: str, seconds: float = 1.0) -> None:
         """Restart the server if it is busy while nobody asks it anything.
