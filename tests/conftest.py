@@ -21,8 +21,8 @@ from uasa.build import build, file_input
 from uasa.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = Path(os.environ.get("UASA_SHARED", ROOT.parent / "shared"))
-W3C = SHARED / "w3c-sparql11"
+
+W3C = ROOT / "tests" / "w3c"
 KASEI = "http://kasei.us/2009/09/sparql/data/"
 
 
@@ -50,7 +50,7 @@ def free_port() -> int:
 def w3c_store(tmp_path_factory: pytest.TempPathFactory) -> str:
     """The W3C protocol data: data1-3.nt, each in its kasei.us named graph."""
     if not W3C.is_dir():
-        pytest.fail(f"the W3C test data is missing: expected {W3C} (../shared beside the repo)")
+        pytest.fail(f"the W3C test data is missing: expected {W3C} (vendored test data)")
     store = str(tmp_path_factory.mktemp("w3c") / "store")
     inputs = [
         file_input(W3C / "protocol" / f"data{n}.nt", f"{KASEI}data{n}.rdf") for n in (1, 2, 3)

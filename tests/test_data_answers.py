@@ -1,4 +1,4 @@
-"""Answers over the real dataset, checked against the fact base (../shared/research/agreements.md).
+"""Answers over the real dataset, checked against the fact base (data/research/agreements.md).
 
 Each test asks the SPARQL endpoint a question a user would ask and compares the answer with what
 the verified fact base says. They need every agreement file in data/agreements/; a failure names

@@ -5,7 +5,7 @@ example value of every parameter. The result must equal `tests/golden/<name>.csv
 `tests/golden/<name>.nt` (CONSTRUCT, canonical: sorted N-Triples lines). Rows are compared in order
 only when the query has a top-level ORDER BY; otherwise as a multiset.
 
-The goldens were reviewed by hand against the fact base (../shared/research/agreements.md). When
+The goldens were reviewed by hand against the fact base (data/research/agreements.md). When
 the data changes on purpose, regenerate them with
 
     UASA_UPDATE_GOLDEN=1 .venv/bin/pytest -q tests/test_queries_golden.py
@@ -128,7 +128,7 @@ def test_query_matches_its_golden(client: FlaskClient, name: str) -> None:
         assert sorted(got[1:]) == sorted(want[1:])
 
 
-# --- answers the fact base fixes (../shared/research/agreements.md) --------------------------
+# --- answers the fact base fixes (data/research/agreements.md) --------------------------
 
 
 def select(client: FlaskClient, name: str, **params: str) -> list[dict[str, str]]:

@@ -56,7 +56,7 @@ def _rdf_files(folder: Path) -> list[Path]:
 
 
 def project_inputs(ontology: Path | None, data: Sequence[Path]) -> list[Input]:
-    """The project's own modules, each in its named graph (DESIGN.md, IRIs and graphs)."""
+    """The project's own modules, each in its named graph (docs/architecture.md, "Named graphs")."""
     inputs: list[Input] = []
     if ontology is not None:
         for path in _rdf_files(ontology):

@@ -12,7 +12,7 @@ DATASET = BASE + "dataset"
 
 
 class Graphs:
-    """The named graphs, one per module (DESIGN.md, IRIs and graphs)."""
+    """The named graphs, one per module (docs/architecture.md, "Named graphs")."""
 
     ONTOLOGY = GRAPH + "ontology"
     CONCEPTS = GRAPH + "concepts"

@@ -1,6 +1,6 @@
 """What the server says about one resource: the SPARQL behind every RDF view and HTML page.
 
-The RDF view of a resource (issue 5) holds its outgoing triples, the incoming triples naming
+The RDF view of a resource holds its outgoing triples, the incoming triples naming
 it, the nodes it owns with their own triples, and the labels of everything these link to. The
 data keeps signatures, provisions, commitments, memberships and claims as separate resources
 pointing *at* their owner (``uasa:signatureOf`` …), and money amounts as blank nodes, so
