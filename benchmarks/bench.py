@@ -446,8 +446,8 @@ def _with_values(body: str, subs: dict[str, Any]) -> str:
 
 
 def saved_query_specs() -> tuple[list[RequestSpec], list[RequestSpec], list[str]]:
-    from uasa import catalogue
-    from uasa.params import bind
+    from uasa.query import catalogue
+    from uasa.query.params import bind
 
     ours_specs, oxi_specs, names = [], [], []
     for q in catalogue.load(QUERIES):
@@ -477,7 +477,7 @@ def resource_iris(db: Path, count: int, seed: int) -> list[str]:
 
 
 def deref_specs(iris: list[str]) -> tuple[list[RequestSpec], ...]:
-    from uasa import view
+    from uasa.query import resource_view as view
 
     turtle = {"Accept": "text/turtle"}
     ours_data = [(f"/data/{quote(i[len(BASE) :])}.ttl", turtle) for i in iris]
@@ -805,7 +805,7 @@ def main(argv: list[str] | None = None) -> int:
     QUERIES = work / "queries"
     shutil.rmtree(QUERIES, ignore_errors=True)
     shutil.copytree(ROOT / "queries", QUERIES)
-    from uasa import catalogue
+    from uasa.query import catalogue
 
     catalogue.load(QUERIES)  # a broken saved query stops the benchmark here, not the server
     notes: list[str] = []

@@ -37,10 +37,10 @@ def main() -> int:
     from pyinstrument import Profiler
     from pyoxigraph import QueryResultsFormat, Store
 
-    from uasa import store as store_layout
-    from uasa.app import create_app
-    from uasa.executor import QueryRequest
-    from uasa.settings import Settings
+    from uasa.core import store_layout
+    from uasa.core.settings import Settings
+    from uasa.query.executor import QueryRequest
+    from uasa.web.app import create_app
 
     built = store_layout.locate(args.store)
     db = Store.read_only(str(built.db_path))

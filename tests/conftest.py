@@ -16,9 +16,9 @@ import requests
 from flask import Flask
 from flask.testing import FlaskClient
 
-from uasa.app import create_app
-from uasa.build import build, file_input
-from uasa.settings import Settings
+from uasa.build.pipeline import build, file_input
+from uasa.core.settings import Settings
+from uasa.web.app import create_app
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -62,8 +62,8 @@ def w3c_store(tmp_path_factory: pytest.TempPathFactory) -> str:
 @pytest.fixture(scope="session")
 def real_store(tmp_path_factory: pytest.TempPathFactory) -> str:
     """The real dataset: ontology/ and data/ through the real build, SHACL included."""
-    from uasa.build import project_inputs
-    from uasa.cli import validator
+    from uasa.build.pipeline import project_inputs
+    from uasa.cli.main import validator
 
     store = str(tmp_path_factory.mktemp("real") / "store")
     build(

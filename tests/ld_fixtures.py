@@ -9,8 +9,8 @@ import pytest
 from flask import Flask
 
 from tests.conftest import make_app, quiet
-from uasa.build import Input, build, file_input
-from uasa.namespaces import Graphs
+from uasa.build.pipeline import Input, build, file_input
+from uasa.core.iris import Graphs
 
 FIXTURES = Path(__file__).parent / "fixtures" / "linked-data"
 AGREEMENT = "https://w3id.org/uasa/id/agreement/xyz-2024-01-01"

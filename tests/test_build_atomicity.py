@@ -23,7 +23,7 @@ from pathlib import Path
 import requests
 
 from tests.conftest import ROOT, LiveServer
-from uasa import store as store_layout
+from uasa.core import store_layout
 
 SEED = 20241122
 KILLS = 6

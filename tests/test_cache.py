@@ -7,9 +7,9 @@ from pathlib import Path
 from flask import Flask
 
 from tests.conftest import make_app
-from uasa.build import build, file_input
-from uasa.executor import QueryExecutor
-from uasa.result_cache import CachingExecutor
+from uasa.build.pipeline import build, file_input
+from uasa.query.executor import QueryExecutor
+from uasa.query.result_cache import CachingExecutor
 
 QUERY = "SELECT ?s WHERE { ?s ?p ?o } ORDER BY ?s"
 

@@ -29,7 +29,7 @@ import pytest
 import requests
 
 from tests.conftest import ROOT, free_port, stop_process
-from uasa.settings import SETTINGS
+from uasa.core.settings import SETTINGS
 
 DOC = ROOT / "docs" / "deploy.md"
 MARK = "<!-- tested: tests/test_deploy_doc.py -->"

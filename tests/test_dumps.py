@@ -22,9 +22,10 @@ from rdflib.compare import isomorphic
 
 from tests.conftest import quiet
 from tests.ld_fixtures import AGREEMENT, ld_app, ld_inputs, ld_store  # noqa: F401 (fixtures, used as arguments)
-from uasa import dumps, export
-from uasa import store as store_layout
-from uasa.build import build
+from uasa.build import dumps
+from uasa.build import network as export
+from uasa.build.pipeline import build
+from uasa.core import store_layout
 
 TRIPLE_FORMATS = {"nt": "nt", "ttl": "turtle", "jsonld": "json-ld", "rdf": "xml"}
 VOID = "http://rdfs.org/ns/void#"

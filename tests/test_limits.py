@@ -14,10 +14,10 @@ from werkzeug.datastructures import MultiDict
 
 from tests.conftest import make_app
 from tests.test_safety import RUNAWAY
-from uasa import worker
-from uasa.executor import QueryRequest
-from uasa.settings import Settings
-from uasa.web.limits import InFlight, RateLimiter
+from uasa.core.settings import Settings
+from uasa.query import worker
+from uasa.query.executor import QueryRequest
+from uasa.web.support.limits import InFlight, RateLimiter
 
 CSV = "text/csv"
 DIRECT = "application/sparql-query"
@@ -204,7 +204,7 @@ def test_token_bucket_refills_steadily() -> None:
 
 
 def test_token_bucket_forgets_idle_clients(monkeypatch: pytest.MonkeyPatch) -> None:
-    from uasa.web import limits
+    from uasa.web.support import limits
 
     monkeypatch.setattr(limits, "MAX_TRACKED_CLIENTS", 10)
     clock = FakeClock()

@@ -14,7 +14,7 @@ from flask.testing import FlaskClient
 from pyoxigraph import BlankNode, NamedNode, RdfFormat, parse
 
 from tests.ld_fixtures import AGREEMENT, ld_app, ld_store  # noqa: F401 (fixtures, used as arguments)
-from uasa import conneg
+from uasa.core import negotiation as conneg
 
 PATH = "/id/agreement/xyz-2024-01-01"
 RESOURCES = [

@@ -26,7 +26,7 @@ from rdflib.namespace import (
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "server"))
 
-from uasa.validate import validate  # noqa: E402
+from uasa.build.validate import validate  # noqa: E402
 
 UASA = "https://w3id.org/uasa/def#"
 CONCEPT = "https://w3id.org/uasa/concept/"

@@ -28,8 +28,8 @@ from flask.testing import FlaskClient
 from rdflib.plugins.sparql.parser import parseQuery
 
 from tests.conftest import ROOT
-from uasa import catalogue
-from uasa.catalogue import SavedQuery, parse_query
+from uasa.query import catalogue
+from uasa.query.catalogue import SavedQuery, parse_query
 
 QUERIES = ROOT / "queries"
 GOLDEN = ROOT / "tests" / "golden"

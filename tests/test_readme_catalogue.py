@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests.conftest import ROOT
-from uasa import catalogue
+from uasa.query import catalogue
 
 START, END = "<!-- queries:start -->\n", "\n<!-- queries:end -->"
 

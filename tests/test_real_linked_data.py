@@ -10,8 +10,8 @@ from flask.testing import FlaskClient
 from markupsafe import escape
 from pyoxigraph import RdfFormat, parse
 
-from uasa.executor import select
-from uasa.namespaces import BASE
+from uasa.core.iris import BASE
+from uasa.query.executor import select
 
 LABELLED_TYPES = ["agreement", "party", "person", "place", "framework"]
 

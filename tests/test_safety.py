@@ -292,7 +292,7 @@ def test_log_shows_no_traceback(w3c_server: LiveServer) -> None:
 
 THREADED_GUARD = """
 import threading
-from uasa import query_guard
+from uasa.query import guard as query_guard
 
 results = []
 barrier = threading.Barrier(16)

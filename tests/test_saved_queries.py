@@ -19,13 +19,14 @@ from openapi_spec_validator import validate
 from pyoxigraph import Literal, NamedNode
 
 from tests.conftest import ROOT, make_app, quiet
-from uasa import catalogue, cli
-from uasa.app import create_app
-from uasa.build import build, file_input
-from uasa.catalogue import CatalogueError, catalogue_quads, parse_query
-from uasa.namespaces import XSD, Graphs
-from uasa.params import Param, ParamError, bind
-from uasa.settings import Settings
+from uasa.build.pipeline import build, file_input
+from uasa.cli import main as cli
+from uasa.core.iris import XSD, Graphs
+from uasa.core.settings import Settings
+from uasa.query import catalogue
+from uasa.query.catalogue import CatalogueError, catalogue_quads, parse_query
+from uasa.query.params import Param, ParamError, bind
+from uasa.web.app import create_app
 
 QUERIES = ROOT / "tests" / "fixtures" / "queries"
 DATA = ROOT / "tests" / "fixtures" / "saved-queries"
@@ -606,7 +607,7 @@ def test_serve_stops_on_a_broken_saved_query_before_starting(
     (tmp_path / "broken.rq").write_text("SELECT * {}", "utf-8")
     monkeypatch.setenv("UASA_QUERIES", str(tmp_path))
     started = []
-    monkeypatch.setattr("uasa.serve.serve", lambda *args: started.append(args))
+    monkeypatch.setattr("uasa.cli.serve.serve", lambda *args: started.append(args))
     assert cli.main(["serve", "--store", store]) == 1
     assert "broken.rq: no '#+' YAML header" in capfd.readouterr().err
     assert not started

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import ROOT
-from uasa.settings import SETTINGS, Settings, load, markdown_table
+from uasa.core.settings import SETTINGS, Settings, load, markdown_table
 
 
 def test_readme_settings_table_matches_the_code() -> None:

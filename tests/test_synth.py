@@ -9,12 +9,13 @@ import pytest
 from pyoxigraph import QuerySolutions, QueryTriples, Store, Variable
 
 from tests.conftest import ROOT, quiet
-from uasa import catalogue, cli
-from uasa import store as store_layout
-from uasa.build import build, project_inputs
-from uasa.catalogue import catalogue_quads
-from uasa.params import bind
-from uasa.synth import generate
+from uasa.build.pipeline import build, project_inputs
+from uasa.build.synth import generate
+from uasa.cli import main as cli
+from uasa.core import store_layout
+from uasa.query import catalogue
+from uasa.query.catalogue import catalogue_quads
+from uasa.query.params import bind
 
 N = 20_000
 

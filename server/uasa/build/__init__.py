@@ -1,0 +1,1 @@
+"""Building a store: load, validate, derive, dump, export."""

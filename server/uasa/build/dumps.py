@@ -1,0 +1,308 @@
+"""Dumps of the whole store, written by `uasa build` into `<build>/dumps/`, and the VoID
+statistics that describe them.
+
+Every dump comes from one canonicalised copy of the data (RDFC-1.0 blank node labels, lines
+sorted), so the N-Quads dump is byte-identical across builds of the same input and the
+formats agree with each other blank node for blank node. Gzip files carry no name or time.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import io
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pyoxigraph import (
+    CanonicalizationAlgorithm,
+    Dataset,
+    DefaultGraph,
+    Quad,
+    RdfFormat,
+    Store,
+    Triple,
+    serialize,
+)
+
+DUMPS_DIR = "dumps"
+NAME = "uasa"
+CHECKSUMS = "SHA256SUMS"
+PREFIXES = {
+    "uasa": "https://w3id.org/uasa/def#",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "dct": "http://purl.org/dc/terms/",
+    "prov": "http://www.w3.org/ns/prov#",
+    "org": "http://www.w3.org/ns/org#",
+    "schema": "https://schema.org/",
+    "sh": "http://www.w3.org/ns/shacl#",
+}
+
+
+@dataclass(frozen=True)
+class DumpFormat:
+    suffix: str
+    fmt: RdfFormat
+    media_type: str
+    quads: bool  # keeps the named graphs; the others hold the union of all graphs
+
+
+FORMATS: tuple[DumpFormat, ...] = (
+    DumpFormat("nq", RdfFormat.N_QUADS, "application/n-quads", True),
+    DumpFormat("trig", RdfFormat.TRIG, "application/trig", True),
+    DumpFormat("nt", RdfFormat.N_TRIPLES, "application/n-triples", False),
+    DumpFormat("ttl", RdfFormat.TURTLE, "text/turtle", False),
+    DumpFormat("jsonld", RdfFormat.JSON_LD, "application/ld+json", False),
+    DumpFormat("rdf", RdfFormat.RDF_XML, "application/rdf+xml", False),
+)
+MEDIA_TYPES = {
+    **{f.suffix: f.media_type for f in FORMATS},
+    "gz": "application/gzip",
+    "graphml": "application/graphml+xml",
+    "gexf": "application/gexf+xml",
+    "csv": "text/csv",
+}
+
+
+def canonical_quads(quads: Iterable[Quad]) -> list[Quad]:
+    """The quads with RDFC-1.0 blank node labels, in N-Quads line order."""
+    dataset = Dataset(quads)
+    dataset.canonicalize(CanonicalizationAlgorithm.RDFC_1_0)
+    return sorted(dataset, key=str)
+
+
+def nquads(quads: Iterable[Quad]) -> bytes:
+    """Canonical N-Quads: one quad per line, lines sorted bytewise."""
+    lines = serialize(quads, format=RdfFormat.N_QUADS).splitlines(keepends=True)
+    return b"".join(sorted(set(lines)))
+
+
+def union_triples(quads: Iterable[Quad]) -> list[Triple]:
+    return sorted({q.triple for q in quads}, key=str)
+
+
+def graph_quads(quads: Iterable[Quad], graph: str | None) -> list[Quad]:
+    """The quads of one named graph (None: all)."""
+    if graph is None:
+        return list(quads)
+    return [
+        q
+        for q in quads
+        if not isinstance(q.graph_name, DefaultGraph) and q.graph_name.value == graph
+    ]
+
+
+def render(quads: list[Quad], fmt: DumpFormat) -> bytes:
+    if fmt.suffix == "nq":
+        return nquads(quads)
+    if fmt.quads:
+        return serialize(quads, format=fmt.fmt, prefixes=PREFIXES)
+    triples = union_triples(quads)
+    if fmt.fmt == RdfFormat.N_TRIPLES:
+        return b"".join(sorted(set(serialize(triples, format=fmt.fmt).splitlines(True))))
+    if fmt.fmt in {RdfFormat.TURTLE, RdfFormat.RDF_XML}:
+        return serialize(triples, format=fmt.fmt, prefixes=PREFIXES)
+    return serialize(triples, format=fmt.fmt)
+
+
+def gzipped(data: bytes) -> bytes:
+    buffer = io.BytesIO()
+    # No file name and mtime 0, so the same content always gives the same bytes.
+    with gzip.GzipFile(filename="", mode="wb", fileobj=buffer, mtime=0) as gz:
+        gz.write(data)
+    return buffer.getvalue()
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _entry(name: str, size: int, digest: str) -> dict[str, Any]:
+    """A file's manifest entry (served under /dumps/, listed in VoID and SHA256SUMS)."""
+    suffix = name.rsplit(".", 1)[-1]
+    return {
+        "name": name,
+        "media_type": MEDIA_TYPES.get(suffix, "application/octet-stream"),
+        "bytes": size,
+        "sha256": digest,
+    }
+
+
+def write_file(folder: Path, name: str, data: bytes) -> dict[str, Any]:
+    (folder / name).write_bytes(data)
+    return _entry(name, len(data), sha256(data))
+
+
+def write_dumps(quads: list[Quad], folder: Path) -> list[dict[str, Any]]:
+    """Every RDF dump and its gzip; returns one manifest entry per file."""
+    folder.mkdir(parents=True, exist_ok=True)
+    entries = []
+    for fmt in FORMATS:
+        data = render(quads, fmt)
+        entry = write_file(folder, f"{NAME}.{fmt.suffix}", data)
+        entry["format"] = fmt.media_type
+        entries.append(entry)
+        gz = write_file(folder, f"{NAME}.{fmt.suffix}.gz", gzipped(data))
+        gz["format"] = fmt.media_type  # what is inside
+        entries.append(gz)
+    return entries
+
+
+def write_checksums(folder: Path, entries: Iterable[dict[str, Any]]) -> None:
+    lines = sorted(f"{e['sha256']}  {e['name']}\n" for e in entries)
+    (folder / CHECKSUMS).write_text("".join(lines), "utf-8")
+
+
+STATISTICS = """\
+SELECT ?g (COUNT(*) AS ?triples) (COUNT(DISTINCT ?s) AS ?subjects)
+       (COUNT(DISTINCT ?p) AS ?properties) (COUNT(DISTINCT ?o) AS ?objects)
+WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g
+"""
+ENTITIES = """\
+SELECT ?g (COUNT(DISTINCT ?s) AS ?entities) WHERE { GRAPH ?g { ?s ?p ?o FILTER(isIRI(?s)) } }
+GROUP BY ?g
+"""
+CLASSES = """\
+SELECT ?g (COUNT(DISTINCT ?c) AS ?classes)
+WHERE { GRAPH ?g { ?s a ?c } } GROUP BY ?g
+"""
+TOTALS = """\
+SELECT (COUNT(*) AS ?triples) (COUNT(DISTINCT ?s) AS ?subjects)
+       (COUNT(DISTINCT ?p) AS ?properties) (COUNT(DISTINCT ?o) AS ?objects)
+       (COUNT(DISTINCT ?e) AS ?entities) (COUNT(DISTINCT ?c) AS ?classes)
+WHERE {
+  ?s ?p ?o
+  BIND(IF(isIRI(?s), ?s, ?unbound) AS ?e)
+  BIND(IF(?p = <http://www.w3.org/1999/02/22-rdf-syntax-ns#type>, ?o, ?unbound) AS ?c)
+}
+"""
+VOCABULARIES = """\
+SELECT DISTINCT ?term WHERE {
+  GRAPH ?g { { ?s ?term ?o } UNION { ?s a ?term FILTER(isIRI(?term)) } }
+}
+"""
+STAT_KEYS = ("triples", "entities", "classes", "properties", "subjects", "objects")
+
+
+def _namespace(iri: str) -> str:
+    cut = max(iri.rfind("#"), iri.rfind("/"))
+    return iri[: cut + 1]
+
+
+def statistics(db: Store) -> dict[str, Any]:
+    """VoID statistics over the named graphs, in total (the union, as a triple set) and per
+    graph, plus the vocabularies used; computed with SPARQL at build time."""
+    per_graph: dict[str, dict[str, int]] = {}
+    for query, keys in (
+        (STATISTICS, ("triples", "subjects", "properties", "objects")),
+        (ENTITIES, ("entities",)),
+        (CLASSES, ("classes",)),
+    ):
+        for row in db.query(query):
+            stats = per_graph.setdefault(row["g"].value, dict.fromkeys(STAT_KEYS, 0))
+            for key in keys:
+                stats[key] = int(row[key].value)
+    total_row = next(iter(db.query(TOTALS, use_default_graph_as_union=True)))
+    total = {key: int(total_row[key].value) for key in STAT_KEYS}
+    vocabularies = sorted({_namespace(row["term"].value) for row in db.query(VOCABULARIES)})
+    return {
+        "total": total,
+        "graphs": dict(sorted(per_graph.items())),
+        "vocabularies": vocabularies,
+    }
+
+
+def store_quads(db: Store) -> list[Quad]:
+    return list(db.quads_for_pattern(None, None, None, None))
+
+
+# Above this many quads the dumps are streamed out of the store by Oxigraph's serializers, in
+# store order with the stored blank node labels: canonicalising and sorting in memory costs
+# about 2.5 KiB and 0.1 ms per quad (2.9 GiB and 145 s for a million), which a big store
+# cannot pay at every build.
+CANONICAL_MAX_QUADS = 500_000
+UNION = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"  # the union of the graphs, as a set
+_CHUNK = 1 << 20
+
+
+def file_entry(path: Path, media_type: str) -> dict[str, Any]:
+    digest, size = hashlib.sha256(), 0
+    with path.open("rb") as f:
+        while chunk := f.read(_CHUNK):
+            digest.update(chunk)
+            size += len(chunk)
+    return {**_entry(path.name, size, digest.hexdigest()), "format": media_type}
+
+
+def gzip_file(source: Path) -> Path:
+    target = source.with_name(source.name + ".gz")
+    # Level 6, the gzip tool's default: Python's 9 is about twice as slow for a few % less.
+    with (
+        source.open("rb") as src,
+        target.open("wb") as raw,
+        gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=6) as gz,
+    ):
+        while chunk := src.read(_CHUNK):
+            gz.write(chunk)
+    return target
+
+
+def _finish(path: Path, media_type: str) -> list[dict[str, Any]]:
+    return [file_entry(path, media_type), file_entry(gzip_file(path), media_type)]
+
+
+def write_streamed_dumps(
+    db: Store, folder: Path, out: Callable[[str], None]
+) -> list[dict[str, Any]]:
+    """Every RDF dump and its gzip, written straight from the store without holding it.
+
+    zlib and Oxigraph's serializers both release the GIL, so each file is compressed on a
+    second thread while the next one is written.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="uasa-gzip") as pool:
+        pending = []
+        for fmt in FORMATS:
+            started = time.perf_counter()
+            path = folder / f"{NAME}.{fmt.suffix}"
+            pretty = fmt.fmt in {RdfFormat.TRIG, RdfFormat.TURTLE, RdfFormat.RDF_XML}
+            prefixes = PREFIXES if pretty else None
+            if fmt.quads:
+                db.dump(path, fmt.fmt, prefixes=prefixes)
+            else:
+                triples = db.query(UNION, use_default_graph_as_union=True)
+                serialize(triples, path, fmt.fmt, prefixes=prefixes)
+            out(f"  dump {path.name}: {time.perf_counter() - started:.1f} s")
+            pending.append(pool.submit(_finish, path, fmt.media_type))
+        return [entry for job in pending for entry in job.result()]
+
+
+def write_all(
+    db: Store, build_dir: Path, quad_count: int, out: Callable[[str], None] = print
+) -> dict[str, Any]:
+    """The build hook: dumps, graph exports, checksums and statistics for the manifest."""
+    from uasa.build import network as export
+
+    folder = build_dir / DUMPS_DIR
+    if quad_count <= CANONICAL_MAX_QUADS:
+        quads = canonical_quads(store_quads(db))
+        entries = write_dumps(quads, folder)
+        entries += export.write_exports(quads, folder)
+    else:
+        out(f"  {quad_count} quads: streaming the dumps (not canonicalised)")
+        entries = write_streamed_dumps(db, folder, out)
+        entries += export.write_exports(db.quads_for_pattern(None, None, None, None), folder)
+    write_checksums(folder, entries)
+    out(f"  dumps: {len(entries)} files written (served at /dumps/)")
+    started = time.perf_counter()
+    stats = statistics(db)
+    out(f"  VoID statistics: {time.perf_counter() - started:.1f} s")
+    return {"dumps": entries, "statistics": stats}

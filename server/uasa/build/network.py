@@ -1,0 +1,166 @@
+"""The resource network for graph tools (Gephi, Cytoscape, yEd): GraphML, GEXF and CSV.
+
+Nodes are the things people explore: agreements, parties, people, frameworks, places and
+concepts (provision categories …), typed and labelled in English and Ukrainian. Edges are
+the direct links between them, plus one edge per link of a part that belongs to a node
+(a signature, provision, commitment, membership …), drawn from the owner: a signature
+becomes `agreement → person` labelled "Signature: signatory", a provision becomes
+`agreement → category` labelled "Provision: subject".
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+from pyoxigraph import Literal, NamedNode, Quad
+
+from uasa.core.iris import CONCEPT, DEF, ID, RDF, RDFS
+
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+ORG = "http://www.w3.org/ns/org#"
+TYPE = RDF + "type"
+LABELS = (RDFS + "label", SKOS + "prefLabel")
+# /id/<kind>/… that become nodes; everything else under /id/ is a part or a record.
+NODE_KINDS = ("agreement", "party", "person", "framework", "place", "series")
+OWNING = (
+    DEF + "signatureOf",
+    DEF + "provisionOf",
+    DEF + "commitmentOf",
+    DEF + "milestoneOf",
+    DEF + "adherent",
+    ORG + "member",
+)
+FILES = {
+    "graphml": "uasa-network.graphml",
+    "gexf": "uasa-network.gexf",
+    "csv-nodes": "uasa-nodes.csv",
+    "csv-edges": "uasa-edges.csv",
+}
+
+
+def node_kind(iri: str) -> str | None:
+    if iri.startswith(ID):
+        kind = iri[len(ID) :].split("/", 1)[0]
+        return kind if kind in NODE_KINDS else None
+    if iri.startswith(CONCEPT):
+        rest = iri[len(CONCEPT) :]
+        return rest.split("/", 1)[0] if "/" in rest else None  # a concept, not its scheme
+    return None
+
+
+def _local(iri: str) -> str:
+    return iri.replace("#", "/").rstrip("/").rsplit("/", 1)[-1]
+
+
+def network(quads: Iterable[Quad]) -> nx.MultiDiGraph:
+    """The typed, labelled resource network of a dataset (union of its graphs).
+
+    ``quads`` may be a stream straight from the store: only IRI subjects' links to IRIs and
+    their labels are kept, so a big store's literals never sit in memory.
+    """
+    out: dict[str, dict[str, set[NamedNode]]] = defaultdict(lambda: defaultdict(set))
+    # (property, literal as written, text): the first in N-Quads line order is the label.
+    label_sets: dict[str, dict[str, set[tuple[str, str, str]]]] = defaultdict(
+        lambda: defaultdict(set)
+    )
+    for q in quads:
+        s, p, o = q.subject, q.predicate.value, q.object
+        if not isinstance(s, NamedNode):
+            continue
+        if isinstance(o, NamedNode):
+            out[s.value][p].add(o)
+        elif p in LABELS and isinstance(o, Literal):
+            label_sets[s.value][o.language or ""].add((p, str(o), o.value))
+    # Sorted as the N-Quads lines of the canonical dump are, so the files come out the same
+    # from every build of the same data (a label is the first in that order).
+    props = {
+        iri: {p: sorted(values, key=str) for p, values in by_p.items()} for iri, by_p in out.items()
+    }
+    labels = {
+        iri: {lang: min(values)[2] for lang, values in by_lang.items()}
+        for iri, by_lang in label_sets.items()
+    }
+    del out, label_sets
+
+    def label(iri: str, lang: str = "en") -> str:
+        found = labels.get(iri, {})
+        return found.get(lang) or found.get("en") or found.get("") or _local(iri)
+
+    graph = nx.MultiDiGraph(name="uasa resource network")
+    for iri in sorted(set(props) | set(labels)):
+        kind = node_kind(iri)
+        if kind is None:
+            continue
+        types = sorted(_local(t.value) for t in props.get(iri, {}).get(TYPE, []))
+        graph.add_node(
+            iri, label=label(iri), label_uk=label(iri, "uk"), kind=kind, type=" ".join(types)
+        )
+
+    def add_edge(source: str, target: str, prop: str, text: str) -> None:
+        graph.add_edge(source, target, key=f"{prop} {text}", label=text, property=prop)
+
+    for iri, links in sorted(props.items()):
+        owner = next((o.value for p in OWNING for o in links.get(p, [])), None)
+        if iri in graph:
+            for prop, values in sorted(links.items()):
+                for v in values:
+                    if v.value in graph and prop != TYPE:
+                        add_edge(iri, v.value, prop, label(prop))
+        elif owner in graph:
+            part = ", ".join(label(t.value) for t in links.get(TYPE, []))
+            for prop, values in sorted(links.items()):
+                if prop in OWNING or prop == TYPE:
+                    continue
+                for v in values:
+                    if v.value in graph and v.value != owner:
+                        add_edge(
+                            owner, v.value, prop, f"{part}: {label(prop)}" if part else label(prop)
+                        )
+    return graph
+
+
+def graphml(graph: nx.MultiDiGraph) -> bytes:
+    return "\n".join(nx.generate_graphml(graph, prettyprint=True)).encode("utf-8") + b"\n"
+
+
+def gexf(graph: nx.MultiDiGraph) -> bytes:
+    # GEXF names the label attribute itself; networkx takes it from the "label" node attribute.
+    text = "\n".join(nx.generate_gexf(graph, prettyprint=True))
+    # networkx stamps today's date; drop it so two builds of the same input give the same file.
+    text = re.sub(r'<meta lastmodifieddate="[^"]*">', "<meta>", text, count=1)
+    return text.encode("utf-8") + b"\n"
+
+
+def nodes_csv(graph: nx.MultiDiGraph) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["id", "label", "label_uk", "kind", "type"])
+    for iri, data in graph.nodes(data=True):
+        writer.writerow([iri, data["label"], data["label_uk"], data["kind"], data["type"]])
+    return buffer.getvalue().encode("utf-8")
+
+
+def edges_csv(graph: nx.MultiDiGraph) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["source", "target", "label", "property"])
+    for source, target, data in graph.edges(data=True):
+        writer.writerow([source, target, data["label"], data["property"]])
+    return buffer.getvalue().encode("utf-8")
+
+
+RENDER = {"graphml": graphml, "gexf": gexf, "csv-nodes": nodes_csv, "csv-edges": edges_csv}
+
+
+def write_exports(quads: Iterable[Quad], folder: Path) -> list[dict[str, Any]]:
+    from uasa.build.dumps import write_file
+
+    graph = network(quads)
+    return [write_file(folder, FILES[name], render(graph)) for name, render in RENDER.items()]

@@ -1,0 +1,71 @@
+"""`uasa serve`: the app behind gunicorn, a production WSGI server.
+
+One gunicorn process with threads: pyoxigraph releases the GIL and the queries themselves run
+in the executor's worker processes, so threads are enough for the HTTP side and every request
+shares one pool (and later one cache).
+"""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import os
+import sys
+from typing import TYPE_CHECKING, Any
+
+from gunicorn.app.base import BaseApplication
+
+from uasa.core.settings import Settings
+
+if TYPE_CHECKING:
+    from uasa.query.catalogue import Catalogue
+
+
+class _Gunicorn(BaseApplication):  # type: ignore[misc]
+    def __init__(
+        self, settings: Settings, options: dict[str, Any], saved: Catalogue | None = None
+    ) -> None:
+        self.settings = settings
+        self.saved = saved  # the catalogue `uasa serve` already loaded and checked
+        self.options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> Any:
+        # Runs in the gunicorn worker, after the fork, so the query workers are its children.
+        from uasa.web.app import create_app
+
+        return create_app(self.settings, self.saved)
+
+
+def _worker_exit(server: Any, worker: Any) -> None:
+    """End the gunicorn worker without the interpreter's teardown, which crashes in a native
+    destructor (SIGSEGV) after every request has finished; the cleanup runs first."""
+    atexit._run_exitfuncs()  # stops the query workers (registered by create_app)
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
+
+
+def serve(settings: Settings, saved: Catalogue | None = None) -> None:
+    options = {
+        "bind": f"{settings.host}:{settings.port}",
+        "workers": 1,
+        "worker_class": "gthread",
+        "threads": settings.threads,
+        # A slow query is stopped by the executor; this only guards against a hung worker.
+        "timeout": int(settings.query_timeout + settings.queue_timeout + 30),
+        "graceful_timeout": int(settings.query_timeout + 5),
+        "limit_request_line": 8190,  # the most gunicorn allows; longer queries go by POST
+        "control_socket_disable": True,  # no admin socket in $HOME; signals are enough
+        # The app writes its own structured access log (uasa.access), so gunicorn's is off.
+        "accesslog": None,
+        "errorlog": "-",
+        "loglevel": settings.log_level,
+        "worker_exit": _worker_exit,
+    }
+    _Gunicorn(settings, options, saved).run()

@@ -1,0 +1,1 @@
+"""Leaf modules shared by every layer: IRIs, settings, errors, negotiation, store layout."""

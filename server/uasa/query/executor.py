@@ -1,0 +1,201 @@
+"""Run queries in worker processes that can be killed.
+
+pyoxigraph has no query timeout (oxigraph#1926) and a running query cannot be interrupted
+from Python, so each query runs in a separate process holding a read-only opening of the
+store. A query that overruns its limit is answered with 503 before any body is sent, and its
+process is killed at once, which frees its CPU; a fresh worker takes its place. The pool also
+bounds how many queries run at once, so a few heavy queries cannot starve small ones of
+memory. Workers come from a forkserver, so a replacement starts in milliseconds.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import queue
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from uasa.query import worker
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class QueryRequest:
+    """Everything a worker needs to run one query; picklable."""
+
+    query: str
+    base_iri: str | None = None
+    use_default_graph_as_union: bool = False
+    default_graph: list[str] | None = None
+    named_graphs: list[str] | None = None
+    substitutions: dict[str, Any] = field(default_factory=dict)
+    results_media_type: str | None = None  # chosen format for SELECT/ASK, None = not acceptable
+    graph_media_type: str | None = None  # chosen format for CONSTRUCT/DESCRIBE
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    kind: str  # "results" or "graph"
+    media_type: str
+    body: bytes
+
+
+class QueryError(Exception):
+    """A query that cannot be answered; carries the HTTP status and a message for the client."""
+
+    def __init__(self, status: int, message: str, reason: str = "") -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.reason = reason or str(status)  # "timeout", "busy", "crash" … for metrics
+
+
+class _Worker:
+    def __init__(self, ctx: Any, store_path: str, max_result_bytes: int = 0) -> None:
+        self.conn, child = ctx.Pipe()
+        self.process = ctx.Process(
+            target=worker.serve,
+            args=(store_path, child, max_result_bytes),
+            name="uasa-query",
+            daemon=True,
+        )
+        self.process.start()
+        child.close()
+
+    def wait_ready(self, timeout: float) -> None:
+        if not self.conn.poll(timeout):
+            self.kill()
+            raise RuntimeError(f"query worker did not start within {timeout:g} s")
+        status, detail = self.conn.recv()
+        if status != "ready":
+            self.kill()
+            raise RuntimeError(detail)
+
+    def kill(self) -> None:
+        """Stop the worker; safe to call again (close() may meet one a respawn already killed)."""
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join(timeout=5)
+        if not self.conn.closed:
+            self.conn.close()
+
+
+class QueryExecutor:
+    """A fixed-size pool of query worker processes over one store directory."""
+
+    def __init__(
+        self, store_path: str, workers: int, queue_timeout: float, max_result_bytes: int = 0
+    ) -> None:
+        self.store_path = store_path
+        self.max_result_bytes = max_result_bytes  # 0: no limit; else larger results get 413
+        self.queue_timeout = queue_timeout
+        self._ctx = multiprocessing.get_context("forkserver")
+        self._ctx.set_forkserver_preload(["uasa.query.worker"])
+        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._closed = False
+        self._lock = threading.Lock()
+        self._all: set[_Worker] = set()
+        started = [self._start() for _ in range(max(1, workers))]
+        for w in started:
+            w.wait_ready(timeout=60)
+            self._idle.put(w)
+
+    def _start(self) -> _Worker:
+        w = _Worker(self._ctx, self.store_path, self.max_result_bytes)
+        with self._lock:
+            self._all.add(w)
+        return w
+
+    def _replace(self, dead: _Worker) -> None:
+        """Kill a worker and start its successor, off the request thread."""
+
+        def run() -> None:
+            with self._lock:  # whoever takes it out of _all kills it: here or close()
+                ours = dead in self._all
+                self._all.discard(dead)
+            if ours:
+                dead.kill()
+            with self._lock:
+                if self._closed:
+                    return
+            try:
+                fresh = self._start()
+                fresh.wait_ready(timeout=60)
+            except Exception:  # keep serving with one worker fewer rather than crash
+                log.exception("could not start a replacement query worker")
+                return
+            self._idle.put(fresh)
+
+        threading.Thread(target=run, name="uasa-respawn", daemon=True).start()
+
+    def execute(self, request: QueryRequest, timeout: float) -> QueryResult:
+        try:
+            w = self._idle.get(timeout=self.queue_timeout)
+        except queue.Empty:
+            raise QueryError(
+                503,
+                f"The server is busy: no query worker became free within "
+                f"{self.queue_timeout:g} s. Try again shortly.",
+                reason="busy",
+            ) from None
+        started = time.monotonic()
+        try:
+            w.conn.send(request)
+            if not w.conn.poll(timeout):
+                self._replace(w)
+                raise QueryError(
+                    503,
+                    f"Query stopped: it ran longer than the time limit of {timeout:g} s "
+                    f"(UASA_QUERY_TIMEOUT). Narrow it down or add a LIMIT.",
+                    reason="timeout",
+                )
+            reply = w.conn.recv()
+        except (EOFError, OSError) as exc:
+            self._replace(w)
+            log.error("query worker failed after %.2f s: %s", time.monotonic() - started, exc)
+            raise QueryError(
+                503, "The query worker stopped unexpectedly. Try again.", reason="crash"
+            ) from None
+        self._idle.put(w)
+        if reply[0] == "error":
+            raise QueryError(reply[1], reply[2], reason="too_large" if reply[1] == 413 else "")
+        _, kind, media_type, body = reply
+        return QueryResult(kind, media_type, body)
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+            workers = list(self._all)
+            self._all.clear()
+        for w in workers:
+            w.kill()
+
+
+def select(
+    executor: QueryExecutor,
+    query: str,
+    timeout: float,
+    *,
+    substitutions: dict[str, Any] | None = None,
+    use_default_graph_as_union: bool = True,
+) -> list[dict[str, Any]]:
+    """Run a SELECT for the server's own pages and return rows of SPARQL-JSON bindings.
+
+    It goes through the same workers, time limit and refusals as client queries.
+    """
+    import json
+
+    result = executor.execute(
+        QueryRequest(
+            query=query,
+            use_default_graph_as_union=use_default_graph_as_union,
+            substitutions=substitutions or {},
+            results_media_type="application/sparql-results+json",
+        ),
+        timeout=timeout,
+    )
+    return list(json.loads(result.body)["results"]["bindings"])

@@ -1,0 +1,210 @@
+"""A remote SPARQL 1.1 store behind the same server: for data that outgrows one process.
+
+`UASA_REMOTE=sparql+http://host:port/query` makes the server send every query, after the
+same refusals (updates, SERVICE) and with the same time limit, to that endpoint by the
+SPARQL 1.1 Protocol. The local build named by `UASA_STORE` still provides the manifest and the
+dumps; `uasa build --to URL` loads the same graphs into the remote store with the Graph Store
+Protocol.
+
+Remote stores do not take pyoxigraph's `substitutions=`, so saved-query parameters travel as a
+`VALUES` block at the start of the WHERE group, its terms written by pyoxigraph's N-Triples
+serializer (escaped, never raw text). Saved queries project every parameter, so this gives the
+same rows as pre-binding (a test compares every saved query on both stores).
+"""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit, urlunsplit
+
+import requests
+import urllib3.exceptions
+from pyoxigraph import DefaultGraph, NamedNode, QueryResultsFormat, RdfFormat, Store
+
+from uasa.core import negotiation as conneg
+from uasa.query.executor import QueryError, QueryRequest, QueryResult
+from uasa.query.guard import where_group_start
+from uasa.query.worker import too_large
+
+SCHEME = "sparql+"
+
+log = logging.getLogger(__name__)
+
+
+def endpoint_of(setting: str) -> tuple[str, list[tuple[str, str]]]:
+    """`sparql+http://h/p?union-default-graph` → (`http://h/p`, [("union-default-graph", "")])."""
+    if not setting.startswith(SCHEME):
+        raise ValueError(f"a remote store is written {SCHEME}http(s)://host:port/path")
+    parts = urlsplit(setting[len(SCHEME) :])
+    if parts.scheme not in {"http", "https"} or not parts.netloc:
+        raise ValueError(f"not an http(s) endpoint: {setting}")
+    params = parse_qsl(parts.query, keep_blank_values=True)
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, "", "")), params
+
+
+def redact(url: str) -> str:
+    """The URL with any password replaced by `***`, for printing and logs."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    user = parts.username or ""
+    host = parts.netloc.rsplit("@", 1)[1]
+    return urlunsplit(parts._replace(netloc=f"{user}:***@{host}"))
+
+
+def with_values(query: str, substitutions: dict[str, object]) -> str:
+    """The query with its parameters bound by a VALUES block at the start of the WHERE group,
+    so FILTERs and BINDs in that group see them, as they would with pre-binding."""
+    if not substitutions:
+        return query
+    names = sorted(substitutions)
+    terms = " ".join(str(substitutions[name]) for name in names)
+    variables = " ".join(f"?{name}" for name in names)
+    block = f"\n  VALUES ({variables}) {{ ({terms}) }}\n"
+    at = where_group_start(query)
+    if at is None:  # e.g. DESCRIBE without a WHERE clause: bind at the end instead
+        return f"{query}\n{block}"
+    return query[:at] + block + query[at:]
+
+
+class RemoteExecutor:
+    """Same interface as :class:`uasa.executor.QueryExecutor`, over HTTP."""
+
+    def __init__(
+        self, setting: str, concurrency: int, queue_timeout: float, max_result_bytes: int = 0
+    ) -> None:
+        self.endpoint, self.union_params = endpoint_of(setting)
+        self.queue_timeout = queue_timeout
+        self.max_result_bytes = max_result_bytes
+        self._slots = threading.BoundedSemaphore(max(1, concurrency))
+        self._session = requests.Session()
+
+    def execute(self, request: QueryRequest, timeout: float) -> QueryResult:
+        if not self._slots.acquire(timeout=self.queue_timeout):
+            raise QueryError(503, "The server is busy; try again shortly.", reason="busy")
+        try:
+            return self._send(request, timeout)
+        finally:
+            self._slots.release()
+
+    def _send(self, req: QueryRequest, timeout: float) -> QueryResult:
+        params: list[tuple[str, str]] = []
+        if req.use_default_graph_as_union:
+            params += self.union_params
+        params += [("default-graph-uri", g) for g in req.default_graph or []]
+        params += [("named-graph-uri", g) for g in req.named_graphs or []]
+        accept = [m for m in (req.results_media_type, req.graph_media_type) if m]
+        # The time limit covers the whole answer: requests' own timeout only bounds each wait
+        # for the next bytes, so a store that trickles its answer would never hit it.
+        deadline = time.monotonic() + timeout
+        try:
+            response = self._session.post(
+                self.endpoint,
+                params=params,
+                data=with_values(req.query, req.substitutions).encode("utf-8"),
+                headers={
+                    "Content-Type": "application/sparql-query",
+                    "Accept": ", ".join(accept) or "*/*",
+                },
+                timeout=timeout,
+                stream=True,
+            )
+            with response:
+                body = self._read(response, deadline)
+        except (requests.Timeout, urllib3.exceptions.ReadTimeoutError):
+            raise _timeout(timeout) from None
+        except requests.RequestException as exc:
+            # The detail names the store's internal address: it goes to the log, not the client.
+            log.warning("remote store %s cannot be reached: %s", redact(self.endpoint), exc)
+            raise QueryError(
+                503, "The remote store cannot be reached; try again shortly.", "remote"
+            ) from None
+        except urllib3.exceptions.HTTPError as exc:
+            # Reading the body goes through urllib3 directly (read1 below), so a store that
+            # drops the connection mid-answer raises urllib3's errors, not requests'.
+            log.warning("remote store %s broke off its answer: %s", redact(self.endpoint), exc)
+            raise QueryError(
+                502, "The remote store broke off its answer; try again shortly.", "remote"
+            ) from None
+        if body is None:
+            raise _timeout(timeout)
+        if response.status_code >= 400:
+            status = 400 if response.status_code < 500 else 502
+            text = body.decode("utf-8", errors="replace").strip()
+            raise QueryError(status, f"The remote store refused the query: {text}")
+        media = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
+        for fmt in conneg.FORMATS:
+            if fmt.media_type == media and media in accept:
+                return QueryResult(fmt.kind, media, body)
+        raise QueryError(502, f"The remote store answered in an unexpected format: {media!r}")
+
+    def _read(self, response: requests.Response, deadline: float) -> bytes | None:
+        """The whole body, or None past the deadline; QueryError past the size limit."""
+        parts, size = [], 0
+        # read1 returns what has arrived (iter_content would wait for whole 64 KiB chunks).
+        while chunk := response.raw.read1(64 * 1024, decode_content=True):
+            size += len(chunk)
+            if 0 < self.max_result_bytes < size and response.status_code < 400:
+                reply = too_large(self.max_result_bytes)
+                raise QueryError(reply[1], reply[2], reason="too_large")
+            parts.append(chunk)
+            if time.monotonic() > deadline:
+                return None
+        return b"".join(parts)
+
+    def close(self) -> None:
+        self._session.close()
+
+
+def _timeout(timeout: float) -> QueryError:
+    return QueryError(
+        503,
+        f"Query stopped: the remote store did not answer within the time limit of "
+        f"{timeout:g} s (UASA_QUERY_TIMEOUT). Narrow it down or add a LIMIT.",
+        reason="timeout",
+    )
+
+
+def upload(db: Store, graph_store_url: str, out: Callable[[str], None] = print) -> None:
+    """Replace each graph of the remote store with the build's, by Graph Store Protocol PUT.
+
+    Each graph is written to a temporary N-Triples file by Oxigraph and streamed from there,
+    so a big graph never sits in memory.
+    """
+    graphs: list[NamedNode | DefaultGraph] = [*db.named_graphs(), DefaultGraph()]
+    with requests.Session() as session, tempfile.TemporaryDirectory(prefix="uasa-put-") as tmp:
+        for graph in graphs:
+            path = Path(tmp) / "graph.nt"
+            db.dump(path, RdfFormat.N_TRIPLES, from_graph=graph)
+            with path.open("rb") as f:
+                triples = sum(chunk.count(b"\n") for chunk in iter(lambda: f.read(1 << 20), b""))
+            if not triples and isinstance(graph, DefaultGraph):
+                continue
+            params = {"default": ""} if isinstance(graph, DefaultGraph) else {"graph": graph.value}
+            try:
+                with path.open("rb") as body:
+                    response = session.put(
+                        graph_store_url,
+                        params=params,
+                        data=body,
+                        headers={"Content-Type": "application/n-triples"},
+                        timeout=600,
+                    )
+            except requests.RequestException as exc:
+                raise OSError(f"cannot reach {redact(graph_store_url)}: {exc}") from None
+            if response.status_code >= 300:
+                raise OSError(
+                    f"{redact(graph_store_url)} refused graph {params}: "
+                    f"{response.status_code} {response.text.strip()[:200]}"
+                )
+            name = "(default graph)" if isinstance(graph, DefaultGraph) else graph.value
+            out(f"  uploaded {triples:>9} triples  {name}")
+
+
+# Keep the names the formats use in one place for the serializers above.
+_ = (QueryResultsFormat, RdfFormat)

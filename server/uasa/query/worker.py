@@ -1,0 +1,124 @@
+"""The query worker process: opens the store read-only and answers one query at a time.
+
+Kept free of Flask and rdflib imports so that a worker starts fast.
+"""
+
+from __future__ import annotations
+
+import signal
+from multiprocessing.connection import Connection
+from typing import TYPE_CHECKING, Any
+
+from pyoxigraph import (
+    NamedNode,
+    QueryBoolean,
+    QueryResultsFormat,
+    QuerySolutions,
+    RdfFormat,
+    Store,
+    Variable,
+)
+
+if TYPE_CHECKING:
+    from uasa.query.executor import QueryRequest
+
+Reply = tuple[Any, ...]
+
+
+class ResultTooLarge(Exception):
+    """Raised by :class:`_Bounded` to stop serializing a result that overran the limit."""
+
+
+class _Bounded:
+    """A write-only buffer that refuses to grow past ``limit`` bytes."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit, self.size, self.parts = limit, 0, list[bytes]()
+
+    def write(self, data: bytes) -> int:
+        self.size += len(data)
+        if self.size > self.limit:
+            raise ResultTooLarge
+        self.parts.append(bytes(data))
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+
+def too_large(limit: int) -> Reply:
+    return (
+        "error",
+        413,
+        f"The result is larger than the limit of {limit} bytes (UASA_MAX_RESULT_BYTES), so none "
+        f"of it was sent (results are never truncated). Page through it: add ORDER BY, LIMIT "
+        f"and OFFSET to the query (or ?limit=&offset= on a saved query), or download a dump "
+        f"from /dumps/.",
+    )
+
+
+def run(store: Store, req: QueryRequest, max_result_bytes: int = 0) -> Reply:
+    """Run one request; every outcome becomes a reply tuple, never an exception.
+
+    With ``max_result_bytes`` > 0 a result that would serialize larger is an error, never a
+    truncated body: serializing stops as soon as it passes the limit.
+    """
+    options: dict[str, Any] = {
+        "base_iri": req.base_iri,
+        "use_default_graph_as_union": req.use_default_graph_as_union,
+    }
+    try:
+        if req.default_graph is not None:
+            options["default_graph"] = [NamedNode(g) for g in req.default_graph]
+        if req.named_graphs is not None:
+            options["named_graphs"] = [NamedNode(g) for g in req.named_graphs]
+    except ValueError as exc:
+        return ("error", 400, f"Invalid graph IRI in the request: {exc}")
+    if req.substitutions:
+        options["substitutions"] = {Variable(k): v for k, v in req.substitutions.items()}
+    try:
+        result = store.query(req.query, **options)
+        if isinstance(result, QuerySolutions | QueryBoolean):
+            kind, media = "results", req.results_media_type
+            fmt: Any = QueryResultsFormat.from_media_type(media) if media else None
+        else:
+            kind, media = "graph", req.graph_media_type
+            fmt = RdfFormat.from_media_type(media) if media else None
+        if fmt is None:
+            return ("error", 406, f"No acceptable format for this {_form(kind)} result.")
+        if max_result_bytes > 0:
+            out = _Bounded(max_result_bytes)
+            result.serialize(out, format=fmt)
+            body = b"".join(out.parts)
+        else:
+            body = result.serialize(format=fmt)
+    except ResultTooLarge:
+        return too_large(max_result_bytes)
+    except SyntaxError as exc:
+        return ("error", 400, f"Query syntax error: {exc}")
+    except OSError as exc:
+        return ("error", 500, f"The store could not answer: {exc}")
+    except (ValueError, TypeError, RuntimeError) as exc:
+        return ("error", 400, f"The query could not be evaluated: {exc}")
+    return ("ok", kind, media, body)
+
+
+def _form(kind: str) -> str:
+    return "SELECT/ASK" if kind == "results" else "CONSTRUCT/DESCRIBE"
+
+
+def serve(store_path: str, conn: Connection, max_result_bytes: int = 0) -> None:
+    # Ctrl-C in a terminal reaches the whole process group; the parent decides when we stop.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        store = Store.read_only(store_path)
+    except OSError as exc:
+        conn.send(("failed", f"cannot open store {store_path}: {exc}"))
+        return
+    conn.send(("ready", None))
+    while True:
+        try:
+            req = conn.recv()
+        except (EOFError, OSError):
+            return
+        conn.send(run(store, req, max_result_bytes))

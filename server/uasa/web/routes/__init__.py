@@ -1,0 +1,1 @@
+"""One blueprint per HTTP concern; routes import support modules, never each other."""

@@ -1,0 +1,113 @@
+"""The SPARQL 1.1 Service Description returned by a bare GET on the endpoint.
+
+`sd:endpoint` is the URL the client used, so the description is right behind any proxy
+that forwards the Host header. The default dataset is described with per-graph triple
+counts from the build manifest.
+"""
+
+from __future__ import annotations
+
+from flask import Response, request
+from pyoxigraph import (
+    BlankNode,
+    DefaultGraph,
+    Literal,
+    NamedNode,
+    Quad,
+    RdfFormat,
+    Triple,
+    serialize,
+)
+
+from uasa.core import negotiation as conneg
+from uasa.core.iris import FORMATS, RDF, SD, VOID, XSD
+from uasa.core.settings import Settings
+from uasa.core.store_layout import BuiltStore
+from uasa.web.support.errors import text_error
+
+_RESULT_FORMATS = {
+    "json": "SPARQL_Results_JSON",
+    "xml": "SPARQL_Results_XML",
+    "csv": "SPARQL_Results_CSV",
+    "tsv": "SPARQL_Results_TSV",
+    "turtle": "Turtle",
+    "ntriples": "N-Triples",
+    "nquads": "N-Quads",
+    "trig": "TriG",
+    "jsonld": "JSON-LD",
+    "rdfxml": "RDF_XML",
+}
+
+
+def triples(endpoint: str, built: BuiltStore, settings: Settings) -> list[Triple]:
+    service = BlankNode()
+    dataset = BlankNode()
+    default_graph = BlankNode()
+    a = NamedNode(RDF + "type")
+
+    def sd(term: str) -> NamedNode:
+        return NamedNode(SD + term)
+
+    out = [
+        Triple(service, a, sd("Service")),
+        Triple(service, sd("endpoint"), NamedNode(endpoint)),
+        Triple(service, sd("supportedLanguage"), sd("SPARQL11Query")),
+        Triple(service, sd("defaultDataset"), dataset),
+        Triple(dataset, a, sd("Dataset")),
+        Triple(dataset, sd("defaultGraph"), default_graph),
+        Triple(default_graph, a, sd("Graph")),
+    ]
+    out += [
+        Triple(service, sd("resultFormat"), NamedNode(FORMATS + name))
+        for name in _RESULT_FORMATS.values()
+    ]
+    if settings.union_default_graph:
+        out.append(Triple(service, sd("feature"), sd("UnionDefaultGraph")))
+    graphs = built.manifest.get("graphs", {})
+    total = sum(graphs.values()) if settings.union_default_graph else graphs.get("", 0)
+    out.append(
+        Triple(
+            default_graph,
+            NamedNode(VOID + "triples"),
+            Literal(str(total), datatype=NamedNode(XSD + "integer")),
+        )
+    )
+    for name, count in graphs.items():
+        if not name:
+            continue
+        named, graph = BlankNode(), BlankNode()
+        out += [
+            Triple(dataset, sd("namedGraph"), named),
+            Triple(named, a, sd("NamedGraph")),
+            Triple(named, sd("name"), NamedNode(name)),
+            Triple(named, sd("graph"), graph),
+            Triple(graph, a, sd("Graph")),
+            Triple(
+                graph,
+                NamedNode(VOID + "triples"),
+                Literal(str(count), datatype=NamedNode(XSD + "integer")),
+            ),
+        ]
+    return out
+
+
+def respond(built: BuiltStore, settings: Settings) -> Response:
+    override = next(
+        (request.values[p] for p in ("format", "output") if request.values.get(p)), None
+    )
+    fmt = (conneg.by_name(override, "graph") if override else None) or conneg.negotiate_header(
+        request.headers.get("Accept"), "graph"
+    )
+    if fmt is None:
+        return text_error(
+            406, f"The service description is RDF; available: {conneg.offered_types('graph')}."
+        )
+    statements: list[Triple] | list[Quad] = triples(request.base_url, built, settings)
+    if fmt.oxigraph() in {RdfFormat.N_QUADS, RdfFormat.TRIG}:
+        statements = [Quad(t.subject, t.predicate, t.object, DefaultGraph()) for t in statements]
+    body = serialize(
+        statements, format=fmt.oxigraph(), prefixes={"sd": SD, "void": VOID, "formats": FORMATS}
+    )
+    response = Response(body, content_type=fmt.content_type)
+    response.vary.add("Accept")
+    return response

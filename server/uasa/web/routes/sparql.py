@@ -1,0 +1,182 @@
+"""The SPARQL 1.1 Protocol endpoint at `/sparql` (alias `/query`), read-only.
+
+Query via GET, POST form-encoded or POST direct; dataset from `default-graph-uri` /
+`named-graph-uri` (which override FROM, as the protocol says); results negotiated from
+Accept or SPARQLWrapper's `format` / `output` / `results` parameters. A bare GET returns
+the service description. Updates get 403 and SERVICE gets 400 before anything runs.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+from flask import Blueprint, Response, current_app, g, request
+from flask.typing import ResponseReturnValue
+
+from uasa.core import negotiation as conneg
+from uasa.core.settings import Settings
+from uasa.query import guard as query_guard
+from uasa.query.executor import QueryError, QueryExecutor, QueryRequest
+from uasa.query.result_cache import request_key
+from uasa.web.routes import service_description
+from uasa.web.support import editor, observability
+from uasa.web.support.errors import text_error
+
+blueprint = Blueprint("sparql", __name__)
+
+FORM = "application/x-www-form-urlencoded"
+DIRECT = "application/sparql-query"
+UPDATE = "application/sparql-update"
+READ_ONLY = "SPARQL Update is not allowed: this endpoint is read-only."
+FORMAT_PARAMS = ("format", "output", "results")  # SPARQLWrapper sends all three
+
+
+class Refusal(Exception):
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status, self.message = status, message
+
+
+@dataclass
+class Protocol:
+    """What the client asked for, read from the URL and the body."""
+
+    query: str | None
+    default_graphs: list[str] = field(default_factory=list)
+    named_graphs: list[str] = field(default_factory=list)
+    format_override: str | None = None
+
+
+def _read() -> Protocol:
+    args = request.args
+    if "update" in args:
+        raise Refusal(403, READ_ONLY)
+    values = args
+    if request.method == "GET":
+        queries = args.getlist("query")
+    else:
+        mimetype = request.mimetype
+        if mimetype == FORM:
+            if "update" in request.form:
+                raise Refusal(403, READ_ONLY)
+            queries = request.form.getlist("query")
+            values = request.values  # dataset parameters may sit in the URL or the body
+        elif mimetype == DIRECT:
+            charset = request.mimetype_params.get("charset", "utf-8").lower()
+            if charset not in {"utf-8", "utf8"}:
+                raise Refusal(415, f"Unsupported charset {charset!r}: send the query as UTF-8.")
+            try:
+                queries = [request.get_data(cache=False).decode("utf-8")]
+            except UnicodeDecodeError as exc:
+                raise Refusal(400, f"The query body is not valid UTF-8: {exc}") from None
+            queries += args.getlist("query")
+        elif mimetype == UPDATE:
+            raise Refusal(403, READ_ONLY)
+        elif not mimetype:
+            raise Refusal(415, f"A POST needs a Content-Type: {FORM} or {DIRECT}.")
+        else:
+            raise Refusal(415, f"Unsupported Content-Type {mimetype!r}: use {FORM} or {DIRECT}.")
+        if not queries:
+            raise Refusal(400, "The request has no query.")
+    if len(queries) > 1:
+        raise Refusal(400, "The request has more than one query; send exactly one.")
+    override = next((values[p] for p in FORMAT_PARAMS if values.get(p)), None)
+    return Protocol(
+        query=queries[0] if queries else None,
+        default_graphs=values.getlist("default-graph-uri"),
+        named_graphs=values.getlist("named-graph-uri"),
+        format_override=override,
+    )
+
+
+def _choose(kind: conneg.Kind, override: str | None) -> conneg.Format | None:
+    if override:
+        chosen = conneg.by_name(override, kind)
+        if chosen is not None:
+            return chosen
+    return conneg.negotiate_header(request.headers.get("Accept"), kind)
+
+
+def _plan(proto: Protocol, settings: Settings) -> QueryRequest:
+    query = proto.query or ""
+    verdict = query_guard.inspect(query, frozenset(settings.service_allow.split()))
+    if verdict.is_update:
+        raise Refusal(403, READ_ONLY)
+    if verdict.service:
+        raise Refusal(400, verdict.service)
+    results = _choose("results", proto.format_override)
+    graph = _choose("graph", proto.format_override)
+    if results is None and graph is None:
+        raise Refusal(
+            406,
+            f"None of the requested media types can be served. Available: "
+            f"{conneg.offered_types()}.",
+        )
+    protocol_dataset = bool(proto.default_graphs or proto.named_graphs)
+    return QueryRequest(
+        query=query,
+        base_iri=settings.public_base,
+        # The union would hide FROM clauses, so it applies only when the query names no dataset.
+        use_default_graph_as_union=(
+            settings.union_default_graph and not protocol_dataset and not verdict.has_dataset_clause
+        ),
+        default_graph=proto.default_graphs if protocol_dataset else None,
+        named_graphs=proto.named_graphs if protocol_dataset else None,
+        results_media_type=results.media_type if results else None,
+        graph_media_type=graph.media_type if graph else None,
+    )
+
+
+def run_query(req: QueryRequest) -> Response:
+    """Run a planned query and wrap the result; shared by every route that runs SPARQL."""
+    executor: QueryExecutor = current_app.extensions["uasa.executor"]
+    settings: Settings = current_app.config["UASA"]
+    build = current_app.extensions["uasa.store"].manifest.get("content_hash")
+    # The store is immutable between builds, so the request and the build name the answer:
+    # a client holding it gets 304 without the query running again.
+    etag = request_key(req, build)[:32] if build else None
+    if etag and request.method in {"GET", "HEAD"} and request.if_none_match.contains_weak(etag):
+        response = Response(status=304)
+        _cache_headers(response, etag, settings)
+        return response
+    g.query_hash = observability.query_hash(req.query)
+    started = time.perf_counter()
+    try:
+        result = executor.execute(req, timeout=settings.query_timeout)
+    except QueryError as exc:
+        observability.metrics().query_errors.labels(exc.reason).inc()
+        if exc.status == 400 and query_guard.looks_like_update(req.query):
+            return text_error(403, READ_ONLY)
+        return text_error(exc.status, exc.message)
+    observability.metrics().query_seconds.observe(time.perf_counter() - started)
+    fmt = next(f for f in conneg.formats(result.kind) if f.media_type == result.media_type)  # type: ignore[arg-type]
+    response = Response(result.body, content_type=fmt.content_type)
+    response.headers["Vary"] = "Accept"
+    if etag:
+        _cache_headers(response, etag, settings)
+    return response
+
+
+def _cache_headers(response: Response, etag: str, settings: Settings) -> None:
+    # Plain header strings: werkzeug's Vary/Cache-Control objects cost 0.1 ms per request.
+    response.headers["Vary"] = "Accept"
+    response.headers["ETag"] = f'W/"{etag}"'
+    if request.method in {"GET", "HEAD"}:
+        response.headers["Cache-Control"] = f"public, max-age={settings.cache_max_age}"
+
+
+@blueprint.route("/sparql", methods=["GET", "POST"])
+@blueprint.route("/query", methods=["GET", "POST"])
+def endpoint() -> ResponseReturnValue:
+    if editor.wants_editor():  # a browser navigating here gets the query editor
+        return editor.page()
+    settings: Settings = current_app.config["UASA"]
+    try:
+        proto = _read()
+        if proto.query is None:
+            return service_description.respond(current_app.extensions["uasa.store"], settings)
+        req = _plan(proto, settings)
+    except Refusal as exc:
+        return text_error(exc.status, exc.message)
+    return run_query(req)

@@ -1,0 +1,1 @@
+"""What the routes share: errors, language, labels, paths, the query runner, hooks."""
