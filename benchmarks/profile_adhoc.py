@@ -39,7 +39,7 @@ def main() -> int:
 
     from uasa.core import store_layout
     from uasa.core.settings import Settings
-    from uasa.query.executor import QueryRequest
+    from uasa.query.types import QueryRequest
     from uasa.web.app import create_app
 
     built = store_layout.locate(args.store)

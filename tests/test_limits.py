@@ -16,7 +16,7 @@ from tests.conftest import make_app
 from tests.test_safety import RUNAWAY
 from uasa.core.settings import Settings
 from uasa.query import worker
-from uasa.query.executor import QueryRequest
+from uasa.query.types import QueryError, QueryRequest, QueryResult
 from uasa.web.support.limits import InFlight, RateLimiter
 
 CSV = "text/csv"
@@ -137,13 +137,13 @@ def test_result_size_at_the_edge_in_the_worker(w3c_store: str, query: str, media
     store = _w3c_memory_store(w3c_store)
     req = QueryRequest(query, results_media_type=media, graph_media_type=media)
     reply = worker.run(store, req)
-    assert reply[0] == "ok"
-    full = reply[3]
+    assert isinstance(reply, QueryResult)
+    full = reply.body
     assert worker.run(store, req, len(full)) == reply  # exactly at the limit: all of it
     over = worker.run(store, req, len(full) - 1)  # one byte over: an error, no body at all
-    assert over[:2] == ("error", 413)
-    assert f"limit of {len(full) - 1} bytes" in over[2]
-    assert "UASA_MAX_RESULT_BYTES" in over[2] and "LIMIT" in over[2] and "OFFSET" in over[2]
+    assert isinstance(over, QueryError) and over.status == 413
+    assert f"limit of {len(full) - 1} bytes" in over.message
+    assert all(word in over.message for word in ("UASA_MAX_RESULT_BYTES", "LIMIT", "OFFSET"))
 
 
 def test_result_size_over_http_is_never_truncated(app_factory) -> None:

@@ -11,7 +11,7 @@ from markupsafe import escape
 from pyoxigraph import RdfFormat, parse
 
 from uasa.core.iris import BASE
-from uasa.query.executor import select
+from uasa.query.rows import select
 
 LABELLED_TYPES = ["agreement", "party", "person", "place", "framework"]
 

@@ -18,6 +18,7 @@ from uasa.core.settings import Settings, load
 from uasa.query import catalogue
 from uasa.query.catalogue import CatalogueError, SavedQuery
 from uasa.query.params import ParamError, bind
+from uasa.query.types import QueryError
 from uasa.query.worker import run as run_request
 
 
@@ -128,8 +129,8 @@ def run_query(args: argparse.Namespace) -> int:
     except (store_layout.StoreError, OSError) as exc:
         return _fail(str(exc))
     reply = run_request(db, req)
-    if reply[0] == "error":
-        return _fail(reply[2])
-    sys.stdout.buffer.write(reply[3])
+    if isinstance(reply, QueryError):
+        return _fail(reply.message)
+    sys.stdout.buffer.write(reply.body)
     sys.stdout.flush()
     return 0

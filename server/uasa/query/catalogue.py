@@ -37,8 +37,8 @@ from uasa.core import paths
 from uasa.core.iris import BASE, RDF, RDFS, Graphs
 from uasa.core.negotiation import Kind
 from uasa.query import guard as query_guard
-from uasa.query.executor import QueryRequest
 from uasa.query.params import TYPES, Param, ParamError
+from uasa.query.types import QueryRequest
 
 QUERY = BASE + "query/"
 SH = "http://www.w3.org/ns/shacl#"

@@ -15,43 +15,12 @@ import multiprocessing
 import queue
 import threading
 import time
-from dataclasses import dataclass, field
 from typing import Any
 
 from uasa.query import worker
+from uasa.query.types import QueryError, QueryRequest, QueryResult
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class QueryRequest:
-    """Everything a worker needs to run one query; picklable."""
-
-    query: str
-    base_iri: str | None = None
-    use_default_graph_as_union: bool = False
-    default_graph: list[str] | None = None
-    named_graphs: list[str] | None = None
-    substitutions: dict[str, Any] = field(default_factory=dict)
-    results_media_type: str | None = None  # chosen format for SELECT/ASK, None = not acceptable
-    graph_media_type: str | None = None  # chosen format for CONSTRUCT/DESCRIBE
-
-
-@dataclass(frozen=True)
-class QueryResult:
-    kind: str  # "results" or "graph"
-    media_type: str
-    body: bytes
-
-
-class QueryError(Exception):
-    """A query that cannot be answered; carries the HTTP status and a message for the client."""
-
-    def __init__(self, status: int, message: str, reason: str = "") -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
-        self.reason = reason or str(status)  # "timeout", "busy", "crash" … for metrics
 
 
 class _Worker:
@@ -70,10 +39,10 @@ class _Worker:
         if not self.conn.poll(timeout):
             self.kill()
             raise RuntimeError(f"query worker did not start within {timeout:g} s")
-        status, detail = self.conn.recv()
-        if status != "ready":
+        failure = self.conn.recv()  # None once the store is open, else why it is not
+        if failure is not None:
             self.kill()
-            raise RuntimeError(detail)
+            raise RuntimeError(failure)
 
     def kill(self) -> None:
         """Stop the worker; safe to call again (close() may meet one a respawn already killed)."""
@@ -161,10 +130,10 @@ class QueryExecutor:
                 503, "The query worker stopped unexpectedly. Try again.", reason="crash"
             ) from None
         self._idle.put(w)
-        if reply[0] == "error":
-            raise QueryError(reply[1], reply[2], reason="too_large" if reply[1] == 413 else "")
-        _, kind, media_type, body = reply
-        return QueryResult(kind, media_type, body)
+        if isinstance(reply, QueryError):
+            raise reply
+        result: QueryResult = reply
+        return result
 
     def close(self) -> None:
         with self._lock:
@@ -173,29 +142,3 @@ class QueryExecutor:
             self._all.clear()
         for w in workers:
             w.kill()
-
-
-def select(
-    executor: QueryExecutor,
-    query: str,
-    timeout: float,
-    *,
-    substitutions: dict[str, Any] | None = None,
-    use_default_graph_as_union: bool = True,
-) -> list[dict[str, Any]]:
-    """Run a SELECT for the server's own pages and return rows of SPARQL-JSON bindings.
-
-    It goes through the same workers, time limit and refusals as client queries.
-    """
-    import json
-
-    result = executor.execute(
-        QueryRequest(
-            query=query,
-            use_default_graph_as_union=use_default_graph_as_union,
-            substitutions=substitutions or {},
-            results_media_type="application/sparql-results+json",
-        ),
-        timeout=timeout,
-    )
-    return list(json.loads(result.body)["results"]["bindings"])

@@ -27,9 +27,8 @@ import urllib3.exceptions
 from pyoxigraph import DefaultGraph, NamedNode, QueryResultsFormat, RdfFormat, Store
 
 from uasa.core import negotiation as conneg
-from uasa.query.executor import QueryError, QueryRequest, QueryResult
 from uasa.query.guard import where_group_start
-from uasa.query.worker import too_large
+from uasa.query.types import QueryError, QueryRequest, QueryResult, result_too_large
 
 SCHEME = "sparql+"
 
@@ -122,14 +121,14 @@ class RemoteExecutor:
             # The detail names the store's internal address: it goes to the log, not the client.
             log.warning("remote store %s cannot be reached: %s", redact(self.endpoint), exc)
             raise QueryError(
-                503, "The remote store cannot be reached; try again shortly.", "remote"
+                503, "The remote store cannot be reached; try again shortly.", reason="remote"
             ) from None
         except urllib3.exceptions.HTTPError as exc:
             # Reading the body goes through urllib3 directly (read1 below), so a store that
             # drops the connection mid-answer raises urllib3's errors, not requests'.
             log.warning("remote store %s broke off its answer: %s", redact(self.endpoint), exc)
             raise QueryError(
-                502, "The remote store broke off its answer; try again shortly.", "remote"
+                502, "The remote store broke off its answer; try again shortly.", reason="remote"
             ) from None
         if body is None:
             raise _timeout(timeout)
@@ -150,8 +149,7 @@ class RemoteExecutor:
         while chunk := response.raw.read1(64 * 1024, decode_content=True):
             size += len(chunk)
             if 0 < self.max_result_bytes < size and response.status_code < 400:
-                reply = too_large(self.max_result_bytes)
-                raise QueryError(reply[1], reply[2], reason="too_large")
+                raise result_too_large(self.max_result_bytes)
             parts.append(chunk)
             if time.monotonic() > deadline:
                 return None

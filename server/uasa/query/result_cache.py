@@ -11,7 +11,8 @@ import hashlib
 import threading
 from collections import OrderedDict
 
-from uasa.query.executor import QueryExecutor, QueryRequest, QueryResult
+from uasa.query.executor import QueryExecutor
+from uasa.query.types import QueryRequest, QueryResult
 
 MAX_ENTRY_FRACTION = 8  # one result may take at most 1/8 of the cache
 

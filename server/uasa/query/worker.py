@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import signal
 from multiprocessing.connection import Connection
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pyoxigraph import (
     NamedNode,
@@ -19,10 +19,9 @@ from pyoxigraph import (
     Variable,
 )
 
-if TYPE_CHECKING:
-    from uasa.query.executor import QueryRequest
+from uasa.query.types import QueryError, QueryRequest, QueryResult, result_too_large
 
-Reply = tuple[Any, ...]
+Reply = QueryResult | QueryError
 
 
 class ResultTooLarge(Exception):
@@ -46,19 +45,8 @@ class _Bounded:
         pass
 
 
-def too_large(limit: int) -> Reply:
-    return (
-        "error",
-        413,
-        f"The result is larger than the limit of {limit} bytes (UASA_MAX_RESULT_BYTES), so none "
-        f"of it was sent (results are never truncated). Page through it: add ORDER BY, LIMIT "
-        f"and OFFSET to the query (or ?limit=&offset= on a saved query), or download a dump "
-        f"from /dumps/.",
-    )
-
-
 def run(store: Store, req: QueryRequest, max_result_bytes: int = 0) -> Reply:
-    """Run one request; every outcome becomes a reply tuple, never an exception.
+    """Run one request; every outcome becomes a reply (a result or an error), never a raise.
 
     With ``max_result_bytes`` > 0 a result that would serialize larger is an error, never a
     truncated body: serializing stops as soon as it passes the limit.
@@ -73,7 +61,7 @@ def run(store: Store, req: QueryRequest, max_result_bytes: int = 0) -> Reply:
         if req.named_graphs is not None:
             options["named_graphs"] = [NamedNode(g) for g in req.named_graphs]
     except ValueError as exc:
-        return ("error", 400, f"Invalid graph IRI in the request: {exc}")
+        return QueryError(400, f"Invalid graph IRI in the request: {exc}")
     if req.substitutions:
         options["substitutions"] = {Variable(k): v for k, v in req.substitutions.items()}
     try:
@@ -85,7 +73,7 @@ def run(store: Store, req: QueryRequest, max_result_bytes: int = 0) -> Reply:
             kind, media = "graph", req.graph_media_type
             fmt = RdfFormat.from_media_type(media) if media else None
         if fmt is None:
-            return ("error", 406, f"No acceptable format for this {_form(kind)} result.")
+            return QueryError(406, f"No acceptable format for this {_form(kind)} result.")
         if max_result_bytes > 0:
             out = _Bounded(max_result_bytes)
             result.serialize(out, format=fmt)
@@ -93,14 +81,16 @@ def run(store: Store, req: QueryRequest, max_result_bytes: int = 0) -> Reply:
         else:
             body = result.serialize(format=fmt)
     except ResultTooLarge:
-        return too_large(max_result_bytes)
+        return result_too_large(max_result_bytes)
     except SyntaxError as exc:
-        return ("error", 400, f"Query syntax error: {exc}")
+        return QueryError(400, f"Query syntax error: {exc}")
     except OSError as exc:
-        return ("error", 500, f"The store could not answer: {exc}")
-    except (ValueError, TypeError, RuntimeError) as exc:
-        return ("error", 400, f"The query could not be evaluated: {exc}")
-    return ("ok", kind, media, body)
+        return QueryError(500, f"The store could not answer: {exc}", reason="store")
+    except (ValueError, RuntimeError) as exc:
+        # pyoxigraph's evaluation errors (bad IRI, bad regex, type errors in the query's
+        # functions) are the client's; a TypeError would be ours, and is left to crash loudly.
+        return QueryError(400, f"The query could not be evaluated: {exc}")
+    return QueryResult(kind, media, body)
 
 
 def _form(kind: str) -> str:
@@ -113,9 +103,9 @@ def serve(store_path: str, conn: Connection, max_result_bytes: int = 0) -> None:
     try:
         store = Store.read_only(store_path)
     except OSError as exc:
-        conn.send(("failed", f"cannot open store {store_path}: {exc}"))
+        conn.send(f"cannot open store {store_path}: {exc}")
         return
-    conn.send(("ready", None))
+    conn.send(None)  # ready
     while True:
         try:
             req = conn.recv()

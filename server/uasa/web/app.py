@@ -15,7 +15,7 @@ from uasa.query.executor import QueryExecutor
 from uasa.query.remote import RemoteExecutor
 from uasa.query.result_cache import CachingExecutor
 from uasa.web.routes import assets, downloads, explore, health, linked_data, pages, queries, sparql
-from uasa.web.support import errors, limits, observability
+from uasa.web.support import errors, frontend, limits, observability
 
 
 def create_app(settings: Settings | None = None, saved: catalogue.Catalogue | None = None) -> Flask:
@@ -68,6 +68,7 @@ def create_app(settings: Settings | None = None, saved: catalogue.Catalogue | No
         )
 
     errors.register(app)
+    frontend.register(app)
     observability.register(app)
     limits.register(app)  # after observability, so refusals are logged and counted too
     app.register_blueprint(sparql.blueprint)

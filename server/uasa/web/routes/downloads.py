@@ -13,7 +13,6 @@ from typing import Any
 from flask import (
     Blueprint,
     Response,
-    current_app,
     redirect,
     render_template,
     request,
@@ -25,12 +24,12 @@ from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad, Triple
 from uasa import __version__
 from uasa.build import dumps as dump_files
 from uasa.core import negotiation as conneg
+from uasa.core.errors import UasaError
 from uasa.core.iris import BASE, DATASET, DCT, RDF, VOID, XSD
-from uasa.core.settings import Settings
 from uasa.core.store_layout import BuiltStore
-from uasa.query.executor import QueryError, select
-from uasa.web.routes.pages import choose_lang
-from uasa.web.support.errors import text_error
+from uasa.query.rows import select
+from uasa.web.support import context
+from uasa.web.support.i18n import choose_lang
 from uasa.web.support.ui import UI
 
 blueprint = Blueprint("downloads", __name__)
@@ -50,7 +49,7 @@ SELECT DISTINCT ?s WHERE {
 
 
 def _built() -> BuiltStore:
-    return current_app.extensions["uasa.store"]
+    return context.built()
 
 
 def dumps_folder() -> Path:
@@ -210,12 +209,10 @@ def void_triples(built: BuiltStore, root: str, examples: list[str]) -> list[Trip
 def void() -> ResponseReturnValue:
     fmt = conneg.negotiate_header(request.headers.get("Accept"), "graph")
     if fmt is None:
-        return text_error(406, f"Available: {conneg.offered_types('graph')}.", Vary="Accept")
-    settings: Settings = current_app.config["UASA"]
-    try:
-        rows = select(current_app.extensions["uasa.executor"], EXAMPLES, settings.query_timeout)
-    except QueryError as exc:
-        return text_error(exc.status, exc.message)
+        raise UasaError(
+            406, f"Available: {conneg.offered_types('graph')}.", headers={"Vary": "Accept"}
+        )
+    rows = select(context.executor(), EXAMPLES, context.settings().query_timeout)
     examples = [r["s"]["value"] for r in rows if r["s"]["type"] == "uri"]
     root = request.url_root
     triples = void_triples(_built(), root, examples)

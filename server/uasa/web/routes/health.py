@@ -6,10 +6,11 @@ It runs `ASK {}` through the query workers, so a damaged store or dead workers s
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify
+from flask import Blueprint, jsonify
 from flask.typing import ResponseReturnValue
 
-from uasa.query.executor import QueryError, QueryRequest
+from uasa.query.types import QueryError, QueryRequest
+from uasa.web.support import context
 
 blueprint = Blueprint("health", __name__)
 CHECK_TIMEOUT = 5.0
@@ -17,8 +18,8 @@ CHECK_TIMEOUT = 5.0
 
 @blueprint.get("/health")
 def health() -> ResponseReturnValue:
-    built = current_app.extensions["uasa.store"]
-    executor = current_app.extensions["uasa.executor"]
+    built = context.built()
+    executor = context.executor()
     problem = None
     try:
         executor.execute(

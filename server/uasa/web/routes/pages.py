@@ -17,16 +17,24 @@ from flask.typing import ResponseReturnValue
 from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple, parse
 
 from uasa.core.iris import BASE, DCT, DEF, GRAPH, ONTOLOGY, PROV, RDF, RDFS, Graphs
-from uasa.core.settings import Settings
 from uasa.query import resource_view as view
-from uasa.query.executor import QueryError, QueryExecutor, QueryRequest, select
-from uasa.web.routes import linked_data
-from uasa.web.support.errors import text_error
+from uasa.query.rows import select
+from uasa.query.types import QueryRequest
+from uasa.web.support import context, overview
+from uasa.web.support.i18n import choose_lang
+from uasa.web.support.labels import local_name
+from uasa.web.support.paths import (
+    find_iri,
+    not_found,
+    page_path,
+    rdf_request,
+    resource_path,
+    sparql_link,
+)
 from uasa.web.support.ui import UI
 
 blueprint = Blueprint("pages", __name__)
 
-LANGS = ("en", "uk")
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 SCHEMA = "https://schema.org/"
 FOAF = "http://xmlns.com/foaf/0.1/"
@@ -41,17 +49,6 @@ DEFINITIONS = (SKOS + "definition", RDFS + "comment", DCT + "description")
 RDF_VIEWS = (("Turtle", "ttl"), ("JSON-LD", "jsonld"), ("N-Triples", "nt"), ("RDF/XML", "rdf"))
 
 Term = NamedNode | BlankNode | Literal
-
-
-def choose_lang() -> str:
-    wanted = request.args.get("lang")
-    if wanted in LANGS:
-        return wanted
-    return request.accept_languages.best_match(LANGS, default="en") or "en"
-
-
-def local_name(iri: str) -> str:
-    return iri.rstrip("/#").replace("#", "/").rsplit("/", 1)[-1]
 
 
 class Graph:
@@ -142,7 +139,7 @@ def value_of(g: Graph, node: Term, depth: int = 0) -> Value:
     url = g.first(node, *URLS)
     return Value(
         g.label(node),
-        href=linked_data.page_path(node.value) or node.value,
+        href=page_path(node.value) or node.value,
         external=url.value if isinstance(url, NamedNode) else None,
         lang=g.label_lang(node),
     )
@@ -151,7 +148,7 @@ def value_of(g: Graph, node: Term, depth: int = 0) -> Value:
 def prop_row(g: Graph, prop: str, values: Iterable[Term], depth: int = 0) -> Row:
     p = NamedNode(prop)
     shown = sorted((value_of(g, v, depth) for v in values), key=lambda v: v.text.casefold())
-    return Row(prop, g.label(p), linked_data.page_path(prop) or prop, shown)
+    return Row(prop, g.label(p), page_path(prop) or prop, shown)
 
 
 def rows_of(g: Graph, node: Term, depth: int = 0, skip: Iterable[str] = ()) -> list[Row]:
@@ -165,9 +162,7 @@ def rows_of(g: Graph, node: Term, depth: int = 0, skip: Iterable[str] = ()) -> l
 
 
 def _fetch(req: QueryRequest) -> list[Triple]:
-    executor: QueryExecutor = current_app.extensions["uasa.executor"]
-    settings: Settings = current_app.config["UASA"]
-    result = executor.execute(req, timeout=settings.query_timeout)
+    result = context.executor().execute(req, timeout=context.settings().query_timeout)
     return list(parse(result.body, format=RdfFormat.N_TRIPLES))
 
 
@@ -199,7 +194,7 @@ def _part_title(g: Graph, node: Term, this: NamedNode) -> str:
 def agreement_sections(g: Graph, this: NamedNode, parts: dict[str, list[Term]]) -> dict[str, Any]:
     signatures = [
         {
-            "href": linked_data.page_path(s.value) if isinstance(s, NamedNode) else None,
+            "href": page_path(s.value) if isinstance(s, NamedNode) else None,
             "signatory": [value_of(g, v) for v in g.values(s, DEF + "signatory")],
             "behalf": [value_of(g, v) for v in g.values(s, DEF + "onBehalfOf")],
             "office": g.text(s, [DEF + "officeTitle"]),
@@ -211,7 +206,7 @@ def agreement_sections(g: Graph, this: NamedNode, parts: dict[str, list[Term]]) 
     by_category: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for p in parts.get(DEF + "provisionOf", []):
         item = {
-            "href": linked_data.page_path(p.value) if isinstance(p, NamedNode) else None,
+            "href": page_path(p.value) if isinstance(p, NamedNode) else None,
             "title": _part_title(g, p, this),
             "text": g.text(p, DEFINITIONS),
         }
@@ -229,7 +224,7 @@ def agreement_sections(g: Graph, this: NamedNode, parts: dict[str, list[Term]]) 
         period = g.first(c, DEF + "periodLabel")
         commitments.append(
             {
-                "href": linked_data.page_path(c.value) if isinstance(c, NamedNode) else None,
+                "href": page_path(c.value) if isinstance(c, NamedNode) else None,
                 "obligor": [value_of(g, v) for v in g.values(c, DEF + "obligor")],
                 "category": [value_of(g, v) for v in g.values(c, DCT + "subject")],
                 "amount": ", ".join(amounts),
@@ -255,7 +250,7 @@ def agreement_sections(g: Graph, this: NamedNode, parts: dict[str, list[Term]]) 
 
 
 def resource_page(iri: str, lang: str) -> dict[str, Any]:
-    req = linked_data.rdf_request(iri, "application/n-triples")
+    req = rdf_request(iri, "application/n-triples")
     g = Graph(_fetch(req), lang)
     this = NamedNode(iri)
     types = g.values(this, TYPE)
@@ -295,9 +290,7 @@ def resource_page(iri: str, lang: str) -> dict[str, Any]:
                     (
                         {
                             "title": _part_title(g, n, this),
-                            "href": linked_data.page_path(n.value)
-                            if isinstance(n, NamedNode)
-                            else None,
+                            "href": page_path(n.value) if isinstance(n, NamedNode) else None,
                             "rows": rows_of(g, n, skip={TYPE, *view_owning_props()}),
                         }
                         for n in nodes
@@ -322,7 +315,7 @@ def view_owning_props() -> set[str]:
 
 
 def ontology_page(lang: str) -> dict[str, Any]:
-    g = Graph(_fetch(linked_data.rdf_request(ONTOLOGY, "application/n-triples")), lang)
+    g = Graph(_fetch(rdf_request(ONTOLOGY, "application/n-triples")), lang)
     this = NamedNode(ONTOLOGY)
     kinds = (
         ("classes", OWL + "Class"),
@@ -349,8 +342,7 @@ def ontology_page(lang: str) -> dict[str, Any]:
             ),
             key=lambda t: t["id"].casefold(),
         )
-    settings: Settings = current_app.config["UASA"]
-    executor: QueryExecutor = current_app.extensions["uasa.executor"]
+    settings, executor = context.settings(), context.executor()
     extras = select(executor, view.ONTOLOGY_EXTRAS, settings.query_timeout)
     schemes: dict[str, dict[str, str]] = {}
     shapes: list[dict[str, str]] = []
@@ -372,19 +364,15 @@ def ontology_page(lang: str) -> dict[str, Any]:
         "rows": rows_of(g, this, skip={TYPE, *NAMES, *DEFINITIONS}),
         "terms": terms,
         "schemes": [
-            {**s, "href": linked_data.page_path(s["iri"])}
+            {**s, "href": page_path(s["iri"])}
             for s in sorted(schemes.values(), key=lambda s: s["label"].casefold())
         ],
-        "shapes": [
-            {**s, "href": linked_data.page_path(s["target"]) if s["target"] else None}
-            for s in shapes
-        ],
+        "shapes": [{**s, "href": page_path(s["target"]) if s["target"] else None} for s in shapes],
     }
 
 
 def graph_page(iri: str) -> dict[str, Any]:
-    settings: Settings = current_app.config["UASA"]
-    executor: QueryExecutor = current_app.extensions["uasa.executor"]
+    settings, executor = context.settings(), context.executor()
     subs = {"this": NamedNode(iri)}
     size = select(executor, view.GRAPH_SIZE, settings.query_timeout, substitutions=subs)
     classes = select(executor, view.GRAPH_CLASSES, settings.query_timeout, substitutions=subs)
@@ -396,7 +384,7 @@ def graph_page(iri: str) -> dict[str, Any]:
             {
                 "iri": c["class"]["value"],
                 "label": local_name(c["class"]["value"]),
-                "href": linked_data.page_path(c["class"]["value"]) or c["class"]["value"],
+                "href": page_path(c["class"]["value"]) or c["class"]["value"],
                 "count": int(c["n"]["value"]),
             }
             for c in classes
@@ -407,22 +395,21 @@ def graph_page(iri: str) -> dict[str, Any]:
 
 @blueprint.get("/page/<path:rest>")
 def page(rest: str) -> ResponseReturnValue:
-    path = linked_data.resource_path(rest)
+    path = resource_path(rest)
     if path is None:
         abort(404)
     lang = choose_lang()
-    try:
-        iri = linked_data.find_iri(path)
-        if iri is None:
-            return linked_data._not_found(path)
-        if iri == ONTOLOGY:
-            template, model = "ontology.html", ontology_page(lang)
-        elif iri.startswith(GRAPH) or iri in vars(Graphs).values():
-            template, model = "graph.html", graph_page(iri)
-        else:
-            template, model = "resource.html", resource_page(iri, lang)
-    except QueryError as exc:
-        return text_error(exc.status, exc.message)
+    iri = find_iri(path)
+    if iri is None:
+        raise not_found(path)
+    events: list[dict[str, Any]] = []
+    if iri == ONTOLOGY:
+        template, model = "ontology.html", ontology_page(lang)
+    elif iri.startswith(GRAPH) or iri in vars(Graphs).values():
+        template, model = "graph.html", graph_page(iri)
+    else:
+        template, model = "resource.html", resource_page(iri, lang)
+        events = overview.party_timeline(iri, lang)
     base_path = f"{request.script_root}/{path}"
     body = render_template(
         template,
@@ -432,7 +419,8 @@ def page(rest: str) -> ResponseReturnValue:
         other_lang="uk" if lang == "en" else "en",
         path=path,
         rdf_views=[(name, f"{request.script_root}/data/{path}.{sfx}") for name, sfx in RDF_VIEWS],
-        sparql_href=linked_data.sparql_link(iri),
+        sparql_href=sparql_link(iri),
+        events=events,
         iri_href=base_path,
         is_base=iri.startswith(BASE),
     )

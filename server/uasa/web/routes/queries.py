@@ -10,16 +10,16 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
+from flask import Blueprint, Response, jsonify, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from uasa.core import negotiation as conneg
-from uasa.core.settings import Settings
+from uasa.core.errors import UasaError
 from uasa.query import openapi
 from uasa.query.catalogue import Catalogue, SavedQuery
 from uasa.query.params import ParamError, bind
-from uasa.web.routes.sparql import run_query
-from uasa.web.support.errors import text_error
+from uasa.web.support import context
+from uasa.web.support.run import run_query
 
 blueprint = Blueprint("queries", __name__)
 
@@ -28,7 +28,7 @@ PAGING = ("limit", "offset")
 
 
 def catalogue() -> Catalogue:
-    return current_app.extensions["uasa.catalogue"]  # type: ignore[no-any-return]
+    return context.catalogue()
 
 
 def _links(q: SavedQuery) -> dict[str, str]:
@@ -77,7 +77,11 @@ def listing() -> ResponseReturnValue:
     else:
         wanted = request.accept_mimetypes.best_match(["text/html", "application/json"])
     if wanted is None:
-        return text_error(406, "The catalogue is available as text/html or application/json.")
+        raise UasaError(
+            406,
+            "The catalogue is available as text/html or application/json.",
+            headers={"Vary": "Accept"},
+        )
     items = [_describe(q) for q in catalogue()]
     if wanted == "application/json":
         response = jsonify({"queries": items, "openapi": url_for("queries.openapi_document")})
@@ -138,10 +142,10 @@ def run(name: str) -> ResponseReturnValue:
     name, dot, suffix = name.rpartition(".") if "." in name else (name, "", "")
     q = catalogue().get(name)
     if q is None:
-        return text_error(404, f"No saved query named {name!r}. The catalogue is at /queries.")
+        raise UasaError(404, f"No saved query named {name!r}. The catalogue is at /queries.")
     if suffix == "rq":
         return Response(q.text, content_type=SPARQL_QUERY)
-    settings: Settings = current_app.config["UASA"]
+    settings = context.settings()
     try:
         values = _single_values()
         override = values.pop("format", None) or suffix
@@ -153,22 +157,23 @@ def run(name: str) -> ResponseReturnValue:
             )
         substitutions = bind(q.params, values)
     except ParamError as exc:
-        return text_error(400, str(exc))
+        raise UasaError(400, str(exc)) from None
     if override:
         fmt = conneg.by_name(override, q.kind)
         if fmt is None:
             offered = ", ".join(f.suffix for f in conneg.formats(q.kind))
             status = 404 if dot else 400
-            return text_error(
+            raise UasaError(
                 status, f"Query {q.name!r} has no format {override!r}; it offers {offered}."
             )
     else:
         fmt = conneg.negotiate_header(request.headers.get("Accept"), q.kind)
         if fmt is None:
-            return text_error(
+            raise UasaError(
                 406,
                 "None of the requested media types can be served. Available: "
                 f"{conneg.offered_types(q.kind)}.",
+                headers={"Vary": "Accept"},
             )
     req = q.request(
         substitutions,

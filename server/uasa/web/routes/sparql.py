@@ -8,34 +8,29 @@ the service description. Updates get 403 and SERVICE gets 400 before anything ru
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 
-from flask import Blueprint, Response, current_app, g, request
+from flask import Blueprint, request
 from flask.typing import ResponseReturnValue
 
 from uasa.core import negotiation as conneg
+from uasa.core.errors import UasaError
 from uasa.core.settings import Settings
 from uasa.query import guard as query_guard
-from uasa.query.executor import QueryError, QueryExecutor, QueryRequest
-from uasa.query.result_cache import request_key
-from uasa.web.routes import service_description
-from uasa.web.support import editor, observability
-from uasa.web.support.errors import text_error
+from uasa.query.types import QueryRequest
+from uasa.web.support import context, editor, service_description
+from uasa.web.support.run import READ_ONLY, run_query
 
 blueprint = Blueprint("sparql", __name__)
 
 FORM = "application/x-www-form-urlencoded"
 DIRECT = "application/sparql-query"
 UPDATE = "application/sparql-update"
-READ_ONLY = "SPARQL Update is not allowed: this endpoint is read-only."
 FORMAT_PARAMS = ("format", "output", "results")  # SPARQLWrapper sends all three
 
 
-class Refusal(Exception):
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status, self.message = status, message
+class Refusal(UasaError):
+    """A protocol request refused before anything runs (update, SERVICE, bad body, no query)."""
 
 
 @dataclass
@@ -128,55 +123,13 @@ def _plan(proto: Protocol, settings: Settings) -> QueryRequest:
     )
 
 
-def run_query(req: QueryRequest) -> Response:
-    """Run a planned query and wrap the result; shared by every route that runs SPARQL."""
-    executor: QueryExecutor = current_app.extensions["uasa.executor"]
-    settings: Settings = current_app.config["UASA"]
-    build = current_app.extensions["uasa.store"].manifest.get("content_hash")
-    # The store is immutable between builds, so the request and the build name the answer:
-    # a client holding it gets 304 without the query running again.
-    etag = request_key(req, build)[:32] if build else None
-    if etag and request.method in {"GET", "HEAD"} and request.if_none_match.contains_weak(etag):
-        response = Response(status=304)
-        _cache_headers(response, etag, settings)
-        return response
-    g.query_hash = observability.query_hash(req.query)
-    started = time.perf_counter()
-    try:
-        result = executor.execute(req, timeout=settings.query_timeout)
-    except QueryError as exc:
-        observability.metrics().query_errors.labels(exc.reason).inc()
-        if exc.status == 400 and query_guard.looks_like_update(req.query):
-            return text_error(403, READ_ONLY)
-        return text_error(exc.status, exc.message)
-    observability.metrics().query_seconds.observe(time.perf_counter() - started)
-    fmt = next(f for f in conneg.formats(result.kind) if f.media_type == result.media_type)  # type: ignore[arg-type]
-    response = Response(result.body, content_type=fmt.content_type)
-    response.headers["Vary"] = "Accept"
-    if etag:
-        _cache_headers(response, etag, settings)
-    return response
-
-
-def _cache_headers(response: Response, etag: str, settings: Settings) -> None:
-    # Plain header strings: werkzeug's Vary/Cache-Control objects cost 0.1 ms per request.
-    response.headers["Vary"] = "Accept"
-    response.headers["ETag"] = f'W/"{etag}"'
-    if request.method in {"GET", "HEAD"}:
-        response.headers["Cache-Control"] = f"public, max-age={settings.cache_max_age}"
-
-
 @blueprint.route("/sparql", methods=["GET", "POST"])
 @blueprint.route("/query", methods=["GET", "POST"])
 def endpoint() -> ResponseReturnValue:
     if editor.wants_editor():  # a browser navigating here gets the query editor
         return editor.page()
-    settings: Settings = current_app.config["UASA"]
-    try:
-        proto = _read()
-        if proto.query is None:
-            return service_description.respond(current_app.extensions["uasa.store"], settings)
-        req = _plan(proto, settings)
-    except Refusal as exc:
-        return text_error(exc.status, exc.message)
-    return run_query(req)
+    settings = context.settings()
+    proto = _read()
+    if proto.query is None:
+        return service_description.respond(context.built(), settings)
+    return run_query(_plan(proto, settings))

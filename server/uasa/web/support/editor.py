@@ -21,6 +21,8 @@ from flask.typing import ResponseReturnValue
 from pyoxigraph import Store
 
 from uasa.core import negotiation as conneg
+from uasa.web.support import context
+from uasa.web.support.i18n import choose_lang, lang_href
 from uasa.web.support.ui import UI
 
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
@@ -82,7 +84,7 @@ def _example_text(body: str, bindings: tuple[tuple[str, str, str], ...]) -> str:
 def examples(lang: str) -> list[dict[str, Any]]:
     """The saved-query catalogue as editor examples (empty when there is none)."""
     out = []
-    for q in current_app.extensions.get("uasa.catalogue") or ():
+    for q in context.catalogue():
         bindings = []
         for p in q.params:
             if not p.required or p.example is None:
@@ -104,10 +106,6 @@ def examples(lang: str) -> list[dict[str, Any]]:
 
 
 def page() -> ResponseReturnValue:
-    # Imported here: the page modules import the endpoint's module, which imports this one.
-    from uasa.web.routes import explore
-    from uasa.web.routes.pages import choose_lang
-
     lang = choose_lang()
     query = request.args.get("query") or DEFAULT_QUERY
     endpoint = f"{request.host_url.rstrip('/')}{request.script_root}/sparql"
@@ -121,7 +119,7 @@ def page() -> ResponseReturnValue:
         lang=lang,
         t=UI[lang],
         other_lang=other,
-        lang_href=explore.lang_href(other),
+        lang_href=lang_href(other),
         page={"title": UI[lang]["editor"]},
         query=query,
         endpoint=endpoint,

@@ -1,4 +1,8 @@
-"""Every error is a short plain-text message with the right status, never a traceback."""
+"""Every error is a short plain-text message with the right status, never a traceback.
+
+Routes and the layers below raise :class:`UasaError`; this module turns it into the response,
+in one place, and counts failed queries (from the endpoint and from pages alike).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,10 @@ import logging
 
 from flask import Flask, Response
 from werkzeug.exceptions import HTTPException, InternalServerError
+
+from uasa.core.errors import UasaError
+from uasa.query.types import QueryError
+from uasa.web.support import observability
 
 log = logging.getLogger(__name__)
 
@@ -19,16 +27,25 @@ def text_error(status: int, message: str, **headers: str) -> Response:
 
 
 def register(app: Flask) -> None:
+    @app.errorhandler(UasaError)
+    def uasa_error(exc: UasaError) -> Response:
+        if isinstance(exc, QueryError):
+            observability.metrics().query_errors.labels(exc.reason).inc()
+        return text_error(exc.status, exc.message, **exc.headers)
+
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> Response:
         response = text_error(exc.code or 500, f"{exc.code} {exc.name}: {exc.description}")
-        if exc.code == 405 and exc.valid_methods:
-            response.headers["Allow"] = ", ".join(exc.valid_methods)
+        allowed = getattr(exc, "valid_methods", None)  # only MethodNotAllowed has them
+        if exc.code == 405 and allowed:
+            response.headers["Allow"] = ", ".join(allowed)
         return response
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception) -> Response:
         if isinstance(exc, HTTPException):
             return http_error(exc)
+        if isinstance(exc, UasaError):
+            return uasa_error(exc)
         log.exception("unhandled error")
         return http_error(InternalServerError("The server hit an unexpected error; it is logged."))

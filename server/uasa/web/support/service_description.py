@@ -20,10 +20,10 @@ from pyoxigraph import (
 )
 
 from uasa.core import negotiation as conneg
+from uasa.core.errors import UasaError
 from uasa.core.iris import FORMATS, RDF, SD, VOID, XSD
 from uasa.core.settings import Settings
 from uasa.core.store_layout import BuiltStore
-from uasa.web.support.errors import text_error
 
 _RESULT_FORMATS = {
     "json": "SPARQL_Results_JSON",
@@ -99,8 +99,10 @@ def respond(built: BuiltStore, settings: Settings) -> Response:
         request.headers.get("Accept"), "graph"
     )
     if fmt is None:
-        return text_error(
-            406, f"The service description is RDF; available: {conneg.offered_types('graph')}."
+        raise UasaError(
+            406,
+            f"The service description is RDF; available: {conneg.offered_types('graph')}.",
+            headers={"Vary": "Accept"},
         )
     statements: list[Triple] | list[Quad] = triples(request.base_url, built, settings)
     if fmt.oxigraph() in {RdfFormat.N_QUADS, RdfFormat.TRIG}:

@@ -1,0 +1,36 @@
+"""The one error type every layer raises for a request it cannot answer.
+
+It carries what the client should see: the HTTP status, a message that names the problem, and
+any headers (``Allow``, ``Retry-After``, ``Vary``). The web layer renders it in one place
+(`uasa.web.support.errors`), which also counts it; other layers never build responses.
+"""
+
+from __future__ import annotations
+
+
+class UasaError(Exception):
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        *,
+        reason: str = "",
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.reason = reason or str(status)  # "timeout", "busy", "crash" … for metrics
+        self.headers = dict(headers or {})
+
+    def __reduce__(self) -> tuple[object, ...]:
+        # Errors cross the pipe from query workers; keep the keyword arguments on the way.
+        return (_rebuild, (type(self), self.status, self.message, self.reason, self.headers))
+
+
+def _rebuild(
+    cls: type[UasaError], status: int, message: str, reason: str, headers: dict[str, str]
+) -> UasaError:
+    error = cls.__new__(cls)  # subclasses may take other constructor arguments
+    UasaError.__init__(error, status, message, reason=reason, headers=headers)
+    return error

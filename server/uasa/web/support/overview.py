@@ -1,0 +1,421 @@
+"""The SELECTs behind the browsing pages: counts, search, timeline, commitments, and the
+neighbourhood graph of a resource.
+
+Data comes from SELECTs run through the query workers, with user input bound by
+``substitutions=``, never spliced into the text. Results that do not depend on user input are
+cached per build, keyed by the build's content hash.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from flask import current_app
+from pyoxigraph import Literal, NamedNode
+
+from uasa.query.rows import select
+from uasa.query.types import QueryError
+from uasa.web.support import context
+from uasa.web.support.labels import local_name
+from uasa.web.support.paths import page_path
+
+PREFIXES = """PREFIX uasa: <https://w3id.org/uasa/def#>
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX dct: <http://purl.org/dc/terms/>
+PREFIX schema: <https://schema.org/>
+PREFIX foaf: <http://xmlns.com/foaf/0.1/>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+"""
+
+MAX_QUERY_CHARS = 200  # a search term longer than this is a mistake, not a label
+SEARCH_LIMIT = 100
+NETWORK_LIMIT = 400
+
+
+LABELS = (
+    PREFIXES
+    + """
+SELECT ?s ?p ?l WHERE {
+  VALUES ?p { rdfs:label skos:prefLabel dct:title schema:name foaf:name }
+  ?s ?p ?l .
+}"""
+)
+LABEL_RANK = {
+    "http://www.w3.org/2000/01/rdf-schema#label": 0,
+    "http://www.w3.org/2004/02/skos/core#prefLabel": 0,
+}
+LABEL_BATCH = 200
+
+
+COUNTS = (
+    PREFIXES
+    + """
+SELECT
+  (COUNT(DISTINCT ?agreement) AS ?agreements)
+  (COUNT(DISTINCT ?partner) AS ?partners)
+  (COUNT(DISTINCT ?provision) AS ?provisions)
+  (COUNT(DISTINCT ?source) AS ?sources)
+WHERE {
+  { ?agreement a uasa:SecurityAgreement . OPTIONAL { ?agreement uasa:partner ?partner } }
+  UNION { ?provision a ?pc . ?pc rdfs:subClassOf* uasa:Provision }
+  UNION { ?source a uasa:Source }
+}"""
+)
+TRIPLES = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+
+SEARCH = (
+    PREFIXES
+    + """
+SELECT ?q ?s ?label ?type WHERE {
+  ?s rdfs:label|skos:prefLabel|dct:title|schema:name|foaf:name ?label .
+  FILTER(isIRI(?s) && STRSTARTS(STR(?s), "https://w3id.org/uasa/"))
+  FILTER(CONTAINS(LCASE(STR(?label)), LCASE(?q)))
+  OPTIONAL { ?s a ?type }
+}
+LIMIT 1000"""
+)
+
+TIMELINE = (
+    PREFIXES
+    + """
+SELECT ?lang ?item ?kind ?when ?partner ?agreement ?mkind ?description
+WHERE {
+  {
+    ?item a uasa:SecurityAgreement ; uasa:signingDate ?when .
+    OPTIONAL { ?item uasa:partner ?partner }
+    BIND("signing" AS ?kind) BIND(?item AS ?agreement)
+  } UNION {
+    ?item a ?mc ; dct:date ?when .
+    VALUES ?mc { uasa:NegotiationMilestone uasa:Milestone }
+    OPTIONAL { ?item uasa:negotiatingPartner ?partner }
+    OPTIONAL { ?item uasa:milestoneOf ?agreement }
+    OPTIONAL { ?item uasa:milestoneKind ?mkind }
+    OPTIONAL { ?item dct:description ?description FILTER(LANG(?description) IN (?lang, "en")) }
+    BIND("milestone" AS ?kind)
+  }"""
+    + """
+}"""
+)
+
+COMMITMENTS = (
+    PREFIXES
+    + """
+SELECT ?lang ?c ?agreement ?obligor ?category ?value ?currency ?qualifier ?basis ?start ?end
+       ?period ?purpose
+WHERE {
+  ?c a uasa:Commitment ; uasa:commitmentOf ?agreement .
+  OPTIONAL { ?c uasa:obligor ?obligor }
+  OPTIONAL { ?c dct:subject ?category }
+  OPTIONAL { ?c uasa:amount ?amount . ?amount schema:value ?value .
+             OPTIONAL { ?amount schema:currency ?currency } }
+  OPTIONAL { ?c uasa:amountQualifier ?qualifier }
+  OPTIONAL { ?c uasa:amountBasis ?basis }
+  OPTIONAL { ?c uasa:periodStart ?start }
+  OPTIONAL { ?c uasa:periodEnd ?end }
+  OPTIONAL { ?c uasa:periodLabel ?period }
+  OPTIONAL { ?c uasa:purpose ?purpose FILTER(LANG(?purpose) IN (?lang, "en", "")) }"""
+    + """
+}"""
+)
+
+NETWORK = (
+    PREFIXES
+    + """
+SELECT ?this ?dir ?p ?n ?type ?thisType WHERE {
+  { ?this ?p ?n . BIND("out" AS ?dir) } UNION { ?n ?p ?this . BIND("in" AS ?dir) }
+  FILTER(isIRI(?n) && ?p != rdf:type && ?n != ?this
+         && STRSTARTS(STR(?n), "https://w3id.org/uasa/"))
+  OPTIONAL { ?n a ?type }
+  OPTIONAL { ?this a ?thisType }"""
+    + """
+}
+LIMIT 2000"""
+)
+
+# Node kinds for the graph view and search, most specific first; colours live in the CSS/JS.
+KINDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("agreement", ("SecurityAgreement", "Agreement")),
+    ("party", ("State", "InternationalOrganisation", "Organization", "Party")),
+    ("person", ("Person",)),
+    ("signature", ("Signature",)),
+    ("provision", ("DurationClause", "Provision")),
+    ("commitment", ("Commitment",)),
+    ("milestone", ("NegotiationMilestone", "Milestone")),
+    (
+        "framework",
+        (
+            "Declaration",
+            "Programme",
+            "Pledge",
+            "Fund",
+            "TrustFund",
+            "Command",
+            "Council",
+            "Centre",
+            "ContactGroup",
+            "Summit",
+            "AgreementSeries",
+        ),
+    ),
+    ("place", ("Place",)),
+    ("source", ("Source",)),
+    ("claim", ("Claim",)),
+    ("concept", ("Concept", "ConceptScheme")),
+    ("term", ("Class", "ObjectProperty", "DatatypeProperty")),
+)
+KIND_RANK = {kind: i for i, (kind, _) in enumerate(KINDS)}
+
+
+def kind_of(types: set[str]) -> str:
+    names = {local_name(t) for t in types}
+    for kind, classes in KINDS:
+        if names.intersection(classes):
+            return kind
+    return "other"
+
+
+# -- helpers -------------------------------------------------------------------------------
+
+
+def _run(query: str, **subs: Any) -> list[dict[str, Any]]:
+    return select(context.executor(), query, context.settings().query_timeout, substitutions=subs)
+
+
+def cached(key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
+    """Memoise per build: the app serves one build, but key by its hash to be explicit."""
+    cache: dict[tuple[Any, ...], Any] = current_app.extensions.setdefault("uasa.ui-cache", {})
+    full = (context.build_hash(), *key)
+    if full not in cache:
+        cache[full] = compute()
+    return cache[full]
+
+
+def val(row: dict[str, Any], var: str) -> str | None:
+    cell = row.get(var)
+    return cell["value"] if cell else None
+
+
+def href(iri: str | None) -> str | None:
+    return page_path(iri) if iri else None
+
+
+def format_amount(value: str | None) -> str:
+    if value is None:
+        return ""
+    try:
+        return f"{Decimal(value):,f}"
+    except InvalidOperation:
+        return value
+
+
+# -- data ----------------------------------------------------------------------------------
+
+
+def labels(iris: Iterable[str | None], lang: str) -> dict[str, str]:
+    """The best label of each IRI: rdfs:label/skos:prefLabel before titles and names, then
+    ``lang``, English, no language, any. Fetched after the main query, in batches, so the main
+    query has no OPTIONAL label joins to multiply its rows."""
+    wanted = sorted({i for i in iris if i})
+    best: dict[str, tuple[tuple[int, int], str]] = {}
+    lang_rank = {lang: 0, "en": 1, "": 2}
+    for start in range(0, len(wanted), LABEL_BATCH):
+        # These IRIs come from the store's own answers and are re-serialised by NamedNode,
+        # which rejects anything that is not an IRI: user input never reaches this text.
+        values = " ".join(str(NamedNode(i)) for i in wanted[start : start + LABEL_BATCH])
+        query = LABELS.replace("  ?s ?p ?l .", f"  VALUES ?s {{ {values} }}\n  ?s ?p ?l .")
+        for row in _run(query):
+            label = row["l"]
+            if label["type"] != "literal":
+                continue
+            rank = (
+                LABEL_RANK.get(row["p"]["value"], 1),
+                lang_rank.get(label.get("xml:lang", ""), 3),
+            )
+            iri = row["s"]["value"]
+            if iri not in best or rank < best[iri][0]:
+                best[iri] = (rank, label["value"])
+    return {iri: text for iri, (_, text) in best.items()}
+
+
+def counts() -> dict[str, int]:
+    def compute() -> dict[str, int]:
+        row = _run(COUNTS)[0]
+        result = {k: int(val(row, k) or 0) for k in ("agreements", "partners", "provisions")}
+        result["sources"] = int(val(row, "sources") or 0)
+        triples = current_app.extensions["uasa.store"].triples
+        result["triples"] = triples if triples is not None else int(val(_run(TRIPLES)[0], "n"))
+        return result
+
+    return cached(("counts",), compute)  # type: ignore[no-any-return]
+
+
+def timeline(lang: str) -> list[dict[str, Any]]:
+    def compute() -> list[dict[str, Any]]:
+        seen: dict[str, dict[str, Any]] = {}
+        rows = _run(TIMELINE, lang=Literal(lang))
+        names = labels(
+            (val(r, v) for r in rows for v in ("item", "partner", "agreement", "mkind")), lang
+        )
+        for row in rows:
+            item = val(row, "item")
+            if item in seen:  # extra rows from several labels or types
+                continue
+            seen[item] = {
+                "iri": item,
+                "href": href(item),
+                "kind": val(row, "kind"),
+                "date": val(row, "when") or "",
+                "label": names.get(item) or local_name(item),
+                "partner": val(row, "partner"),
+                "partner_label": names.get(val(row, "partner") or ""),
+                "partner_href": href(val(row, "partner")),
+                "milestone_kind": names.get(val(row, "mkind") or ""),
+                "agreement_label": names.get(val(row, "agreement") or "")
+                if val(row, "agreement") != item
+                else None,
+                "agreement_href": href(val(row, "agreement"))
+                if val(row, "agreement") != item
+                else None,
+                "description": val(row, "description"),
+            }
+        # Dates may be xsd:date, gYearMonth or gYear: as strings they sort chronologically.
+        return sorted(seen.values(), key=lambda e: (e["date"], e["kind"] != "milestone"))
+
+    return cached(("timeline", lang), compute)  # type: ignore[no-any-return]
+
+
+def commitments(lang: str) -> list[dict[str, Any]]:
+    def compute() -> list[dict[str, Any]]:
+        rows: dict[str, dict[str, Any]] = {}
+        found = _run(COMMITMENTS, lang=Literal(lang))
+        names = labels(
+            (
+                val(r, v)
+                for r in found
+                for v in ("agreement", "obligor", "category", "qualifier", "basis")
+            ),
+            lang,
+        )
+        for row in found:
+            c = val(row, "c")
+            entry = rows.setdefault(
+                c,
+                {
+                    "iri": c,
+                    "href": href(c),
+                    "agreement": names.get(val(row, "agreement") or ""),
+                    "agreement_href": href(val(row, "agreement")),
+                    "obligor": names.get(val(row, "obligor") or ""),
+                    "obligor_href": href(val(row, "obligor")),
+                    "categories": [],
+                    "value": val(row, "value"),
+                    "amount": format_amount(val(row, "value")),
+                    "currency": val(row, "currency") or "",
+                    "qualifier": names.get(val(row, "qualifier") or "") or "",
+                    "basis": names.get(val(row, "basis") or "") or "",
+                    "start": val(row, "start") or "",
+                    "end": val(row, "end") or "",
+                    "period": val(row, "period") or "",
+                    "purpose": val(row, "purpose") or "",
+                },
+            )
+            category = names.get(val(row, "category") or "")
+            if category and category not in entry["categories"]:
+                entry["categories"].append(category)
+        return sorted(rows.values(), key=lambda r: (r["start"], r["agreement"] or ""))
+
+    return cached(("commitments", lang), compute)  # type: ignore[no-any-return]
+
+
+def search(q: str, lang: str) -> list[dict[str, Any]]:
+    found: dict[str, dict[str, Any]] = {}
+    for row in _run(SEARCH, q=Literal(q)):
+        iri = val(row, "s")
+        if iri is None or href(iri) is None:
+            continue
+        entry = found.setdefault(iri, {"iri": iri, "href": href(iri), "labels": {}, "types": set()})
+        label = row["label"]
+        entry["labels"][label.get("xml:lang", "")] = label["value"]
+        if val(row, "type"):
+            entry["types"].add(val(row, "type"))
+    needle = q.casefold()
+    results = []
+    for entry in found.values():
+        labels = entry["labels"]
+        shown = labels.get(lang) or labels.get("en") or next(iter(labels.values()))
+        matched = next((v for v in labels.values() if needle in v.casefold()), shown)
+        kind = kind_of(entry["types"])
+        results.append(
+            {
+                "href": entry["href"],
+                "iri": entry["iri"],
+                "label": shown,
+                "matched": matched if matched != shown else None,
+                "kind": kind,
+                "rank": (
+                    0 if matched.casefold() == needle else 1,
+                    0 if matched.casefold().startswith(needle) else 1,
+                    KIND_RANK.get(kind, len(KINDS)),
+                    shown.casefold(),
+                ),
+            }
+        )
+    results.sort(key=lambda r: r["rank"])
+    return results[:SEARCH_LIMIT]
+
+
+def neighbourhood(iri: str, lang: str) -> dict[str, Any]:
+    """The resource and its direct neighbours in the uasa namespace, as cytoscape elements."""
+    rows = _run(NETWORK, this=NamedNode(iri))
+    names = labels([iri, *(val(r, v) for r in rows for v in ("n", "p"))], lang)
+    this_types = {v for r in rows if (v := val(r, "thisType"))}
+    this_label = names.get(iri) or local_name(iri)
+    nodes: dict[str, dict[str, Any]] = {
+        iri: {"id": iri, "label": this_label, "types": this_types, "href": href(iri)}
+    }
+    edges: dict[tuple[str, str, str], str] = {}
+    for r in rows:
+        n, p = val(r, "n"), val(r, "p")
+        if n is None or p is None:
+            continue
+        node = nodes.setdefault(
+            n,
+            {"id": n, "label": names.get(n) or local_name(n), "types": set(), "href": href(n)},
+        )
+        if val(r, "type"):
+            node["types"].add(val(r, "type"))
+        source, target = (iri, n) if val(r, "dir") == "out" else (n, iri)
+        edges.setdefault((source, p, target), names.get(p) or local_name(p))
+        if len(nodes) >= NETWORK_LIMIT:
+            break
+    return {
+        "root": iri,
+        "nodes": [
+            {
+                "data": {
+                    "id": node["id"],
+                    "label": node["label"],
+                    "kind": kind_of(node["types"]),
+                    "href": node["href"],
+                    "root": node["id"] == iri,
+                }
+            }
+            for node in nodes.values()
+        ],
+        "edges": [
+            {"data": {"id": f"e{i}", "source": s, "target": t, "label": label, "property": p}}
+            for i, ((s, p, t), label) in enumerate(edges.items())
+        ],
+    }
+
+
+def party_timeline(iri: str, lang: str) -> list[dict[str, Any]]:
+    """The timeline entries of one partner, for its resource page (empty for other pages)."""
+    try:
+        return [e for e in timeline(lang) if e["partner"] == iri]
+    except QueryError:
+        return []  # the page itself still renders; the timeline is an extra
