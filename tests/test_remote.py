@@ -25,8 +25,8 @@ from uasa.build.pipeline import build, project_inputs
 from uasa.cli.main import validator
 from uasa.query.catalogue import catalogue_quads
 from uasa.query.catalogue import load as load_catalogue
-from uasa.query.types import QueryError, QueryRequest
 from uasa.query.remote import RemoteExecutor, endpoint_of, redact, with_values
+from uasa.query.types import QueryError, QueryRequest
 
 JSON = "application/sparql-results+json"
 
