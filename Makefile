@@ -41,9 +41,12 @@ bench: setup
 	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test,bench]'
 	$(BIN)/python benchmarks/bench.py $(BENCH_ARGS)
 
+# ruff, the layer contract (pyproject's [tool.importlinter]) and the type checker, all clean.
 lint: setup
-	$(BIN)/ruff check server tests
-	$(BIN)/ruff format --check server tests
+	$(BIN)/ruff check server tests benchmarks
+	$(BIN)/ruff format --check server tests benchmarks
+	cd server && ../$(BIN)/lint-imports --config ../pyproject.toml --no-cache
+	$(BIN)/mypy
 
 test: setup lint
 	$(BIN)/pytest

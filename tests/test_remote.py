@@ -23,9 +23,10 @@ from flask import Flask
 from tests.conftest import ROOT, LiveServer, OxigraphServer, quiet
 from uasa.build.pipeline import build, project_inputs
 from uasa.cli.main import validator
+from uasa.core.urls import redact
 from uasa.query.catalogue import catalogue_quads
 from uasa.query.catalogue import load as load_catalogue
-from uasa.query.remote import RemoteExecutor, endpoint_of, redact, with_values
+from uasa.query.remote import RemoteExecutor, endpoint_of, with_values
 from uasa.query.types import QueryError, QueryRequest
 
 JSON = "application/sparql-results+json"

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 from pyoxigraph import NamedNode, RdfFormat, Store
-from uasa.namespaces import Graphs
 
-from uasa import store as store_layout
+from uasa.core import store_layout
+from uasa.core.iris import Graphs
 
 ROOT = Path(__file__).resolve().parents[1]
 TRANSLATIONS = ROOT / "data" / "translations" / "uk.ttl"

@@ -29,6 +29,9 @@ from pyoxigraph import (
     serialize,
 )
 
+from uasa.core import results
+from uasa.core.results import solutions, to_bytes
+
 DUMPS_DIR = "dumps"
 NAME = "uasa"
 CHECKSUMS = "SHA256SUMS"
@@ -81,7 +84,7 @@ def canonical_quads(quads: Iterable[Quad]) -> list[Quad]:
 
 def nquads(quads: Iterable[Quad]) -> bytes:
     """Canonical N-Quads: one quad per line, lines sorted bytewise."""
-    lines = serialize(quads, format=RdfFormat.N_QUADS).splitlines(keepends=True)
+    lines = to_bytes(quads, RdfFormat.N_QUADS).splitlines(keepends=True)
     return b"".join(sorted(set(lines)))
 
 
@@ -104,13 +107,13 @@ def render(quads: list[Quad], fmt: DumpFormat) -> bytes:
     if fmt.suffix == "nq":
         return nquads(quads)
     if fmt.quads:
-        return serialize(quads, format=fmt.fmt, prefixes=PREFIXES)
+        return to_bytes(quads, fmt.fmt, prefixes=PREFIXES)
     triples = union_triples(quads)
     if fmt.fmt == RdfFormat.N_TRIPLES:
-        return b"".join(sorted(set(serialize(triples, format=fmt.fmt).splitlines(True))))
+        return b"".join(sorted(set(to_bytes(triples, fmt.fmt).splitlines(True))))
     if fmt.fmt in {RdfFormat.TURTLE, RdfFormat.RDF_XML}:
-        return serialize(triples, format=fmt.fmt, prefixes=PREFIXES)
-    return serialize(triples, format=fmt.fmt)
+        return to_bytes(triples, fmt.fmt, prefixes=PREFIXES)
+    return to_bytes(triples, fmt.fmt)
 
 
 def gzipped(data: bytes) -> bytes:
@@ -206,13 +209,13 @@ def statistics(db: Store) -> dict[str, Any]:
         (ENTITIES, ("entities",)),
         (CLASSES, ("classes",)),
     ):
-        for row in db.query(query):
+        for row in solutions(db, query):
             stats = per_graph.setdefault(row["g"].value, dict.fromkeys(STAT_KEYS, 0))
             for key in keys:
                 stats[key] = int(row[key].value)
-    total_row = next(iter(db.query(TOTALS, use_default_graph_as_union=True)))
+    total_row = next(iter(solutions(db, TOTALS, use_default_graph_as_union=True)))
     total = {key: int(total_row[key].value) for key in STAT_KEYS}
-    vocabularies = sorted({_namespace(row["term"].value) for row in db.query(VOCABULARIES)})
+    vocabularies = sorted({_namespace(row["term"].value) for row in solutions(db, VOCABULARIES)})
     return {
         "total": total,
         "graphs": dict(sorted(per_graph.items())),
@@ -278,7 +281,7 @@ def write_streamed_dumps(
             if fmt.quads:
                 db.dump(path, fmt.fmt, prefixes=prefixes)
             else:
-                triples = db.query(UNION, use_default_graph_as_union=True)
+                triples = results.triples(db, UNION, use_default_graph_as_union=True)
                 serialize(triples, path, fmt.fmt, prefixes=prefixes)
             out(f"  dump {path.name}: {time.perf_counter() - started:.1f} s")
             pending.append(pool.submit(_finish, path, fmt.media_type))

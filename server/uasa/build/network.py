@@ -93,7 +93,7 @@ def network(quads: Iterable[Quad]) -> nx.MultiDiGraph:
         found = labels.get(iri, {})
         return found.get(lang) or found.get("en") or found.get("") or _local(iri)
 
-    graph = nx.MultiDiGraph(name="uasa resource network")
+    graph: nx.MultiDiGraph[str] = nx.MultiDiGraph(name="uasa resource network")
     for iri in sorted(set(props) | set(labels)):
         kind = node_kind(iri)
         if kind is None:
@@ -119,7 +119,7 @@ def network(quads: Iterable[Quad]) -> nx.MultiDiGraph:
                 if prop in OWNING or prop == TYPE:
                     continue
                 for v in values:
-                    if v.value in graph and v.value != owner:
+                    if owner and v.value in graph and v.value != owner:
                         add_edge(
                             owner, v.value, prop, f"{part}: {label(prop)}" if part else label(prop)
                         )

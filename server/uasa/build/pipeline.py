@@ -20,8 +20,11 @@ from pathlib import Path
 from pyoxigraph import NamedNode, Quad, RdfFormat, Store
 
 from uasa.build import dumps
+from uasa.build.upload import upload
 from uasa.core import store_layout
 from uasa.core.iris import BASE, Graphs
+from uasa.core.results import solutions
+from uasa.core.urls import redact
 
 RDF_SUFFIXES = {".ttl", ".trig", ".nt", ".nq", ".jsonld", ".rdf", ".owl", ".n3"}
 QUAD_FORMATS = {RdfFormat.TRIG, RdfFormat.N_QUADS}
@@ -109,9 +112,9 @@ def derive(db: Store) -> list[str]:
 def graph_counts(db: Store) -> dict[str, int]:
     counts = {
         str(row["g"].value): int(row["n"].value)
-        for row in db.query("SELECT ?g (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+        for row in solutions(db, "SELECT ?g (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
     }
-    default = next(iter(db.query("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }")))["n"]
+    default = next(iter(solutions(db, "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }")))["n"]
     if int(default.value):
         counts[""] = int(default.value)
     return dict(sorted(counts.items()))
@@ -179,8 +182,6 @@ def build(
         published = dumps.write_all(db, build_dir, sum(counts.values()), out)
         lap("dumps")
         if upload_to:
-            from uasa.query.remote import redact, upload
-
             out(f"  loading the graphs into {redact(upload_to)} (Graph Store Protocol) …")
             try:
                 upload(db, upload_to, out)

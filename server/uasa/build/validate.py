@@ -13,7 +13,7 @@ from pyshacl import validate as shacl_validate
 from rdflib import Dataset, Graph, Literal, Namespace
 from rdflib.term import Node
 
-from uasa.core import paths
+from uasa.core import paths, results
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 DEFAULT_SHAPES_DIR = paths.SHAPES
@@ -70,10 +70,10 @@ def _union_graph(data: Dataset | pyoxigraph.Store) -> Graph:
     # slower (10 s vs 1 s) and repeated results per graph; the copy is a few thousand triples.
     union = Graph()
     if isinstance(data, pyoxigraph.Store):
-        triples = data.query(
-            "CONSTRUCT { ?s ?p ?o } WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }"
+        found = results.triples(
+            data, "CONSTRUCT { ?s ?p ?o } WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }"
         )
-        nt = pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.N_TRIPLES)
+        nt = results.to_bytes(found, pyoxigraph.RdfFormat.N_TRIPLES)
         union.parse(data=nt.decode("utf-8"), format="nt")
     else:
         for s, p, o, _g in data.quads((None, None, None, None)):

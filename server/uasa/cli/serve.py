@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from uasa.query.catalogue import Catalogue
 
 
-class _Gunicorn(BaseApplication):  # type: ignore[misc]
+class _Gunicorn(BaseApplication):
     def __init__(
         self, settings: Settings, options: dict[str, Any], saved: Catalogue | None = None
     ) -> None:

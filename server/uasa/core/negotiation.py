@@ -33,9 +33,20 @@ class Format:
         return f"{self.media_type}; charset=utf-8" if self.text else self.media_type
 
     def oxigraph(self) -> QueryResultsFormat | RdfFormat:
-        if self.kind == "results":
-            return QueryResultsFormat.from_media_type(self.media_type)
-        return RdfFormat.from_media_type(self.media_type)
+        fmt = (
+            QueryResultsFormat.from_media_type(self.media_type)
+            if self.kind == "results"
+            else RdfFormat.from_media_type(self.media_type)
+        )
+        assert fmt is not None, self.media_type  # the table lists only types Oxigraph knows
+        return fmt
+
+    def rdf(self) -> RdfFormat:
+        """The Oxigraph RDF format of a graph format."""
+        fmt = RdfFormat.from_media_type(self.media_type)
+        if fmt is None:
+            raise ValueError(f"{self.name} is not an RDF format")
+        return fmt
 
 
 FORMATS: tuple[Format, ...] = (

@@ -105,7 +105,7 @@ def _walk(node: object) -> list[Any]:
     return nodes
 
 
-def _service_endpoints(tree: object) -> list[object]:
+def _service_endpoints(tree: Any) -> list[object]:
     """The endpoint term of every SERVICE in a parsed query (IRIs resolved, or Variables)."""
     from rdflib.plugins.sparql.algebra import translateQuery
 

@@ -15,18 +15,15 @@ same rows as pre-binding (a test compares every saved query on both stores).
 from __future__ import annotations
 
 import logging
-import tempfile
 import threading
 import time
-from collections.abc import Callable
-from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 import requests
 import urllib3.exceptions
-from pyoxigraph import DefaultGraph, NamedNode, QueryResultsFormat, RdfFormat, Store
 
 from uasa.core import negotiation as conneg
+from uasa.core.urls import redact
 from uasa.query.guard import where_group_start
 from uasa.query.types import QueryError, QueryRequest, QueryResult, result_too_large
 
@@ -44,16 +41,6 @@ def endpoint_of(setting: str) -> tuple[str, list[tuple[str, str]]]:
         raise ValueError(f"not an http(s) endpoint: {setting}")
     params = parse_qsl(parts.query, keep_blank_values=True)
     return urlunsplit((parts.scheme, parts.netloc, parts.path, "", "")), params
-
-
-def redact(url: str) -> str:
-    """The URL with any password replaced by `***`, for printing and logs."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    user = parts.username or ""
-    host = parts.netloc.rsplit("@", 1)[1]
-    return urlunsplit(parts._replace(netloc=f"{user}:***@{host}"))
 
 
 def with_values(query: str, substitutions: dict[str, object]) -> str:
@@ -166,43 +153,3 @@ def _timeout(timeout: float) -> QueryError:
         f"{timeout:g} s (UASA_QUERY_TIMEOUT). Narrow it down or add a LIMIT.",
         reason="timeout",
     )
-
-
-def upload(db: Store, graph_store_url: str, out: Callable[[str], None] = print) -> None:
-    """Replace each graph of the remote store with the build's, by Graph Store Protocol PUT.
-
-    Each graph is written to a temporary N-Triples file by Oxigraph and streamed from there,
-    so a big graph never sits in memory.
-    """
-    graphs: list[NamedNode | DefaultGraph] = [*db.named_graphs(), DefaultGraph()]
-    with requests.Session() as session, tempfile.TemporaryDirectory(prefix="uasa-put-") as tmp:
-        for graph in graphs:
-            path = Path(tmp) / "graph.nt"
-            db.dump(path, RdfFormat.N_TRIPLES, from_graph=graph)
-            with path.open("rb") as f:
-                triples = sum(chunk.count(b"\n") for chunk in iter(lambda: f.read(1 << 20), b""))
-            if not triples and isinstance(graph, DefaultGraph):
-                continue
-            params = {"default": ""} if isinstance(graph, DefaultGraph) else {"graph": graph.value}
-            try:
-                with path.open("rb") as body:
-                    response = session.put(
-                        graph_store_url,
-                        params=params,
-                        data=body,
-                        headers={"Content-Type": "application/n-triples"},
-                        timeout=600,
-                    )
-            except requests.RequestException as exc:
-                raise OSError(f"cannot reach {redact(graph_store_url)}: {exc}") from None
-            if response.status_code >= 300:
-                raise OSError(
-                    f"{redact(graph_store_url)} refused graph {params}: "
-                    f"{response.status_code} {response.text.strip()[:200]}"
-                )
-            name = "(default graph)" if isinstance(graph, DefaultGraph) else graph.value
-            out(f"  uploaded {triples:>9} triples  {name}")
-
-
-# Keep the names the formats use in one place for the serializers above.
-_ = (QueryResultsFormat, RdfFormat)

@@ -11,8 +11,7 @@ import hashlib
 import threading
 from collections import OrderedDict
 
-from uasa.query.executor import QueryExecutor
-from uasa.query.types import QueryRequest, QueryResult
+from uasa.query.types import Executor, QueryRequest, QueryResult
 
 MAX_ENTRY_FRACTION = 8  # one result may take at most 1/8 of the cache
 
@@ -36,7 +35,7 @@ def request_key(req: QueryRequest, build: str) -> str:
 class CachingExecutor:
     """Wraps a :class:`QueryExecutor` with a byte-bounded LRU cache of results."""
 
-    def __init__(self, inner: QueryExecutor, build: str, max_bytes: int) -> None:
+    def __init__(self, inner: Executor, build: str, max_bytes: int) -> None:
         self.inner = inner
         self.build = build
         self.max_bytes = max_bytes

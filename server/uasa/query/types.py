@@ -30,7 +30,7 @@ class QueryRequest:
 
 @dataclass(frozen=True)
 class QueryResult:
-    kind: str  # "results" or "graph"
+    kind: Kind  # "results" or "graph"
     media_type: str
     body: bytes
 

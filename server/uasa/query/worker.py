@@ -5,6 +5,7 @@ Kept free of Flask and rdflib imports so that a worker starts fast.
 
 from __future__ import annotations
 
+import io
 import signal
 from multiprocessing.connection import Connection
 from typing import Any
@@ -19,7 +20,7 @@ from pyoxigraph import (
     Variable,
 )
 
-from uasa.query.types import QueryError, QueryRequest, QueryResult, result_too_large
+from uasa.query.types import Kind, QueryError, QueryRequest, QueryResult, result_too_large
 
 Reply = QueryResult | QueryError
 
@@ -28,21 +29,17 @@ class ResultTooLarge(Exception):
     """Raised by :class:`_Bounded` to stop serializing a result that overran the limit."""
 
 
-class _Bounded:
-    """A write-only buffer that refuses to grow past ``limit`` bytes."""
+class _Bounded(io.BytesIO):
+    """An in-memory buffer that refuses to grow past ``limit`` bytes."""
 
     def __init__(self, limit: int) -> None:
-        self.limit, self.size, self.parts = limit, 0, list[bytes]()
+        super().__init__()
+        self.limit = limit
 
-    def write(self, data: bytes) -> int:
-        self.size += len(data)
-        if self.size > self.limit:
+    def write(self, data: Any) -> int:
+        if self.tell() + len(data) > self.limit:
             raise ResultTooLarge
-        self.parts.append(bytes(data))
-        return len(data)
-
-    def flush(self) -> None:
-        pass
+        return super().write(data)
 
 
 def run(store: Store, req: QueryRequest, max_result_bytes: int = 0) -> Reply:
@@ -67,7 +64,8 @@ def run(store: Store, req: QueryRequest, max_result_bytes: int = 0) -> Reply:
     try:
         result = store.query(req.query, **options)
         if isinstance(result, QuerySolutions | QueryBoolean):
-            kind, media = "results", req.results_media_type
+            kind: Kind = "results"
+            media = req.results_media_type
             fmt: Any = QueryResultsFormat.from_media_type(media) if media else None
         else:
             kind, media = "graph", req.graph_media_type
@@ -77,9 +75,9 @@ def run(store: Store, req: QueryRequest, max_result_bytes: int = 0) -> Reply:
         if max_result_bytes > 0:
             out = _Bounded(max_result_bytes)
             result.serialize(out, format=fmt)
-            body = b"".join(out.parts)
+            body = out.getvalue()
         else:
-            body = result.serialize(format=fmt)
+            body = result.serialize(format=fmt) or b""
     except ResultTooLarge:
         return result_too_large(max_result_bytes)
     except SyntaxError as exc:
@@ -90,7 +88,7 @@ def run(store: Store, req: QueryRequest, max_result_bytes: int = 0) -> Reply:
         # pyoxigraph's evaluation errors (bad IRI, bad regex, type errors in the query's
         # functions) are the client's; a TypeError would be ours, and is left to crash loudly.
         return QueryError(400, f"The query could not be evaluated: {exc}")
-    return QueryResult(kind, media, body)
+    return QueryResult(kind, media or "", body)
 
 
 def _form(kind: str) -> str:

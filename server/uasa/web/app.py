@@ -14,6 +14,7 @@ from uasa.query import catalogue
 from uasa.query.executor import QueryExecutor
 from uasa.query.remote import RemoteExecutor
 from uasa.query.result_cache import CachingExecutor
+from uasa.query.types import Executor
 from uasa.web.routes import assets, downloads, explore, health, linked_data, pages, queries, sparql
 from uasa.web.support import errors, frontend, limits, observability
 
@@ -32,7 +33,7 @@ def create_app(settings: Settings | None = None, saved: catalogue.Catalogue | No
     )
 
     built = store_layout.locate(settings.store)  # raises StoreError with a clear message
-    executor: QueryExecutor | RemoteExecutor
+    executor: Executor
     if settings.remote:
         executor = RemoteExecutor(
             settings.remote,

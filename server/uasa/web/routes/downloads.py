@@ -225,11 +225,12 @@ def void() -> ResponseReturnValue:
         "owl": OWL,
         "sd": SD,
     }
-    options: dict[str, Any] = {"format": fmt.oxigraph()}
+    options: dict[str, Any] = {"format": fmt.rdf()}
     if fmt.name in {"turtle", "trig", "rdfxml"}:
         options["prefixes"] = prefixes
     if fmt.name in {"nquads", "trig"}:
-        body = serialize([Quad(*t, DefaultGraph()) for t in triples], **options)
+        quads = [Quad(t.subject, t.predicate, t.object, DefaultGraph()) for t in triples]
+        body = serialize(quads, **options)
     else:
         body = serialize(triples, **options)
     response = Response(body, content_type=fmt.content_type)

@@ -92,6 +92,6 @@ def network_json(rest: str) -> ResponseReturnValue:
     iri = find_iri(path)
     if iri is None or not iri.startswith(BASE) or iri.startswith(DEF):
         raise UasaError(404, f"No resource at /{path}.")
-    response = jsonify(overview.neighbourhood(iri, lang))
+    response = jsonify(overview.neighbourhood(iri, lang or "en"))
     response.vary.add("Accept-Language")
     return response

@@ -36,8 +36,8 @@ def _choose(accept: object) -> tuple[str, conneg.Format | None] | None:
     best = request.accept_mimetypes.best_match(list(offers))
     if best is None:
         return None
-    fmt = offers[best]
-    return ("html", None) if fmt is None else ("rdf", fmt)
+    chosen = offers[best]
+    return ("html", None) if chosen is None else ("rdf", chosen)
 
 
 def _see_other(path: str) -> ResponseReturnValue:

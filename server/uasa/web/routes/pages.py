@@ -59,6 +59,8 @@ class Graph:
         self.out: dict[Any, dict[str, list[Term]]] = defaultdict(lambda: defaultdict(list))
         self.inc: dict[Any, list[tuple[Term, str]]] = defaultdict(list)
         for t in triples:
+            if isinstance(t.subject, Triple) or isinstance(t.object, Triple):
+                continue  # RDF-star terms: the data has none, and a page could not show them
             values = self.out[t.subject][t.predicate.value]
             if t.object not in values:
                 values.append(t.object)
@@ -176,6 +178,19 @@ def _parts(g: Graph, this: NamedNode) -> dict[str, list[Term]]:
     return parts
 
 
+def _part_items(g: Graph, nodes: Iterable[Term], this: NamedNode) -> list[dict[str, Any]]:
+    """The owned nodes of one kind (signatures, provisions …), each with its own rows."""
+    items = [
+        {
+            "title": _part_title(g, n, this),
+            "href": page_path(n.value) if isinstance(n, NamedNode) else None,
+            "rows": rows_of(g, n, skip={TYPE, *view_owning_props()}),
+        }
+        for n in nodes
+    ]
+    return sorted(items, key=lambda item: str(item["title"]).casefold())
+
+
 def _part_title(g: Graph, node: Term, this: NamedNode) -> str:
     """A part's label, or its type and what it links to (a membership: "Membership: G7")."""
     if g.text(node, LABELS) or g.text(node, NAMES):
@@ -286,17 +301,7 @@ def resource_page(iri: str, lang: str) -> dict[str, Any]:
         "parts": [
             {
                 "prop": g.label(NamedNode(prop)),
-                "items": sorted(
-                    (
-                        {
-                            "title": _part_title(g, n, this),
-                            "href": page_path(n.value) if isinstance(n, NamedNode) else None,
-                            "rows": rows_of(g, n, skip={TYPE, *view_owning_props()}),
-                        }
-                        for n in nodes
-                    ),
-                    key=lambda item: item["title"].casefold(),
-                ),
+                "items": _part_items(g, nodes, this),
             }
             for prop, nodes in sorted(parts.items())
             if not (is_agreement and prop in AGREEMENT_PARTS)

@@ -72,9 +72,8 @@ def _describe(q: SavedQuery) -> dict[str, Any]:
 @blueprint.get("/queries")
 @blueprint.get("/queries.json")
 def listing() -> ResponseReturnValue:
-    if request.path.endswith(".json"):
-        wanted = "application/json"
-    else:
+    wanted: str | None = "application/json"
+    if not request.path.endswith(".json"):
         wanted = request.accept_mimetypes.best_match(["text/html", "application/json"])
     if wanted is None:
         raise UasaError(

@@ -14,6 +14,7 @@ import logging
 import re
 import time
 import uuid
+from collections.abc import Iterator
 
 from flask import Blueprint, Flask, Response, current_app, g, request
 from prometheus_client import (
@@ -62,7 +63,7 @@ class _CacheCollector(Collector):
     def __init__(self, app: Flask) -> None:
         self.app = app
 
-    def collect(self):  # type: ignore[no-untyped-def]
+    def collect(self) -> Iterator[CounterMetricFamily]:
         executor = self.app.extensions.get("uasa.executor")
         for name in ("hits", "misses"):
             family = CounterMetricFamily(f"uasa_cache_{name}", f"Result cache {name}")

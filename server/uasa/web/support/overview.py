@@ -246,11 +246,12 @@ def counts() -> dict[str, int]:
         row = _run(COUNTS)[0]
         result = {k: int(val(row, k) or 0) for k in ("agreements", "partners", "provisions")}
         result["sources"] = int(val(row, "sources") or 0)
-        triples = current_app.extensions["uasa.store"].triples
-        result["triples"] = triples if triples is not None else int(val(_run(TRIPLES)[0], "n"))
+        triples = context.built().triples
+        result["triples"] = triples if triples is not None else int(val(_run(TRIPLES)[0], "n") or 0)
         return result
 
-    return cached(("counts",), compute)  # type: ignore[no-any-return]
+    counted: dict[str, int] = cached(("counts",), compute)
+    return counted
 
 
 def timeline(lang: str) -> list[dict[str, Any]]:
@@ -262,7 +263,7 @@ def timeline(lang: str) -> list[dict[str, Any]]:
         )
         for row in rows:
             item = val(row, "item")
-            if item in seen:  # extra rows from several labels or types
+            if item is None or item in seen:  # extra rows from several labels or types
                 continue
             seen[item] = {
                 "iri": item,
@@ -285,7 +286,8 @@ def timeline(lang: str) -> list[dict[str, Any]]:
         # Dates may be xsd:date, gYearMonth or gYear: as strings they sort chronologically.
         return sorted(seen.values(), key=lambda e: (e["date"], e["kind"] != "milestone"))
 
-    return cached(("timeline", lang), compute)  # type: ignore[no-any-return]
+    events: list[dict[str, Any]] = cached(("timeline", lang), compute)
+    return events
 
 
 def commitments(lang: str) -> list[dict[str, Any]]:
@@ -301,7 +303,7 @@ def commitments(lang: str) -> list[dict[str, Any]]:
             lang,
         )
         for row in found:
-            c = val(row, "c")
+            c = val(row, "c") or ""
             entry = rows.setdefault(
                 c,
                 {
@@ -328,7 +330,8 @@ def commitments(lang: str) -> list[dict[str, Any]]:
                 entry["categories"].append(category)
         return sorted(rows.values(), key=lambda r: (r["start"], r["agreement"] or ""))
 
-    return cached(("commitments", lang), compute)  # type: ignore[no-any-return]
+    found: list[dict[str, Any]] = cached(("commitments", lang), compute)
+    return found
 
 
 def search(q: str, lang: str) -> list[dict[str, Any]]:

@@ -41,7 +41,7 @@ def run_query(req: QueryRequest) -> Response:
             raise QueryError(403, READ_ONLY, reason=exc.reason) from None
         raise
     observability.metrics().query_seconds.observe(time.perf_counter() - started)
-    fmt = next(f for f in conneg.formats(result.kind) if f.media_type == result.media_type)  # type: ignore[arg-type]
+    fmt = next(f for f in conneg.formats(result.kind) if f.media_type == result.media_type)
     response = Response(result.body, content_type=fmt.content_type)
     response.headers["Vary"] = "Accept"
     if etag:

@@ -105,10 +105,10 @@ def respond(built: BuiltStore, settings: Settings) -> Response:
             headers={"Vary": "Accept"},
         )
     statements: list[Triple] | list[Quad] = triples(request.base_url, built, settings)
-    if fmt.oxigraph() in {RdfFormat.N_QUADS, RdfFormat.TRIG}:
+    if fmt.rdf() in {RdfFormat.N_QUADS, RdfFormat.TRIG}:
         statements = [Quad(t.subject, t.predicate, t.object, DefaultGraph()) for t in statements]
     body = serialize(
-        statements, format=fmt.oxigraph(), prefixes={"sd": SD, "void": VOID, "formats": FORMATS}
+        statements, format=fmt.rdf(), prefixes={"sd": SD, "void": VOID, "formats": FORMATS}
     )
     response = Response(body, content_type=fmt.content_type)
     response.vary.add("Accept")
