@@ -175,8 +175,7 @@ def test_reported_totals_beside_the_computed_count(client: FlaskClient) -> None:
                  uasa:claimProperty uasa:agreementCount ;
                  uasa:claimedValue ?reported ;
                  uasa:asOf ?asOf .
-          # Reported totals only: the build's own computed claims carry no source.
-          FILTER EXISTS { ?claim <http://www.w3.org/ns/prov#wasDerivedFrom> ?source }
+          # Reported totals only, by type alone: the build's counts are uasa:ComputedFigure nodes.
           OPTIONAL {
             ?agreement a uasa:SecurityAgreement ; uasa:signingDate ?signed .
             FILTER(SUBSTR(STR(?signed), 1, STRLEN(STR(?asOf))) <= STR(?asOf))
@@ -265,13 +264,134 @@ def test_the_build_derives_the_computed_count_for_each_reported_date(client: Fla
         """
         SELECT ?asOf ?computed WHERE {
           GRAPH <https://w3id.org/uasa/graph/derived> {
-            ?claim uasa:claimProperty uasa:agreementCount ;
-                   uasa:claimedValue ?computed ;
-                   uasa:asOf ?asOf ;
-                   <http://www.w3.org/ns/prov#wasGeneratedBy> ?derivation .
+            ?figure a uasa:ComputedFigure ;
+                    uasa:computedFor series:bilateral-security-agreements ;
+                    uasa:computedProperty uasa:agreementCount ;
+                    uasa:computedValue ?computed ;
+                    uasa:computedAsOf ?asOf ;
+                    <http://www.w3.org/ns/prov#wasGeneratedBy> ?derivation .
           }
         }
         """,
     )
     derived = {row["asOf"]: int(row["computed"]) for row in rows}
     assert derived == {as_of: computed for as_of, (_, computed) in TOTALS.items()}
+
+
+def test_reported_totals_as_of_november_2025_never_include_the_computed_one(
+    client: FlaskClient,
+) -> None:
+    # Fact base § 5: 28 as of November 2025 (MoD, seed 000; Ukrinform). The build counts 29 for the
+    # same month (Croatia included); that figure must not come back as a reported total.
+    rows = select(
+        client,
+        """
+        SELECT ?claim ?reported ?source WHERE {
+          ?claim a uasa:Claim ;
+                 uasa:claimSubject series:bilateral-security-agreements ;
+                 uasa:claimProperty uasa:agreementCount ;
+                 uasa:claimedValue ?reported ;
+                 uasa:asOf "2025-11"^^xsd:gYearMonth .
+          OPTIONAL { ?claim <http://www.w3.org/ns/prov#wasDerivedFrom> ?source }
+        }
+        """,
+    )
+    assert sorted((int(r["reported"]), r["source"].rsplit("/", 1)[-1]) for r in rows) == [
+        (28, "seed-000-mod"),
+        (28, "ukrinform-de-4056649-28-bilaterale-sicherheitsabkommen-seit"),
+    ]
+    computed = select(
+        client,
+        """
+        SELECT ?figure ?value ?isClaim WHERE {
+          ?figure a uasa:ComputedFigure ;
+                  uasa:computedProperty uasa:agreementCount ;
+                  uasa:computedValue ?value ;
+                  uasa:computedAsOf "2025-11"^^xsd:gYearMonth .
+          BIND(EXISTS { ?figure a uasa:Claim } AS ?isClaim)
+        }
+        """,
+    )
+    assert [(int(r["value"]), r["isClaim"]) for r in computed] == [(29, "false")]
+    # The IRI the computed count had as a claim now points to the figure.
+    replaced = select(
+        client,
+        """
+        SELECT ?new WHERE {
+          <https://w3id.org/uasa/id/claim/computed-agreement-count-2025-11>
+            <http://purl.org/dc/terms/isReplacedBy> ?new .
+        }
+        """,
+    )
+    assert [r["new"] for r in replaced] == [computed[0]["figure"]]
+
+
+def test_no_reported_claim_is_generated_by_the_build(client: FlaskClient) -> None:
+    rows = select(
+        client,
+        """
+        SELECT ?claim WHERE {
+          ?claim a uasa:Claim ; <http://www.w3.org/ns/prov#wasGeneratedBy> ?activity .
+        }
+        """,
+    )
+    assert rows == []
+
+
+def test_the_eu_has_no_fixed_term_of_its_own(client: FlaskClient) -> None:
+    # Fact base § 7.5: the EU's duration is unverified (draft: open-ended with review); only the
+    # MoD's general "all ... 10 years" covers it, a claim about the series, so no derived expiry.
+    rows = select(
+        client,
+        """
+        SELECT ?expiry ?years WHERE {
+          OPTIONAL { <https://w3id.org/uasa/id/agreement/eu-2024-06-27> uasa:expiryDate ?expiry }
+          OPTIONAL { ?clause uasa:provisionOf <https://w3id.org/uasa/id/agreement/eu-2024-06-27> ;
+                             uasa:durationYears ?years }
+        }
+        """,
+    )
+    assert rows == [{}]
+    series = select(
+        client,
+        """
+        SELECT ?value WHERE {
+          ?claim a uasa:Claim ; uasa:claimSubject series:bilateral-security-agreements ;
+                 uasa:claimProperty uasa:durationYears ; uasa:claimedValue ?value .
+        }
+        """,
+    )
+    assert [int(r["value"]) for r in series] == [10]
+
+
+def test_ordinals_only_where_a_source_states_one(client: FlaskClient) -> None:
+    # The MoD lists Czechia, Slovenia, Ireland, Greece, Albania at positions 23-27 and states no
+    # ordinal; ordinals 26 (Ireland, publicnow), 27 (Greece, 24ukraine) and 28 (Albania, veche)
+    # come from other sources.
+    rows = select(
+        client,
+        """
+        SELECT ?agreement ?property ?value ?source WHERE {
+          VALUES ?agreement { <https://w3id.org/uasa/id/agreement/cze-2024-07-18>
+            <https://w3id.org/uasa/id/agreement/svn-2024-07-18>
+            <https://w3id.org/uasa/id/agreement/irl-2024-09-04>
+            <https://w3id.org/uasa/id/agreement/grc-2024-10-17>
+            <https://w3id.org/uasa/id/agreement/alb-2025-01-21> }
+          ?claim a uasa:Claim ; uasa:claimSubject ?agreement ; uasa:claimProperty ?property ;
+                 uasa:claimedValue ?value ; <http://www.w3.org/ns/prov#wasDerivedFrom> ?source .
+          FILTER(?property IN (uasa:reportedOrdinal, uasa:listPosition))
+        }
+        """,
+    )
+    mod = ID + "source/seed-000-mod"
+    by = {
+        (r["agreement"].rsplit("/", 1)[-1][:3], r["property"].rsplit("#", 1)[-1], r["source"]): int(
+            r["value"]
+        )
+        for r in rows
+    }
+    positions = {k[0]: v for k, v in by.items() if k[1] == "listPosition" and k[2] == mod}
+    assert positions == {"cze": 23, "svn": 24, "irl": 25, "grc": 26, "alb": 27}
+    ordinals = {(k[0], v) for k, v in by.items() if k[1] == "reportedOrdinal"}
+    assert ordinals == {("irl", 26), ("grc", 27), ("alb", 28)}
+    assert not any(k[1] == "reportedOrdinal" and k[2] == mod for k in by)

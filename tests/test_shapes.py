@@ -37,6 +37,7 @@ PREFIXES = {
     "person": "https://w3id.org/uasa/id/person/",
     "place": "https://w3id.org/uasa/id/place/",
     "source": "https://w3id.org/uasa/id/source/",
+    "figure": "https://w3id.org/uasa/id/figure/",
     "pcat": "https://w3id.org/uasa/concept/provision-category/",
     "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
     "skos": "http://www.w3.org/2004/02/skos/core#",

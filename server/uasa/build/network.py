@@ -28,7 +28,7 @@ ORG = "http://www.w3.org/ns/org#"
 TYPE = RDF + "type"
 LABELS = (RDFS + "label", SKOS + "prefLabel")
 # /id/<kind>/… that become nodes; everything else under /id/ is a part or a record.
-NODE_KINDS = ("agreement", "party", "person", "framework", "place", "series")
+NODE_KINDS = ("agreement", "party", "person", "framework", "body", "place", "series")
 OWNING = (
     DEF + "signatureOf",
     DEF + "provisionOf",
