@@ -47,7 +47,9 @@ CLOSED: tuple[type[DefinedNamespace], ...] = (
 )
 OPEN_NAMESPACES = ("http://www.wikidata.org/entity/",)
 
-ONTOLOGY_FILES = sorted((ROOT / "ontology").glob("*.ttl"))  # uasa.ttl, alignments.ttl, structure.ttl …
+ONTOLOGY_FILES = sorted(
+    (ROOT / "ontology").glob("*.ttl")
+)  # uasa.ttl, alignments.ttl, structure.ttl …
 CONCEPT_FILES = sorted((ROOT / "ontology" / "concepts").glob("*.ttl"))
 DATA_FILES = sorted((ROOT / "data").rglob("*.ttl"))
 
