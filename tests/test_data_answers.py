@@ -395,3 +395,230 @@ def test_ordinals_only_where_a_source_states_one(client: FlaskClient) -> None:
     ordinals = {(k[0], v) for k, v in by.items() if k[1] == "reportedOrdinal"}
     assert ordinals == {("irl", 26), ("grc", 27), ("alb", 28)}
     assert not any(k[1] == "reportedOrdinal" and k[2] == mod for k in by)
+
+
+# --- Counted materiel, people in negotiations, the parties the sources name -----------
+STRUCTURE = """
+PREFIX materiel: <https://w3id.org/uasa/concept/materiel-type/>
+PREFIX role:     <https://w3id.org/uasa/concept/participant-role/>
+PREFIX org:      <http://www.w3.org/ns/org#>
+PREFIX dct:      <http://purl.org/dc/terms/>
+PREFIX framework: <https://w3id.org/uasa/id/framework/>
+PREFIX milestone: <https://w3id.org/uasa/id/milestone/>
+"""
+
+
+def test_materiel_counted_by_type_and_date(client: FlaskClient) -> None:
+    # Fact base: Belgium, 30 F-16 aircraft by 2028 (president.gov.ua, liga.net); Germany's package
+    # announced on 2024-02-16: 36 howitzers, 120,000 artillery rounds, 2 air defence systems
+    # (finanzen.at); Romania: "a Patriot air defence system" (European Pravda; seed 001).
+    rows = select(
+        client,
+        STRUCTURE
+        + """
+        SELECT ?agreement ?date ?top (MAX(?n) AS ?count) ?by WHERE {
+          ?q a uasa:MaterielQuantity ; uasa:itemCount ?n ;
+             uasa:materielType/skos:broader* ?top ; uasa:quantityOf ?c .
+          ?top skos:topConceptOf ?scheme .
+          { ?c uasa:commitmentOf ?agreement } UNION { ?c uasa:provisionOf ?agreement }
+          ?agreement uasa:signingDate ?date .
+          OPTIONAL { ?q uasa:deliveryBy ?by }
+        } GROUP BY ?agreement ?date ?top ?by
+        """,
+    )
+    got = {
+        (r["agreement"].rsplit("/", 1)[-1], r["top"].rsplit("/", 1)[-1]): int(r["count"])
+        for r in rows
+    }
+    assert got == {
+        ("bel-2024-05-28", "combat-aircraft"): 30,
+        ("deu-2024-02-16", "artillery"): 36,
+        ("deu-2024-02-16", "ammunition"): 120000,
+        ("deu-2024-02-16", "air-defence-system"): 2,
+        ("rou-2024-07-11", "air-defence-system"): 1,
+    }
+    by = {r["agreement"].rsplit("/", 1)[-1]: r.get("by") for r in rows}
+    assert by["bel-2024-05-28"] == "2028"
+
+
+def test_air_defence_systems_are_not_double_counted_across_sources(client: FlaskClient) -> None:
+    # Romania's one Patriot is stated by two sources (two nodes); per agreement it is one system.
+    rows = select(
+        client,
+        STRUCTURE
+        + """
+        SELECT (SUM(?n) AS ?total) WHERE {
+          { SELECT ?agreement (MAX(?k) AS ?n) WHERE {
+              ?q uasa:materielType/skos:broader* materiel:air-defence-system ;
+                 uasa:itemCount ?k ; uasa:quantityOf ?c .
+              { ?c uasa:commitmentOf ?agreement } UNION { ?c uasa:provisionOf ?agreement }
+            } GROUP BY ?agreement }
+        }
+        """,
+    )
+    assert int(rows[0]["total"]) == 3  # Germany 2 + Romania 1
+
+
+def test_who_took_part_in_the_danish_and_romanian_talks(client: FlaskClient) -> None:
+    # Seed 003: the Ukrainian delegation was led by Ihor Zhovkva, the Danish one by State Secretary
+    # Lisbet Zilmer-Johns (2024-02-08). Fact base: Romania talks began in Davos on 2024-01-14 with
+    # Andriy Yermak and MFA State Secretary Iulian Fota.
+    rows = select(
+        client,
+        STRUCTURE
+        + """
+        SELECT ?m ?name ?role ?party WHERE {
+          ?p uasa:participationIn ?m ; uasa:participatingPerson ?person ;
+             uasa:participantRole ?role ; uasa:actingFor ?party .
+          ?person rdfs:label ?name . FILTER(lang(?name) = "en")
+          FILTER(?m IN (milestone:dnk-2024-02-08-talks-launched,
+                        milestone:rou-2024-01-14-talks-launched))
+        }
+        """,
+    )
+    got = {
+        (
+            r["m"].rsplit("/", 1)[-1][:3],
+            r["name"],
+            r["role"].rsplit("/", 1)[-1],
+            r["party"].rsplit("/", 1)[-1],
+        )
+        for r in rows
+    }
+    assert ("dnk", "Ihor Zhovkva", "head-of-delegation", "ukr") in got
+    assert ("dnk", "Lisbet Zilmer-Johns", "head-of-delegation", "dnk") in got
+    assert {(n, p) for m, n, _, p in got if m == "rou"} == {
+        ("Andriy Yermak", "ukr"),
+        ("Iulian Fota", "rou"),
+    }
+
+
+def test_everyone_named_in_a_milestone_has_a_sourced_participation(client: FlaskClient) -> None:
+    # Norway (seed 004): Foreign Minister Espen Barth Eide announced the conclusion of the talks.
+    rows = select(
+        client,
+        STRUCTURE
+        + """
+        SELECT ?m ?person WHERE {
+          ?m uasa:participant ?person .
+          FILTER NOT EXISTS {
+            ?p uasa:participationIn ?m ; uasa:participatingPerson ?person ;
+               <http://www.w3.org/ns/prov#wasDerivedFrom> ?src .
+          }
+        }
+        """,
+    )
+    assert rows == []
+    eide = select(
+        client,
+        STRUCTURE
+        + """
+        SELECT ?role ?party WHERE {
+          ?p uasa:participationIn milestone:nor-2024-04-15-negotiations-concluded ;
+             uasa:participatingPerson/rdfs:label "Espen Barth Eide"@en ;
+             uasa:participantRole ?role ; uasa:actingFor ?party .
+        }
+        """,
+    )
+    assert [(r["role"].rsplit("/", 1)[-1], r["party"].rsplit("/", 1)[-1]) for r in eide] == [
+        ("announcer", "nor")
+    ]
+
+
+def test_eu_members_without_an_agreement(client: FlaskClient) -> None:
+    # Report.az (via Novinite), December 2024: six EU member states had no agreement with Ukraine:
+    # Bulgaria, Austria, Cyprus, Malta, Slovakia and Hungary.
+    rows = select(
+        client,
+        STRUCTURE
+        + """
+        SELECT ?iso WHERE {
+          ?m org:member ?state ; org:organization party:eu .
+          ?state uasa:isoAlpha3 ?iso .
+          FILTER NOT EXISTS { ?a a uasa:SecurityAgreement ; uasa:partner ?state }
+        }
+        """,
+    )
+    assert {r["iso"] for r in rows} == {"BGR", "AUT", "CYP", "MLT", "SVK", "HUN"}
+
+
+def test_nato_accession_years_of_the_new_parties(client: FlaskClient) -> None:
+    # jagranjosh.com list of NATO members (2022): Hungary 1999, Slovakia 2004, Montenegro 2017,
+    # North Macedonia 2020. EU (enlargement history): Austria 1995; Cyprus, Malta, Slovakia and
+    # Hungary 1 May 2004.
+    rows = select(
+        client,
+        STRUCTURE
+        + """
+        SELECT ?iso ?org ?since WHERE {
+          ?m org:member ?state ; org:organization ?o ; uasa:memberSince ?since .
+          ?state uasa:isoAlpha3 ?iso .
+          BIND(STRAFTER(STR(?o), "/party/") AS ?org)
+        }
+        """,
+    )
+    got = {(r["iso"], r["org"]): r["since"] for r in rows}
+    assert got[("HUN", "nato")] == "1999"
+    assert got[("SVK", "nato")] == "2004"
+    assert got[("MNE", "nato")] == "2017"
+    assert got[("MKD", "nato")] == "2020"
+    assert got[("AUT", "eu")] == "1995"
+    assert {got[(iso, "eu")] for iso in ("CYP", "MLT", "SVK", "HUN")} == {"2004-05-01"}
+
+
+def test_g7_declaration_adherents_without_an_agreement_and_reported_counts(
+    client: FlaskClient,
+) -> None:
+    # diplomat.today's list of 23 joiners includes Kosovo, Montenegro and North Macedonia, which
+    # signed no agreement (nor did Bulgaria). Zelenskyy (European Pravda, 2024-07-15): 32 in total.
+    rows = select(
+        client,
+        STRUCTURE
+        + """
+        SELECT ?iso WHERE {
+          ?ad uasa:adheredTo framework:g7-joint-declaration ; uasa:adherent ?state .
+          ?state uasa:isoAlpha3 ?iso .
+          FILTER NOT EXISTS { ?a a uasa:SecurityAgreement ; uasa:partner ?state }
+        }
+        """,
+    )
+    assert {r["iso"] for r in rows} == {"XKX", "MNE", "MKD", "BGR"}
+    counts = select(
+        client,
+        STRUCTURE
+        + """
+        SELECT ?value ?asOf WHERE {
+          ?c uasa:claimSubject framework:g7-joint-declaration ;
+             uasa:claimProperty uasa:adherentCount ; uasa:claimedValue ?value ; uasa:asOf ?asOf .
+        } ORDER BY ?asOf
+        """,
+    )
+    assert [(r["asOf"], int(r["value"])) for r in counts] == [
+        ("2024-01-12", 24),
+        ("2024-02-16", 25),
+        ("2024-07-15", 32),
+    ]
+
+
+def test_every_signing_place_has_its_state(client: FlaskClient) -> None:
+    # Kyiv Independent: Albania signed in Davos, Switzerland (2025-01-21).
+    rows = select(
+        client,
+        """
+        SELECT ?place WHERE {
+          ?a uasa:signingPlace ?place .
+          FILTER NOT EXISTS { ?place (schema:containedInPlace*)/uasa:inState ?s }
+        }
+        """,
+    )
+    assert rows == []
+    davos = select(
+        client,
+        """
+        SELECT ?iso WHERE {
+          <https://w3id.org/uasa/id/agreement/alb-2025-01-21> uasa:signingPlace/uasa:inState ?s .
+          ?s uasa:isoAlpha3 ?iso .
+        }
+        """,
+    )
+    assert [r["iso"] for r in davos] == ["CHE"]

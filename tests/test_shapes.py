@@ -1,6 +1,7 @@
 """SHACL shapes: a valid fixture conforms; invalid fixtures fail for the intended reason.
 
-``tests/fixtures/shapes/valid/complete.ttl`` is a small graph that exercises every class shape.
+``tests/fixtures/shapes/valid/*.ttl`` is a small graph that exercises every class shape
+(``complete.ttl``, plus ``structure.ttl`` for the shapes of ``ontology/shapes/structure.ttl``).
 Each ``tests/fixtures/shapes/invalid/<case>.ru`` is a SPARQL Update applied to it; its ``#+`` header
 names the expected severity, focus node, result path and source shape(s).
 """
@@ -38,6 +39,8 @@ PREFIXES = {
     "place": "https://w3id.org/uasa/id/place/",
     "source": "https://w3id.org/uasa/id/source/",
     "figure": "https://w3id.org/uasa/id/figure/",
+    "quantity": "https://w3id.org/uasa/id/quantity/",
+    "participation": "https://w3id.org/uasa/id/participation/",
     "pcat": "https://w3id.org/uasa/concept/provision-category/",
     "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
     "skos": "http://www.w3.org/2004/02/skos/core#",
@@ -82,10 +85,13 @@ def read_case(path: Path) -> Case:
 
 def valid_graph() -> Graph:
     graph = Graph()
-    graph.parse(ROOT / "ontology" / "uasa.ttl")
+    for path in sorted((ROOT / "ontology").glob("*.ttl")):
+        graph.parse(path)
     for path in sorted((ROOT / "ontology" / "concepts").glob("*.ttl")):
         graph.parse(path)
-    graph.parse(FIXTURES / "valid" / "complete.ttl")
+    # complete.ttl first: the other valid fixtures add to its nodes.
+    for path in sorted((FIXTURES / "valid").glob("*.ttl")):
+        graph.parse(path)
     return graph
 
 
