@@ -27,26 +27,29 @@ WHERE {
 ;
 INSERT { GRAPH <https://w3id.org/uasa/graph/derived> { ?x a ?super } }
 WHERE {
+  # The ontology's patterns come first, so that a big store is only looked up for the classes
+  # and properties that have axioms.
   {
+    GRAPH <https://w3id.org/uasa/graph/ontology> { ?class rdfs:subClassOf+ ?super }
     GRAPH <https://w3id.org/uasa/graph/curated> { ?x a ?class }
   } UNION {
     GRAPH <https://w3id.org/uasa/graph/ontology> {
       ?p rdfs:isDefinedBy <https://w3id.org/uasa/def> ; rdfs:domain ?class .
       ?q rdfs:subPropertyOf* ?p .
+      ?class rdfs:subClassOf* ?super .
     }
     GRAPH <https://w3id.org/uasa/graph/curated> { ?x ?q ?value }
   } UNION {
     GRAPH <https://w3id.org/uasa/graph/ontology> {
       ?p rdfs:isDefinedBy <https://w3id.org/uasa/def> ; rdfs:range ?class .
       ?q rdfs:subPropertyOf* ?p .
+      ?class rdfs:subClassOf* ?super .
     }
     GRAPH <https://w3id.org/uasa/graph/curated> { ?subject ?q ?x }
     FILTER(!isLiteral(?x))
     FILTER EXISTS { GRAPH <https://w3id.org/uasa/graph/curated> { ?x ?anyProperty ?anyValue } }
   }
-  FILTER(isIRI(?class))
-  GRAPH <https://w3id.org/uasa/graph/ontology> { ?class rdfs:subClassOf* ?super }
-  FILTER(isIRI(?super))
+  FILTER(isIRI(?class) && isIRI(?super))
   FILTER NOT EXISTS { GRAPH ?g { ?x a ?super } }
 }
 ;
