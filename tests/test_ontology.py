@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import shutil
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -47,7 +48,12 @@ CLOSED: tuple[type[DefinedNamespace], ...] = (
 )
 OPEN_NAMESPACES = ("http://www.wikidata.org/entity/",)
 
+# Every ontology document: uasa.ttl, alignments.ttl and any module added beside them.
 ONTOLOGY_FILES = sorted((ROOT / "ontology").glob("*.ttl"))
+MAIN_FILE = ROOT / "ontology" / "uasa.ttl"
+VERSION = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]["version"]
+VANN = "http://purl.org/vocab/vann/"
+TERM_KINDS = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty)
 CONCEPT_FILES = sorted((ROOT / "ontology" / "concepts").glob("*.ttl"))
 DATA_FILES = sorted((ROOT / "data").rglob("*.ttl"))
 
@@ -138,19 +144,120 @@ def test_every_ontology_term_is_documented(tbox: Graph) -> None:
     assert not problems, "\n".join(problems)
 
 
+def uasa_terms(graph: Graph) -> set[URIRef]:
+    return {
+        term
+        for kind in TERM_KINDS
+        for term in graph.subjects(RDF.type, kind)
+        if isinstance(term, URIRef) and str(term).startswith(UASA)
+    }
+
+
+def test_every_term_has_one_comment_in_english_and_one_in_ukrainian() -> None:
+    # Per file, so that whoever adds terms in a new module is told which file lacks what.
+    problems = []
+    for path in ONTOLOGY_FILES:
+        graph = parse([path])
+        for term in sorted(uasa_terms(graph)):
+            langs = sorted(str(c.language) for c in graph.objects(term, RDFS.comment))
+            if langs != ["en", "uk"]:
+                problems.append(f"{path.name}: {term}: rdfs:comment languages {langs}")
+    assert not problems, (
+        "every class and property needs exactly one rdfs:comment @en and one @uk (what it means "
+        "and how it is used):\n" + "\n".join(problems)
+    )
+
+
+def test_the_comments_are_not_the_definitions(tbox: Graph) -> None:
+    # A comment says how a term is used; copying the definition adds nothing.
+    copied = [
+        str(term)
+        for term in uasa_terms(tbox)
+        if set(tbox.objects(term, RDFS.comment)) & set(tbox.objects(term, SKOS.definition))
+    ]
+    assert not copied, copied
+
+
+@pytest.mark.parametrize("path", ONTOLOGY_FILES, ids=lambda p: p.name)
+def test_one_owl_ontology_per_document(path: Path) -> None:
+    headers = list(parse([path]).subjects(RDF.type, OWL.Ontology))
+    assert len(headers) == 1, (
+        f"{path.name} declares {len(headers)} owl:Ontology; every file in ontology/ is one "
+        "ontology document with exactly one header (a module gets its own IRI under "
+        "https://w3id.org/uasa/def/ and is imported by uasa.ttl)"
+    )
+
+
+def test_every_module_is_imported_by_the_main_ontology() -> None:
+    headers = {p.name: set(parse([p]).subjects(RDF.type, OWL.Ontology)) for p in ONTOLOGY_FILES}
+    iris = [iri for found in headers.values() for iri in found]
+    assert len(iris) == len(set(iris)), f"two documents declare the same ontology: {headers}"
+    assert headers[MAIN_FILE.name] == {ONTOLOGY}
+    imported = set(parse([MAIN_FILE]).objects(ONTOLOGY, OWL.imports))
+    missing = {
+        name: found
+        for name, found in headers.items()
+        if name != MAIN_FILE.name and found - imported
+    }
+    assert not missing, f"not in the owl:imports of {ONTOLOGY} (ontology/uasa.ttl): {missing}"
+    # Imports run one way: a module does not import the main ontology back.
+    cycles = [p.name for p in ONTOLOGY_FILES if (None, OWL.imports, ONTOLOGY) in parse([p])]
+    assert not cycles, cycles
+
+
+def _agent_named(graph: Graph, agent: object) -> bool:
+    kinds = set(graph.objects(agent, RDF.type))
+    return (
+        isinstance(agent, URIRef)
+        and bool(kinds & {FOAF.Person, FOAF.Organization})
+        and graph.value(agent, FOAF.name) is not None
+    )
+
+
 def test_ontology_header(tbox: Graph) -> None:
-    for prop in (
-        OWL.versionIRI,
-        DCTERMS.license,
-        DCTERMS.creator,
-        DCTERMS.created,
-        DCTERMS.modified,
-        URIRef("http://purl.org/vocab/vann/preferredNamespacePrefix"),
-        URIRef("http://purl.org/vocab/vann/preferredNamespaceUri"),
-    ):
-        assert tbox.value(ONTOLOGY, prop) is not None, prop
+    main = parse([MAIN_FILE])
+    assert main.value(ONTOLOGY, OWL.versionIRI) == URIRef(f"{ONTOLOGY}/{VERSION}")
+    assert str(main.value(ONTOLOGY, OWL.versionInfo)) == VERSION
+    assert main.value(ONTOLOGY, DCTERMS.license) == URIRef(
+        "https://creativecommons.org/licenses/by/4.0/"
+    )
+    assert str(main.value(ONTOLOGY, URIRef(VANN + "preferredNamespacePrefix"))) == "uasa"
+    assert str(main.value(ONTOLOGY, URIRef(VANN + "preferredNamespaceUri"))) == UASA
+    for prop in (DCTERMS.title, DCTERMS.description, RDFS.comment):
+        langs = sorted(str(v.language) for v in main.objects(ONTOLOGY, prop))
+        assert langs == ["en", "uk"], (prop, langs)
+    # Creators, contributors and the publisher are named agents with IRIs, not blank nodes.
+    for prop in (DCTERMS.creator, DCTERMS.contributor, DCTERMS.publisher):
+        agents = list(main.objects(ONTOLOGY, prop))
+        assert agents, f"no {prop}"
+        for agent in agents:
+            assert _agent_named(main, agent), f"{prop} {agent}: needs an IRI, a foaf type, a name"
+    dates = {}
+    for prop in (DCTERMS.created, DCTERMS.issued, DCTERMS.modified):
+        value = main.value(ONTOLOGY, prop)
+        assert isinstance(value, Literal) and value.datatype == XSD.date, (prop, value)
+        dates[prop] = value.toPython()
+    assert dates[DCTERMS.issued] <= dates[DCTERMS.modified]
+    # The whole tbox (all modules) still names one main ontology with these values.
+    assert set(tbox.objects(ONTOLOGY, OWL.versionIRI)) == {URIRef(f"{ONTOLOGY}/{VERSION}")}
+
+
+@pytest.mark.parametrize(
+    "path", [p for p in ONTOLOGY_FILES if p != MAIN_FILE], ids=lambda p: p.name
+)
+def test_module_header(path: Path) -> None:
+    graph = parse([path])
+    headers = list(graph.subjects(RDF.type, OWL.Ontology))
+    assert len(headers) == 1, f"{path.name}: {len(headers)} owl:Ontology headers"
+    module = headers[0]
+    assert str(module).startswith(f"{ONTOLOGY}/"), module
+    assert str(graph.value(module, OWL.versionInfo)) == VERSION
+    assert graph.value(module, DCTERMS.license) is not None
+    assert (module, DCTERMS.isPartOf, ONTOLOGY) in graph
     for prop in (DCTERMS.title, DCTERMS.description):
-        assert {v.language for v in tbox.objects(ONTOLOGY, prop)} >= {"en", "uk"}
+        assert sorted(str(v.language) for v in graph.objects(module, prop)) == ["en", "uk"]
+    for prop in (DCTERMS.creator, DCTERMS.publisher):
+        assert list(graph.objects(module, prop)), f"{path.name}: no {prop}"
 
 
 def test_no_equivalent_class_to_wikidata(everything: Graph) -> None:
@@ -220,8 +327,16 @@ def _hermit_consistent(graph: Graph, tmp_path: Path) -> bool:
     owlready2 = pytest.importorskip("owlready2")
     if shutil.which("java") is None:
         pytest.skip("HermiT needs Java")
+    # The documents are merged already: their owl:imports would send owlready2 to the web.
+    merged = Graph()
+    ontologies = set(graph.subjects(RDF.type, OWL.Ontology))
+    for s, p, o in graph:
+        if p == OWL.imports:
+            assert o in ontologies, f"{s} imports {o}, which is not among the merged documents"
+            continue
+        merged.add((s, p, o))
     path = tmp_path / "merged.nt"
-    graph.serialize(destination=path, format="nt", encoding="utf-8")
+    merged.serialize(destination=path, format="nt", encoding="utf-8")
     world = owlready2.World()
     onto = world.get_ontology(path.as_uri()).load()
     try:
