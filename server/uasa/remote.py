@@ -30,10 +30,11 @@ from pyoxigraph import DefaultGraph, NamedNode, QueryResultsFormat, RdfFormat, S
 
 from uasa import conneg
 from uasa.executor import QueryError, QueryRequest, QueryResult
-from uasa.query_guard import where_group_start
+from uasa.query_guard import keywords, where_group_start
 from uasa.worker import too_large
 
 SCHEME = "sparql+"
+QUERY_FORMS = frozenset({"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"})
 
 log = logging.getLogger(__name__)
 
@@ -101,6 +102,12 @@ class RemoteExecutor:
         params += [("default-graph-uri", g) for g in req.default_graph or []]
         params += [("named-graph-uri", g) for g in req.named_graphs or []]
         accept = [m for m in (req.results_media_type, req.graph_media_type) if m]
+        # Only the query form's own format: Virtuoso 7 answers a CONSTRUCT in a results format
+        # (a table of triples) when the Accept header allows one.
+        form = next((w for w in keywords(req.query) if w in QUERY_FORMS), "")
+        own = req.graph_media_type if form in {"CONSTRUCT", "DESCRIBE"} else req.results_media_type
+        if form and own:
+            accept = [own]
         # The time limit covers the whole answer: requests' own timeout only bounds each wait
         # for the next bytes, so a store that trickles its answer would never hit it.
         deadline = time.monotonic() + timeout
