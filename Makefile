@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed-stamp
 NPM_STAMP := node_modules/.installed-stamp
 CHROMIUM  := /usr/bin/chromium
 
-.PHONY: setup chromium build serve test lint clean
+.PHONY: setup chromium debian-test-tools build serve test lint clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,7 +26,15 @@ chromium:
 	  else echo "chromium is missing: run 'sudo apt-get install -y chromium' (the browser tests are skipped without it)"; fi; \
 	fi
 
-setup: $(STAMP) $(NPM_STAMP) chromium
+# tests/test_virtuoso.py starts Debian's Virtuoso 7 (skipped without it); the network-export
+# tests validate GraphML/GEXF with xmllint (libxml2-utils). Installed when missing (needs root).
+debian-test-tools:
+	@if ! command -v virtuoso-t >/dev/null || ! command -v isql-vt >/dev/null || ! command -v xmllint >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq virtuoso-opensource libxml2-utils; \
+	  else echo "virtuoso-t or xmllint is missing: run 'sudo apt-get install -y virtuoso-opensource libxml2-utils' (their tests are skipped without them)"; fi; \
+	fi
+
+setup: $(STAMP) $(NPM_STAMP) chromium debian-test-tools
 
 build: setup
 	$(BIN)/uasa build

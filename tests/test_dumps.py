@@ -169,6 +169,8 @@ EXPECTED_EDGES = {
 
 
 def _check_network(g: nx.MultiDiGraph) -> None:
+    if all("iri" in d for _, d in g.nodes(data=True)):  # GraphML and GEXF: ids are tokens
+        g = nx.relabel_nodes(g, {n: d["iri"] for n, d in g.nodes(data=True)})
     nodes = {n: (d["kind"], d["label"], d["label_uk"]) for n, d in g.nodes(data=True)}
     assert nodes == EXPECTED_NODES
     edges = {(s, t, d["label"]) for s, t, d in g.edges(data=True)}

@@ -21,7 +21,7 @@ from typing import Any
 import networkx as nx
 from pyoxigraph import Literal, NamedNode, Quad
 
-from uasa.core.iris import CONCEPT, DEF, ID, RDF, RDFS
+from uasa.core.iris import BASE, CONCEPT, DEF, ID, RDF, RDFS
 
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 ORG = "http://www.w3.org/ns/org#"
@@ -103,8 +103,14 @@ def network(quads: Iterable[Quad]) -> nx.MultiDiGraph:
             iri, label=label(iri), label_uk=label(iri, "uk"), kind=kind, type=" ".join(types)
         )
 
+    seen: set[tuple[str, str, str, str]] = set()
+
     def add_edge(source: str, target: str, prop: str, text: str) -> None:
-        graph.add_edge(source, target, key=f"{prop} {text}", label=text, property=prop)
+        # One edge per (source, target, property, label); its key is the edge's id in GraphML
+        # and GEXF, so it is unique and has no spaces: e1, e2 … in this (sorted) order.
+        if (source, target, prop, text) not in seen:
+            seen.add((source, target, prop, text))
+            graph.add_edge(source, target, key=f"e{len(seen)}", label=text, property=prop)
 
     for iri, links in sorted(props.items()):
         owner = next((o.value for p in OWNING for o in links.get(p, [])), None)
@@ -126,15 +132,58 @@ def network(quads: Iterable[Quad]) -> nx.MultiDiGraph:
     return graph
 
 
+def node_token(iri: str) -> str:
+    """A node's id in GraphML and GEXF: GraphML ids are XML name tokens, which an IRI's `/` is
+    not, so `https://w3id.org/uasa/id/party/gbr` becomes `id.party.gbr`. The IRI itself is the
+    node's `iri` attribute."""
+    rest = iri[len(BASE) :] if iri.startswith(BASE) else iri
+    return re.sub(r"[^\w.:-]", "_", rest.replace("/", "."))
+
+
+def _for_xml(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """The graph with token node ids (the IRI kept as `iri`), for the XML formats."""
+    tokens: dict[str, str] = {}
+    for iri in graph.nodes:
+        token = node_token(iri)
+        while token in tokens.values():  # never for this dataset's IRIs, but stay unique
+            token += "_"
+        tokens[iri] = token
+    out: nx.MultiDiGraph[str] = nx.MultiDiGraph(name=graph.graph.get("name"))
+    for iri, data in graph.nodes(data=True):
+        out.add_node(tokens[iri], iri=iri, **data)
+    for source, target, key, data in graph.edges(keys=True, data=True):
+        out.add_edge(tokens[source], tokens[target], key=key, **data)
+    return out
+
+
 def graphml(graph: nx.MultiDiGraph) -> bytes:
-    return "\n".join(nx.generate_graphml(graph, prettyprint=True)).encode("utf-8") + b"\n"
+    text = "\n".join(nx.generate_graphml(_for_xml(graph), prettyprint=True))
+    return text.encode("utf-8") + b"\n"
 
 
 def gexf(graph: nx.MultiDiGraph) -> bytes:
-    # GEXF names the label attribute itself; networkx takes it from the "label" node attribute.
-    text = "\n".join(nx.generate_gexf(graph, prettyprint=True))
+    """GEXF 1.3. GEXF names the label attribute itself; networkx takes it from the "label"
+    node and edge attributes, and the edge id from the "id" one (here: the edge's key)."""
+    copy = _for_xml(graph)
+    for _, _, key, data in copy.edges(keys=True, data=True):
+        data["id"] = key
+    text = "\n".join(nx.generate_gexf(copy, prettyprint=True, version="1.3"))
+    # GEXF 1.3 has no name attribute on <graph> (networkx writes one, empty or not).
+    text = re.sub(r'(<graph [^>]*?) name="[^"]*"', r"\1", text, count=1)
+    # networkx 3.6 misspells the XML Schema instance namespace in its GEXF 1.3 header.
+    text = text.replace(
+        'xmlns:xsi="http://w3.org/2001/XMLSchema-instance"',
+        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"',
+        1,
+    )
     # networkx stamps today's date; drop it so two builds of the same input give the same file.
     text = re.sub(r'<meta lastmodifieddate="[^"]*">', "<meta>", text, count=1)
+    # networkx also writes each multigraph key as an edge attribute "networkx_key": the key is
+    # the edge's id already, so the attribute and its values go.
+    found = re.search(r'\n *<attribute id="(\d+)" title="networkx_key" type="string" */>', text)
+    if found:
+        text = text.replace(found.group(0), "", 1)
+        text = re.sub(rf'\n *<attvalue for="{found.group(1)}" value="[^"]*" */>', "", text)
     return text.encode("utf-8") + b"\n"
 
 

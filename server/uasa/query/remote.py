@@ -14,20 +14,23 @@ same rows as pre-binding (a test compares every saved query on both stores).
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 import time
 from urllib.parse import parse_qsl, urlsplit, urlunsplit
+from xml.etree import ElementTree
 
 import requests
 import urllib3.exceptions
 
 from uasa.core import negotiation as conneg
 from uasa.core.urls import redact
-from uasa.query.guard import where_group_start
+from uasa.query.guard import keywords, where_group_start
 from uasa.query.types import QueryError, QueryRequest, QueryResult, result_too_large
 
 SCHEME = "sparql+"
+QUERY_FORMS = frozenset({"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"})
 
 log = logging.getLogger(__name__)
 
@@ -85,18 +88,22 @@ class RemoteExecutor:
         params += [("default-graph-uri", g) for g in req.default_graph or []]
         params += [("named-graph-uri", g) for g in req.named_graphs or []]
         accept = [m for m in (req.results_media_type, req.graph_media_type) if m]
+        # Only the query form's own format: Virtuoso 7 answers a CONSTRUCT in a results format
+        # (a table of triples) when the Accept header allows one.
+        form = next((w for w in keywords(req.query) if w in QUERY_FORMS), "")
+        own = req.graph_media_type if form in {"CONSTRUCT", "DESCRIBE"} else req.results_media_type
+        if form and own:
+            accept = [own]
         # The time limit covers the whole answer: requests' own timeout only bounds each wait
         # for the next bytes, so a store that trickles its answer would never hit it.
         deadline = time.monotonic() + timeout
         try:
+            # "Query via URL-encoded POST": every store takes it. Virtuoso 7.2 never answers a
+            # direct POST (application/sparql-query), so the query does not travel that way.
             response = self._session.post(
                 self.endpoint,
-                params=params,
-                data=with_values(req.query, req.substitutions).encode("utf-8"),
-                headers={
-                    "Content-Type": "application/sparql-query",
-                    "Accept": ", ".join(accept) or "*/*",
-                },
+                data=[("query", with_values(req.query, req.substitutions)), *params],
+                headers={"Accept": ", ".join(accept) or "*/*"},
                 timeout=timeout,
                 stream=True,
             )
@@ -126,7 +133,7 @@ class RemoteExecutor:
         media = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
         for fmt in conneg.FORMATS:
             if fmt.media_type == media and media in accept:
-                return QueryResult(fmt.kind, media, body)
+                return QueryResult(fmt.kind, media, ask_table_as_boolean(media, body))
         raise QueryError(502, f"The remote store answered in an unexpected format: {media!r}")
 
     def _read(self, response: requests.Response, deadline: float) -> bytes | None:
@@ -144,6 +151,36 @@ class RemoteExecutor:
 
     def close(self) -> None:
         self._session.close()
+
+
+ASK_COLUMN = "__ASK_RETVAL"
+
+
+def ask_table_as_boolean(media: str, body: bytes) -> bytes:
+    """Virtuoso 7.2 answers an ASK with a one-row table, column `__ASK_RETVAL`, value 1 or 0;
+    that becomes the boolean result the SPARQL formats define. Any other body is kept as is."""
+    if ASK_COLUMN.encode() not in body[:400]:
+        return body
+    if media == "application/sparql-results+json":
+        doc = json.loads(body)
+        if doc.get("head", {}).get("vars") != [ASK_COLUMN]:
+            return body
+        rows = doc.get("results", {}).get("bindings", [])
+        value = bool(rows) and rows[0].get(ASK_COLUMN, {}).get("value") not in {"0", "false"}
+        return json.dumps({"head": {}, "boolean": value}).encode()
+    if media == "application/sparql-results+xml":
+        ns = "{http://www.w3.org/2005/sparql-results#}"
+        root = ElementTree.fromstring(body)
+        names = [v.get("name") for v in root.iter(f"{ns}variable")]
+        if names != [ASK_COLUMN]:
+            return body
+        cells = [(c.text or "").strip() for c in root.iter(f"{ns}literal")]
+        value = bool(cells) and cells[0] not in {"0", "false"}
+        return (
+            '<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">'
+            f"<head/><boolean>{'true' if value else 'false'}</boolean></sparql>\n"
+        ).encode()
+    return body
 
 
 def _timeout(timeout: float) -> QueryError:
