@@ -59,5 +59,10 @@ lint: setup
 test: setup lint
 	$(BIN)/pytest
 
+# The fast part only (no soak, fuzzing, outside servers, live HTTP servers or browser): for a
+# quick loop while editing. `make test` (and CI) runs everything.
+check: setup
+	$(BIN)/pytest -q -m "not slow and not live and not browser"
+
 clean:
 	rm -rf var .pytest_cache .ruff_cache

@@ -196,3 +196,32 @@ def w3c_remote_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live
     yield server
     server.stop()
     oxigraph.stop()
+
+
+# Markers by module, so that `make check` (-m "not slow and not live and not browser") runs the
+# fast part; `make test` and CI run everything.
+SLOW_MODULES = {
+    "test_soak",
+    "test_fuzz",
+    "test_schemathesis",
+    "test_build_atomicity",
+    "test_shutdown",
+    "test_virtuoso",
+    "test_deploy_doc",
+    "test_synth",
+    "test_rebuild",
+}
+BROWSER_MODULES = {"test_browser"}
+LIVE_FIXTURES = {"w3c_server", "w3c_remote_server", "real_server", "live_server"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        module = item.module.__name__.rsplit(".", 1)[-1] if item.module else ""
+        if module in SLOW_MODULES:
+            item.add_marker(pytest.mark.slow)
+        if module in BROWSER_MODULES:
+            item.add_marker(pytest.mark.browser)
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if fixtures & LIVE_FIXTURES or "LiveServer" in getattr(item.module, "__dict__", {}):
+            item.add_marker(pytest.mark.live)
