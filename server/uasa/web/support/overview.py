@@ -246,7 +246,7 @@ def counts() -> dict[str, int]:
         row = _run(COUNTS)[0]
         result = {k: int(val(row, k) or 0) for k in ("agreements", "partners", "provisions")}
         result["sources"] = int(val(row, "sources") or 0)
-        triples = current_app.extensions["uasa.store"].triples
+        triples = context.built().triples
         result["triples"] = triples if triples is not None else int(val(_run(TRIPLES)[0], "n"))
         return result
 
