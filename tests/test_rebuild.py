@@ -9,6 +9,7 @@ import hashlib
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
 import threading
@@ -20,6 +21,7 @@ import pytest
 import requests
 
 from tests.conftest import KASEI, ROOT, W3C, LiveServer
+from tests.test_safety import RUNAWAY, _cpu_seconds, _descendants
 from uasa.core import store_layout
 
 COUNT = "SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } }"
@@ -246,3 +248,66 @@ def test_serve_on_a_bad_store_exits_with_one_line(tmp_path: Path, what: str) -> 
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("uasa serve: "), done.stderr
     assert "Traceback" not in done.stdout
+
+
+def _busiest(pids: list[int], seconds: float = 0.5) -> int:
+    """The process that burnt the most CPU over the next `seconds`: the one running a query."""
+    before = {pid: _cpu_seconds([pid]) for pid in pids}
+    time.sleep(seconds)
+    return max(pids, key=lambda pid: _cpu_seconds([pid]) - before[pid])
+
+
+def test_a_query_worker_killed_mid_query_fails_only_that_request(w3c_store: str) -> None:
+    server = LiveServer(w3c_store, {"UASA_QUERY_TIMEOUT": "20", "UASA_QUERY_WORKERS": "2"})
+    try:
+        answer: dict[str, requests.Response] = {}
+        runaway = threading.Thread(
+            target=lambda: answer.setdefault(
+                "r", requests.get(server.url + "/sparql", params={"query": RUNAWAY}, timeout=60)
+            )
+        )
+        started = time.monotonic()
+        runaway.start()
+        time.sleep(0.5)
+        os.kill(_busiest(_descendants(server.proc.pid)), signal.SIGKILL)
+        runaway.join(timeout=30)
+        assert answer["r"].status_code == 503, answer["r"].text
+        assert "stopped unexpectedly" in answer["r"].text
+        assert time.monotonic() - started < 10  # not the 20 s time limit
+        for _ in range(5):
+            r = requests.get(server.url + "/sparql", params={"query": "ASK {}"}, timeout=10)
+            assert r.status_code == 200
+        assert "Traceback" not in server.output()
+    finally:
+        server.stop()
+
+
+def test_the_http_worker_killed_comes_back(w3c_store: str) -> None:
+    server = LiveServer(w3c_store, {"UASA_QUERY_WORKERS": "1"})
+    try:
+        workers = [
+            int(p)
+            for p in Path(f"/proc/{server.proc.pid}/task/{server.proc.pid}/children")
+            .read_text()
+            .split()
+        ]
+        assert len(workers) == 1
+        os.kill(workers[0], signal.SIGKILL)
+        killed = time.monotonic()
+        while True:
+            try:
+                if requests.get(server.url + "/health", timeout=5).status_code == 200:
+                    break
+            except requests.RequestException:
+                pass
+            assert time.monotonic() - killed < 30, server.output()
+            time.sleep(0.1)
+        print(f"\nanswering again {time.monotonic() - killed:.2f} s after kill -9 of the worker")
+        r = requests.get(server.url + "/sparql", params={"query": "ASK {}"}, timeout=10)
+        assert r.status_code == 200 and r.json()["boolean"] is True
+        # The dead worker's lease is ignored: nothing holds the build but the new worker.
+        leases = store_layout.live_leases(Path(w3c_store).resolve())
+        servers = [p.name.split(".")[0] for p in leases if not p.name.startswith(f"{os.getpid()}.")]
+        assert len(servers) == 1 and servers[0] != str(workers[0]), servers
+    finally:
+        server.stop()
