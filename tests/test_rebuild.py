@@ -311,3 +311,35 @@ def test_the_http_worker_killed_comes_back(w3c_store: str) -> None:
         assert len(servers) == 1 and servers[0] != str(workers[0]), servers
     finally:
         server.stop()
+
+
+@pytest.mark.parametrize("to", ["worker", "master"])
+def test_sighup_switches_at_once_with_polling_off(tmp_path: Path, to: str) -> None:
+    """UASA_FOLLOW=0 (or a remote store): SIGHUP is how a new build gets in. To the HTTP worker
+    it checks the link at once; to `uasa serve` gunicorn starts a fresh worker on the link."""
+    store, data = tmp_path / "store", tmp_path / "data"
+    write_data(data, 0)
+    assert uasa_build(store, data).returncode == 0
+    server = LiveServer(str(store), {"UASA_FOLLOW": "0", "UASA_QUERY_WORKERS": "1"})
+    try:
+        write_data(data, 1)
+        assert uasa_build(store, data).returncode == 0
+        newest = manifest_hash(store)
+        time.sleep(3)
+        assert health(server)["content_hash"] != newest  # not followed by itself
+        master = server.proc.pid
+        worker = int(Path(f"/proc/{master}/task/{master}/children").read_text().split()[0])
+        os.kill(worker if to == "worker" else master, signal.SIGHUP)
+        sent = time.monotonic()
+        while True:
+            try:
+                if health(server)["content_hash"] == newest:
+                    break
+            except (requests.RequestException, AssertionError):
+                pass
+            assert time.monotonic() - sent < 20, server.output()
+            time.sleep(0.05)
+        print(f"\nSIGHUP to the {to}: new build served after {time.monotonic() - sent:.2f} s")
+        assert "Traceback" not in server.output()
+    finally:
+        server.stop()

@@ -137,9 +137,11 @@ class Follower:
         return serving
 
     def start(self) -> None:
-        interval = float(self.settings.follow)
-        if interval <= 0 or self.settings.remote:
-            return  # a remote store changes under us; there is no link to follow
+        # A remote store changes under us as soon as `uasa build --to` uploads: there is no
+        # link worth polling. Then (and with UASA_FOLLOW=0) only SIGHUP makes the check.
+        interval: float | None = float(self.settings.follow)
+        if not interval or interval < 0 or self.settings.remote:
+            interval = None
 
         def run() -> None:
             while not self._stop.is_set():
