@@ -9,6 +9,8 @@ real data built into a temporary folder), then runs ``--clients`` concurrent cli
 
 - one client sends runaway queries back to back (each stopped by the time limit: 503);
 - one client is slow: it trickles its request headers and reads its answer in small pieces;
+- with ``--rebuilds N``, `uasa build` runs N times into the served store during the run (the
+  server must follow: it ends on the newest build, and every dump matches SHA256SUMS);
 - the others draw from saved queries, dereferencing (/id/ 303, /page/ and /data/ 200),
   malformed queries (400), SERVICE (400), updates (403), over-long queries (400) and
   oversized bodies (413).
@@ -345,6 +347,71 @@ def build_store(folder: Path) -> str:
     return str(store)
 
 
+def private_copy(store: str, folder: Path) -> str:
+    """A store of the soak's own (a copy of the given build), so rebuilds touch nothing else."""
+    import shutil
+
+    built = Path(store).resolve()
+    target = folder / "stores" / built.name
+    shutil.copytree(built, target, ignore=shutil.ignore_patterns(".leases"))
+    (folder / "store").symlink_to(os.path.relpath(target, folder))
+    return str(folder / "store")
+
+
+class Rebuilder(threading.Thread):
+    """Runs `uasa build` into the served store ``times`` times, evenly spread over the run."""
+
+    def __init__(self, store: str, times: int, seconds: float) -> None:
+        super().__init__(name="soak-rebuild", daemon=True)
+        self.store, self.times, self.seconds = store, times, seconds
+        self.durations: list[float] = []
+        self.failed: list[str] = []
+
+    def run(self) -> None:
+        gap = self.seconds / (self.times + 1)
+        for _ in range(self.times):
+            time.sleep(gap)
+            t0 = time.monotonic()
+            done = subprocess.run(
+                [sys.executable, "-m", "uasa.cli", "build", "--store", self.store, "--no-validate"],
+                cwd=ROOT,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            self.durations.append(time.monotonic() - t0)
+            if done.returncode != 0:
+                self.failed.append(done.stderr.strip().splitlines()[-1:][0] if done.stderr else "?")
+
+
+def check_after_rebuilds(url: str, store: str) -> dict[str, Any]:
+    """Wait for the server to serve the newest build; check its dumps against SHA256SUMS."""
+    import hashlib
+
+    newest = Path(store).resolve().name
+    deadline = time.monotonic() + 15
+    served = None
+    while time.monotonic() < deadline:
+        served = requests.get(url + "/health", timeout=10).json().get("build")
+        if served == newest:
+            break
+        time.sleep(0.2)
+    sums = requests.get(url + "/dumps/SHA256SUMS", timeout=10)
+    bad, checked = [], 0
+    for line in sums.text.splitlines() if sums.ok else []:
+        digest, name = line.split(maxsplit=1)
+        name = name.lstrip("*")
+        r = requests.get(f"{url}/dumps/{name}", timeout=60)
+        checked += 1
+        if r.status_code != 200 or hashlib.sha256(r.content).hexdigest() != digest:
+            bad.append(f"{name} {r.status_code}")
+    return {
+        "ended_on_newest": served == newest,
+        "dumps_checked": checked,
+        "dumps_bad": bad if sums.ok else ["SHA256SUMS " + str(sums.status_code)],
+    }
+
+
 def start_server(store: str, log: Any) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
     env = {
@@ -387,10 +454,19 @@ def warmup_seconds(seconds: float) -> float:
 
 
 def soak(
-    store: str | None, seconds: float, clients: int, max_requests: int, seed: int
+    store: str | None,
+    seconds: float,
+    clients: int,
+    max_requests: int,
+    seed: int,
+    rebuilds: int = 0,
 ) -> dict[str, Any]:
     given_store = store
+    after: dict[str, Any] = {}
+    rebuilder = None
     with tempfile.TemporaryDirectory(prefix="uasa-soak-") as tmp:
+        if store and rebuilds:
+            store = private_copy(store, Path(tmp))
         store = store or build_store(Path(tmp))
         log_path = Path(tmp) / "server.log"
         with open(log_path, "wb") as log:
@@ -424,8 +500,14 @@ def soak(
                 started = time.monotonic()
                 run = Soak(url, seconds, clients, max_requests, seed)
                 run.saved, run.resources = warm.saved, warm.resources
+                if rebuilds:
+                    rebuilder = Rebuilder(store, rebuilds, seconds)
+                    rebuilder.start()
                 run.run()
                 elapsed = time.monotonic() - started
+                if rebuilder is not None:
+                    rebuilder.join()
+                    after = check_after_rebuilds(url, store)
                 load_after = os.getloadavg()[0]
                 time.sleep(QUERY_TIMEOUT + 1.0)  # let the last killed worker be replaced
                 rss_end = rss_bytes(proc.pid)
@@ -471,6 +553,10 @@ def soak(
         "healthy_after": healthy,
         "tracebacks_in_log": server_log.count("Traceback"),
         "log_errors": log_errors(server_log),
+        "rebuilds": rebuilds,
+        "rebuilds_failed": rebuilder.failed if rebuilder else [],
+        "rebuild_seconds": [round(d, 1) for d in rebuilder.durations] if rebuilder else [],
+        **after,
     }
 
 
@@ -504,6 +590,30 @@ def invariants(result: dict[str, Any]) -> list[tuple[str, str, bool]]:
             str(result["tracebacks_in_log"]),
             result["tracebacks_in_log"] == 0,
         ),
+        *_rebuild_invariants(result),
+    ]
+
+
+def _rebuild_invariants(result: dict[str, Any]) -> list[tuple[str, str, bool]]:
+    if not result.get("rebuilds"):
+        return []
+    done = len(result["rebuild_seconds"])
+    return [
+        (
+            f"{result['rebuilds']} rebuilds ran and succeeded",
+            f"{done - len(result['rebuilds_failed'])} of {done}",
+            done == result["rebuilds"] and not result["rebuilds_failed"],
+        ),
+        (
+            "the server ends on the newest build",
+            "yes" if result["ended_on_newest"] else "no",
+            bool(result["ended_on_newest"]),
+        ),
+        (
+            "every dump answers 200 with its SHA256SUMS checksum",
+            f"{result['dumps_checked'] - len(result['dumps_bad'])} of {result['dumps_checked']}",
+            result["dumps_checked"] > 0 and not result["dumps_bad"],
+        ),
     ]
 
 
@@ -526,6 +636,17 @@ def report(result: dict[str, Any]) -> str:
         f"server RSS: {result['rss_initial_mb']} MiB at launch, {result['rss_start_mb']} MiB "
         f"after warm-up, {result['rss_end_mb']} MiB at the end "
         f"(growth {result['rss_growth']:+.2%}, limit {MAX_GROWTH:.0%})",
+        *(
+            [
+                f"rebuilds during the run: {len(result['rebuild_seconds'])} "
+                f"({', '.join(f'{d} s' for d in result['rebuild_seconds'])}), failed: "
+                f"{len(result['rebuilds_failed'])}; ended on the newest build: "
+                f"{result['ended_on_newest']}; dumps checked against SHA256SUMS: "
+                f"{result['dumps_checked']}, bad: {len(result['dumps_bad'])}"
+            ]
+            if result.get("rebuilds")
+            else []
+        ),
         f"/health after: {'200' if result['healthy_after'] else 'FAILED'}; "
         f"tracebacks in server log: {result['tracebacks_in_log']}",
     ]
@@ -623,6 +744,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--store", help="store to serve (default: build the real data)")
     parser.add_argument("--seed", type=int, default=8, help="random seed of the mix")
+    parser.add_argument(
+        "--rebuilds",
+        type=int,
+        default=0,
+        help="run `uasa build` into the served store this many times during the run "
+        "(a copy of --store, if given)",
+    )
     parser.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
     parser.add_argument(
         "--report",
@@ -640,7 +768,9 @@ def main(argv: list[str] | None = None) -> int:
         except (OSError, UnicodeDecodeError, MarkerError) as exc:
             parser.error(f"--report {args.report}: {exc}")
     date = f"{utc_now():%Y-%m-%d %H:%M}"
-    result = soak(args.store, args.seconds, args.clients, args.max_requests, args.seed)
+    result = soak(
+        args.store, args.seconds, args.clients, args.max_requests, args.seed, args.rebuilds
+    )
     print(report(result))
     if args.json:
         Path(args.json).write_text(json.dumps(result, indent=2), "utf-8")

@@ -151,7 +151,10 @@ def build(
     if not inputs:
         raise BuildError("nothing to load: no RDF files found")
     started = time.perf_counter()
-    build_dir = store_layout.new_build_dir(store_setting)
+    try:
+        build_dir = store_layout.new_build_dir(store_setting)
+    except OSError as exc:
+        raise BuildError(f"cannot create a build directory beside {store_setting}: {exc}") from None
     try:
         db = Store(str(build_dir / store_layout.DB_DIR))
         for number, item in enumerate(inputs, 1):
@@ -201,6 +204,9 @@ def build(
         }
         (build_dir / store_layout.MANIFEST).write_text(json.dumps(manifest, indent=2), "utf-8")
         final = store_layout.publish(build_dir, store_setting)
+    except OSError as exc:  # disk full, file size limit, permissions: the build cannot write
+        shutil.rmtree(build_dir, ignore_errors=True)
+        raise BuildError(f"cannot write the build in {build_dir.parent}: {exc}") from None
     except BaseException:
         shutil.rmtree(build_dir, ignore_errors=True)
         raise

@@ -10,6 +10,7 @@ from __future__ import annotations
 import atexit
 import logging
 import os
+import signal
 import sys
 from typing import TYPE_CHECKING, Any
 
@@ -51,6 +52,14 @@ def _worker_exit(server: Any, worker: Any) -> None:
     os._exit(0)
 
 
+def _post_worker_init(worker: Any) -> None:
+    """SIGHUP to the worker: look at the store link now rather than at the next poll. (SIGHUP to
+    `uasa serve` itself makes gunicorn start a fresh worker on the current build.)"""
+    follower = getattr(worker.wsgi, "extensions", {}).get("uasa.follower")
+    if follower is not None:
+        signal.signal(signal.SIGHUP, lambda *_: follower.wake())
+
+
 def serve(settings: Settings, saved: Catalogue | None = None) -> None:
     options = {
         "bind": f"{settings.host}:{settings.port}",
@@ -67,5 +76,6 @@ def serve(settings: Settings, saved: Catalogue | None = None) -> None:
         "errorlog": "-",
         "loglevel": settings.log_level,
         "worker_exit": _worker_exit,
+        "post_worker_init": _post_worker_init,
     }
     _Gunicorn(settings, options, saved).run()

@@ -82,6 +82,14 @@ SETTINGS: tuple[Setting, ...] = (
         "Seconds a request waits for a free query worker before it is answered with 503.",
         float,
     ),
+    Setting(
+        "follow",
+        2.0,
+        "Seconds between checks of the store link for a new build (SIGHUP to the worker checks "
+        "at once); the server swaps a new build in between requests. 0 turns following off; "
+        "a remote store (UASA_REMOTE) is never followed.",
+        float,
+    ),
     Setting("max_body", 1_048_576, "Largest request body in bytes; larger ones get 413.", int),
     Setting(
         "max_query_length",

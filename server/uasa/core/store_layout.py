@@ -8,8 +8,11 @@ Layout, for the store setting ``var/store``::
     var/stores/.building-<id>/    a build in progress; never served, removed on failure
 
 The link is replaced with ``rename(2)``, so a server starting at any moment sees either the old
-build or the new one, never a half-written store. The previous build is kept for servers still
-running on it.
+build or the new one, never a half-written store.
+
+A server holds a *lease* on every build it serves: a file ``<build>/.leases/<pid>.<token>``,
+removed when it lets the build go. Pruning keeps the newest builds and every build with a lease
+whose process is still alive; a lease of a dead process (``kill -9``) is ignored and removed.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import json
 import os
 import secrets
 import shutil
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +30,7 @@ from typing import Any
 DB_DIR = "oxigraph"
 MANIFEST = "build.json"
 KEEP_BUILDS = 2
+LEASES = ".leases"
 
 
 class StoreError(Exception):
@@ -41,6 +46,21 @@ class BuiltStore:
     @property
     def triples(self) -> int | None:
         return self.manifest.get("triples")
+
+
+@dataclass(frozen=True)
+class BuildInfo:
+    """What may be shown about a build: never a filesystem path."""
+
+    id: str
+    built: str | None
+    content_hash: str | None
+    triples: int | None
+
+
+def info(built: BuiltStore) -> BuildInfo:
+    m = built.manifest
+    return BuildInfo(built.root.name, m.get("built"), m.get("content_hash"), m.get("triples"))
 
 
 def locate(setting: str | os.PathLike[str]) -> BuiltStore:
@@ -104,15 +124,91 @@ def publish(build_dir: Path, setting: str | os.PathLike[str]) -> Path:
     return final
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # a live process of another user
+        return True
+    return True
+
+
+def live_leases(build: Path) -> list[Path]:
+    """The leases on ``build`` whose process is alive; a dead process's lease is removed."""
+    live = []
+    try:
+        entries = list((build / LEASES).iterdir())
+    except OSError:
+        return []
+    for lease in entries:
+        try:
+            pid = int(lease.name.split(".", 1)[0])
+        except ValueError:
+            live.append(lease)  # not ours: keep the build rather than guess
+            continue
+        if _alive(pid):
+            live.append(lease)
+        else:
+            lease.unlink(missing_ok=True)
+    return live
+
+
+class Lease:
+    """This process serves ``build``: pruning leaves it alone until :meth:`release`."""
+
+    def __init__(self, build: Path) -> None:
+        self.build = build
+        folder = build / LEASES
+        folder.mkdir(exist_ok=True)
+        self.path = folder / f"{os.getpid()}.{secrets.token_hex(4)}"
+        self.path.write_text("", "utf-8")
+        self._released = False
+        self._lock = threading.Lock()
+
+    def release(self) -> None:
+        """Let the build go, and remove it if it is old and nobody else holds it; idempotent."""
+        with self._lock:
+            if self._released:
+                return
+            self._released = True
+        self.path.unlink(missing_ok=True)
+        if self.build.parent.name == "stores":
+            prune(self.build.parent)
+
+
+def _current_target(stores: Path) -> Path | None:
+    """The build a store link next to ``stores`` points at (the default layout)."""
+    for link in stores.parent.iterdir():
+        if link.is_symlink():
+            target = link.resolve()
+            if target.parent == stores:
+                return target
+    return None
+
+
+def prune(stores: Path, current: Path | None = None, keep: int = KEEP_BUILDS) -> list[Path]:
+    """Remove finished builds beyond the newest ``keep`` that no live process holds; never
+    ``current`` or a build a store link points at. Returns what was removed."""
+    try:
+        finished = sorted(
+            (p for p in stores.iterdir() if p.is_dir() and not p.name.startswith(".")),
+            key=lambda p: p.name,
+        )
+    except OSError:
+        return []
+    protected = {current, _current_target(stores)}
+    removed = []
+    for old in finished[:-keep] if keep else finished:
+        if old in protected or live_leases(old):
+            continue
+        shutil.rmtree(old, ignore_errors=True)
+        removed.append(old)
+    return removed
+
+
 def _prune(current: Path, keep: int) -> None:
-    """Remove all but the newest ``keep`` finished builds; never the one just published."""
-    finished = sorted(
-        (p for p in current.parent.iterdir() if p.is_dir() and not p.name.startswith(".")),
-        key=lambda p: p.name,
-    )
-    for old in finished[:-keep]:
-        if old != current:
-            shutil.rmtree(old, ignore_errors=True)
+    prune(current.parent, current, keep)
 
 
 def check_readable(built: BuiltStore) -> None:

@@ -11,12 +11,8 @@ from flask_cors import CORS
 from uasa.core import store_layout
 from uasa.core.settings import Settings, load
 from uasa.query import catalogue
-from uasa.query.executor import QueryExecutor
-from uasa.query.remote import RemoteExecutor
-from uasa.query.result_cache import CachingExecutor
-from uasa.query.types import Executor
 from uasa.web.routes import assets, downloads, explore, health, linked_data, pages, queries, sparql
-from uasa.web.support import errors, frontend, limits, observability
+from uasa.web.support import errors, frontend, limits, observability, serving
 
 
 def create_app(settings: Settings | None = None, saved: catalogue.Catalogue | None = None) -> Flask:
@@ -33,27 +29,20 @@ def create_app(settings: Settings | None = None, saved: catalogue.Catalogue | No
     )
 
     built = store_layout.locate(settings.store)  # raises StoreError with a clear message
-    executor: Executor
-    if settings.remote:
-        executor = RemoteExecutor(
-            settings.remote,
-            settings.query_workers,
-            settings.queue_timeout,
-            max_result_bytes=settings.max_result_bytes,
-        )
-    else:
-        executor = QueryExecutor(
-            str(built.db_path),
-            workers=settings.query_workers,
-            queue_timeout=settings.queue_timeout,
-            max_result_bytes=settings.max_result_bytes,
-        )
-    atexit.register(executor.close)
-    build_id = built.manifest.get("content_hash")
-    if build_id and settings.cache_mb > 0:
-        executor = CachingExecutor(executor, build_id, settings.cache_mb * 1024 * 1024)
-    app.extensions["uasa.store"] = built
-    app.extensions["uasa.executor"] = executor
+    first = serving.open_serving(settings, built)
+
+    def swapped(new: serving.Serving) -> None:
+        # For code outside a request (tests, scripts); requests read flask.g (context.py).
+        app.extensions["uasa.store"] = new.built
+        app.extensions["uasa.executor"] = new.executor
+        app.extensions.pop("uasa.ui-cache", None)  # keyed by build: the old entries are dead
+
+    follower = serving.Follower(settings, first, swapped)
+    swapped(first)
+    app.extensions["uasa.follower"] = follower
+    atexit.register(follower.close)
+    serving.register(app)
+    follower.start()
 
     origins = [o.strip() for o in settings.cors_origins.split(",") if o.strip()]
     if origins:

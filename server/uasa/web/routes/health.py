@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask import Blueprint, jsonify
 from flask.typing import ResponseReturnValue
 
+from uasa.core import store_layout
 from uasa.query.types import QueryError, QueryRequest
 from uasa.web.support import context
 
@@ -28,12 +29,13 @@ def health() -> ResponseReturnValue:
         )
     except QueryError as exc:
         problem = exc.message
+    about = store_layout.info(built)  # never a filesystem path
     body = jsonify(
         status="unavailable" if problem else "ok",
         problem=problem,
-        store=str(built.root),
-        triples=built.triples,
-        built=built.manifest.get("built"),
-        content_hash=built.manifest.get("content_hash"),
+        build=about.id,
+        built=about.built,
+        content_hash=about.content_hash,
+        triples=about.triples,
     )
     return body, 503 if problem else 200

@@ -4,24 +4,33 @@ from __future__ import annotations
 
 from typing import cast
 
-from flask import current_app
+from flask import current_app, g
 
 from uasa.core.settings import Settings
 from uasa.core.store_layout import BuiltStore
 from uasa.query.catalogue import Catalogue
 from uasa.query.types import Executor
+from uasa.web.support.serving import Serving
 
 
 def settings() -> Settings:
     return cast(Settings, current_app.config["UASA"])
 
 
+def serving() -> Serving:
+    """The build this request took at its start (one request sees one build)."""
+    held = g.get("uasa_serving")
+    if held is None:  # outside a request, or before the hook ran
+        held = current_app.extensions["uasa.follower"].current
+    return cast(Serving, held)
+
+
 def executor() -> Executor:
-    return cast(Executor, current_app.extensions["uasa.executor"])
+    return serving().executor
 
 
 def built() -> BuiltStore:
-    return cast(BuiltStore, current_app.extensions["uasa.store"])
+    return serving().built
 
 
 def catalogue() -> Catalogue:
@@ -30,5 +39,4 @@ def catalogue() -> Catalogue:
 
 def build_hash() -> str | None:
     """The content hash of the build being served: it names every cached answer."""
-    value = built().manifest.get("content_hash")
-    return str(value) if value else None
+    return serving().build_hash
