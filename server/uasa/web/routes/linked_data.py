@@ -15,36 +15,13 @@ from uasa.web.support.run import run_query
 
 blueprint = Blueprint("linked_data", __name__)
 
-HTML_TYPES = ("text/html", "application/xhtml+xml")
-
-
-def _choose(accept: object) -> tuple[str, conneg.Format | None] | None:
-    """("html", None) or ("rdf", format) for an Accept header; None when nothing fits.
-
-    HTML is offered first, so `*/*` (curl, a bare client) gets the page, as on Wikidata.
-    """
-    offers: dict[str, conneg.Format | None] = {t: None for t in HTML_TYPES}
-    graph_formats = conneg.formats("graph")
-    for fmt in graph_formats:
-        offers.setdefault(fmt.media_type, fmt)
-    for fmt in graph_formats:
-        for alias in fmt.aliases:
-            if "/" in alias:
-                offers.setdefault(alias, fmt)
-    if not request.accept_mimetypes:
-        return ("html", None)
-    best = request.accept_mimetypes.best_match(list(offers))
-    if best is None:
-        return None
-    fmt = offers[best]
-    return ("html", None) if fmt is None else ("rdf", fmt)
-
 
 def _see_other(path: str) -> ResponseReturnValue:
     if resource_path(path) is None:
         abort(404)
-    choice = _choose(request.accept_mimetypes)
-    if choice is None:
+    # HTML first, so `*/*` (curl, a bare client) gets the page, as on Wikidata.
+    fmt = conneg.negotiate(request.headers.get("Accept"), "graph", html="first")
+    if fmt is None:
         raise UasaError(
             406,
             f"None of the requested media types can be served. Available: text/html, "
@@ -53,8 +30,7 @@ def _see_other(path: str) -> ResponseReturnValue:
         )
     if find_iri(path) is None:
         raise not_found(path)
-    _, fmt = choice
-    target = f"/page/{path}" if fmt is None else f"/data/{path}.{fmt.suffix}"
+    target = f"/page/{path}" if fmt is conneg.HTML else f"/data/{path}.{fmt.suffix}"
     response = redirect(request.script_root + target, code=303)
     response.vary.add("Accept")
     return response

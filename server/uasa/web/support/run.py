@@ -39,6 +39,8 @@ def run_query(req: QueryRequest) -> Response:
     except QueryError as exc:
         if exc.status == 400 and query_guard.looks_like_update(req.query):
             raise QueryError(403, READ_ONLY, reason=exc.reason) from None
+        if exc.status == 406:  # negotiated, like every answer of ours
+            exc.headers["Vary"] = "Accept"
         raise
     observability.metrics().query_seconds.observe(time.perf_counter() - started)
     fmt = next(f for f in conneg.formats(result.kind) if f.media_type == result.media_type)  # type: ignore[arg-type]
