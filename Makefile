@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed-stamp
 NPM_STAMP := node_modules/.installed-stamp
 CHROMIUM  := /usr/bin/chromium
 
-.PHONY: setup chromium build serve test lint clean
+.PHONY: setup chromium rdf-tools build serve test lint clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,7 +26,14 @@ chromium:
 	  else echo "chromium is missing: run 'sudo apt-get install -y chromium' (the browser tests are skipped without it)"; fi; \
 	fi
 
-setup: $(STAMP) $(NPM_STAMP) chromium
+# The linked-data client tests run Redland's `rapper` and `roqet` (Debian packages).
+rdf-tools:
+	@if [ ! -x /usr/bin/rapper ] || [ ! -x /usr/bin/roqet ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq raptor2-utils rasqal-utils; \
+	  else echo "rapper/roqet are missing: run 'sudo apt-get install -y raptor2-utils rasqal-utils' (their tests are skipped without them)"; fi; \
+	fi
+
+setup: $(STAMP) $(NPM_STAMP) chromium rdf-tools
 
 build: setup
 	$(BIN)/uasa build
