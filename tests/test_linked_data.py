@@ -289,3 +289,14 @@ def test_jsonld_has_one_node_object_per_subject(client: FlaskClient) -> None:
     nodes = json.loads(client.get(f"/data{PATH}.jsonld").data)
     ids = [n["@id"] for n in nodes]
     assert len(ids) == len(set(ids)) > 3
+
+
+def test_jsonld_reads_with_pyld(client: FlaskClient) -> None:
+    import json
+
+    from pyld import jsonld
+
+    body = client.get(f"/data{PATH}.jsonld").data
+    nquads = jsonld.to_rdf(json.loads(body), {"format": "application/n-quads"})
+    expected = list(parse(client.get(f"/data{PATH}.nt").data, format=RdfFormat.N_TRIPLES))
+    assert len([line for line in nquads.splitlines() if line.strip()]) == len(expected) > 20
