@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed-stamp
 NPM_STAMP := node_modules/.installed-stamp
 CHROMIUM  := /usr/bin/chromium
 
-.PHONY: setup chromium debian-test-tools build serve test lint clean
+.PHONY: setup test-tools build serve test check lint clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,22 +19,25 @@ $(NPM_STAMP): package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
 
-# The browser tests drive Debian's chromium; install it when missing (needs root).
-chromium:
-	@if [ ! -x $(CHROMIUM) ]; then \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
-	  else echo "chromium is missing: run 'sudo apt-get install -y chromium' (the browser tests are skipped without it)"; fi; \
-	fi
+# What serving needs: the Python environment and the front-end packages.
+setup: $(STAMP) $(NPM_STAMP)
 
-# tests/test_virtuoso.py starts Debian's Virtuoso 7 (skipped without it); the network-export
-# tests validate GraphML/GEXF with xmllint (libxml2-utils). Installed when missing (needs root).
-debian-test-tools:
-	@if ! command -v virtuoso-t >/dev/null || ! command -v isql-vt >/dev/null || ! command -v xmllint >/dev/null; then \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq virtuoso-opensource libxml2-utils; \
-	  else echo "virtuoso-t or xmllint is missing: run 'sudo apt-get install -y virtuoso-opensource libxml2-utils' (their tests are skipped without them)"; fi; \
+# What the tests need besides: real clients and servers from Debian, installed when missing
+# (needs root; without root each is named, and its tests are skipped with that reason):
+# chromium (browser tests), Virtuoso 7 (remote-store tests), xmllint (GraphML/GEXF schemas),
+# Redland's rapper and roqet (linked-data clients).
+TEST_TOOLS := chromium:/usr/bin/chromium virtuoso-opensource:/usr/bin/virtuoso-t \
+              virtuoso-opensource:/usr/bin/isql-vt libxml2-utils:/usr/bin/xmllint \
+              raptor2-utils:/usr/bin/rapper rasqal-utils:/usr/bin/roqet
+test-tools:
+	@missing=""; for pair in $(TEST_TOOLS); do \
+	  [ -x "$${pair#*:}" ] || missing="$$missing $${pair%%:*}"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	  else echo "missing Debian packages:$$missing (run 'sudo apt-get install -y$$missing')"; fi; \
 	fi
-
-setup: $(STAMP) $(NPM_STAMP) chromium debian-test-tools
 
 build: setup
 	$(BIN)/uasa build
@@ -56,7 +59,7 @@ lint: setup
 	cd server && ../$(BIN)/lint-imports --config ../pyproject.toml --no-cache
 	$(BIN)/mypy
 
-test: setup lint
+test: setup test-tools lint
 	$(BIN)/pytest
 
 # The fast part only (no soak, fuzzing, outside servers, live HTTP servers or browser): for a

@@ -115,6 +115,8 @@ def test_dumps_are_served_with_etag_and_length(client: FlaskClient, folder: Path
     gz = client.get("/dumps/uasa.nq.gz")
     assert gz.mimetype == "application/gzip" and "Content-Encoding" not in gz.headers
     gz.close()
+    with client.get("/dumps/SHA256SUMS") as sums:
+        assert sums.headers["Content-Type"] == "text/plain; charset=utf-8"
 
 
 @pytest.mark.parametrize(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 # Ukrainian labels are the data under test; fixtures are imported and used as arguments.
 # ruff: noqa: RUF001, F811
+import warnings
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -12,6 +13,7 @@ import rdflib
 from flask import Flask
 from flask.testing import FlaskClient
 from pyoxigraph import BlankNode, NamedNode, RdfFormat, parse
+from rdflib.namespace import FOAF
 
 from tests.ld_fixtures import AGREEMENT, ld_app, ld_store  # noqa: F401 (fixtures, used as arguments)
 from uasa.core import negotiation as conneg
@@ -28,15 +30,14 @@ RESOURCES = [
     "/graph/curated",
     "/def",
 ]
-# A view is one default graph, so its N-Quads and TriG read as N-Triples and Turtle (rdflib's
-# Dataset parser warns about its own deprecations, which pytest turns into errors).
+# N-Quads and TriG views keep each triple's named graph, so they are read as datasets.
 RDFLIB = {
     "ttl": "turtle",
     "nt": "nt",
     "jsonld": "json-ld",
     "rdf": "xml",
-    "nq": "nt",
-    "trig": "turtle",
+    "nq": "nquads",
+    "trig": "trig",
 }
 
 
@@ -112,9 +113,20 @@ def test_hash_terms_share_the_ontology_document(client: FlaskClient) -> None:
 @pytest.mark.parametrize("suffix", ["ttl", "nt", "jsonld", "rdf", "nq", "trig"])
 def test_the_view_reparses_with_rdflib_and_pyoxigraph(client: FlaskClient, suffix: str) -> None:
     body = client.get(f"/data{PATH}.{suffix}").data
+    ox = list(parse(body, format=RdfFormat.from_extension(suffix)))
+    if suffix in {"nq", "trig"}:
+        with warnings.catch_warnings():  # rdflib's Dataset warns about its own deprecations
+            warnings.simplefilter("ignore")
+            ds = rdflib.Dataset()
+            ds.parse(data=body, format=RDFLIB[suffix])
+            assert len(ox) == len(list(ds.quads())) > 20
+        named = [q for q in ox if isinstance(q.graph_name, NamedNode)]
+        assert "https://w3id.org/uasa/graph/curated" in {q.graph_name.value for q in named}
+        # only the document's own foaf:primaryTopic sits in the default graph
+        assert [q.predicate.value for q in ox if q not in named] == [str(FOAF.primaryTopic)]
+        return
     g = rdflib.Graph()
     g.parse(data=body, format=RDFLIB[suffix])
-    ox = list(parse(body, format=RdfFormat.from_extension(suffix)))
     assert len(ox) == len(g) > 20
 
 
@@ -233,3 +245,58 @@ def test_other_public_base_resolves_its_own_iris(ld_store: str) -> None:
         assert c.get(PATH, headers={"Accept": "text/turtle"}).status_code == 303
     finally:
         app.extensions["uasa.executor"].close()
+
+
+@pytest.mark.parametrize("fmt", conneg.formats("graph"), ids=lambda f: f.name)
+def test_data_documents_describe_themselves(client: FlaskClient, fmt: conneg.Format) -> None:
+    r = client.get(f"/data{PATH}.{fmt.suffix}")
+    assert r.status_code == 200
+    doc = f"http://localhost/data{PATH}.{fmt.suffix}"
+    assert r.headers["Content-Location"] == doc
+    link = r.headers["Link"]
+    for other in conneg.formats("graph"):
+        listed = f'</data{PATH}.{other.suffix}>; rel="alternate"; type="{other.media_type}"'
+        assert (listed in link) == (other is not fmt)
+    assert f'</page{PATH}>; rel="alternate"; type="text/html"' in link
+    topic = [
+        q
+        for q in parse(r.data, format=fmt.oxigraph())
+        if q.predicate == NamedNode(FOAF.primaryTopic)
+    ]
+    assert [(q.subject.value, q.object.value) for q in topic] == [(doc, AGREEMENT)]
+
+
+def test_the_303_says_where_the_description_is(client: FlaskClient) -> None:
+    r = client.get(PATH, headers={"Accept": "text/turtle"})
+    assert r.headers["Link"] == f'</data{PATH}.ttl>; rel="describedby"; type="text/turtle"'
+
+
+@pytest.mark.parametrize("suffix", ["nq", "trig"])
+def test_graph_documents_name_their_graph(client: FlaskClient, suffix: str) -> None:
+    nt = list(parse(client.get("/data/def.nt").data, format=RdfFormat.N_TRIPLES))
+    quads = list(
+        parse(client.get(f"/data/def.{suffix}").data, format=RdfFormat.from_extension(suffix))
+    )
+    ontology = [
+        q for q in quads if q.graph_name == NamedNode("https://w3id.org/uasa/graph/ontology")
+    ]
+    assert len(ontology) == len(nt) - 1 > 10  # all but the document's primaryTopic
+
+
+def test_jsonld_has_one_node_object_per_subject(client: FlaskClient) -> None:
+    import json
+
+    nodes = json.loads(client.get(f"/data{PATH}.jsonld").data)
+    ids = [n["@id"] for n in nodes]
+    assert len(ids) == len(set(ids)) > 3
+
+
+def test_jsonld_reads_with_pyld(client: FlaskClient) -> None:
+    import json
+
+    from pyld import jsonld
+
+    body = client.get(f"/data{PATH}.jsonld").data
+    nquads = jsonld.to_rdf(json.loads(body), {"format": "application/n-quads"})
+    expected = list(parse(client.get(f"/data{PATH}.nt").data, format=RdfFormat.N_TRIPLES))
+    assert len([line for line in nquads.splitlines() if line.strip()]) == len(expected) > 20

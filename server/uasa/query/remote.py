@@ -27,7 +27,7 @@ import urllib3.exceptions
 from uasa.core import negotiation as conneg
 from uasa.core.urls import redact
 from uasa.query.guard import keywords, where_group_start
-from uasa.query.types import QueryError, QueryRequest, QueryResult, result_too_large
+from uasa.query.types import Kind, QueryError, QueryRequest, QueryResult, result_too_large
 
 SCHEME = "sparql+"
 QUERY_FORMS = frozenset({"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"})
@@ -132,8 +132,9 @@ class RemoteExecutor:
             raise QueryError(status, f"The remote store refused the query: {text}")
         media = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
         for fmt in conneg.FORMATS:
-            if fmt.media_type == media and media in accept:
-                return QueryResult(fmt.kind, media, ask_table_as_boolean(media, body))
+            if fmt.media_type == media and media in accept and fmt.kind in ("results", "graph"):
+                kind: Kind = "results" if fmt.kind == "results" else "graph"
+                return QueryResult(kind, media, ask_table_as_boolean(media, body))
         raise QueryError(502, f"The remote store answered in an unexpected format: {media!r}")
 
     def _read(self, response: requests.Response, deadline: float) -> bytes | None:

@@ -12,6 +12,8 @@ the whole store on every request.
 
 from __future__ import annotations
 
+from pyoxigraph import DefaultGraph, NamedNode, Quad, QueryResultsFormat, parse_query_results
+
 from uasa.core.iris import BASE
 
 # Properties that make their subject a part of their object (the object's page shows it).
@@ -69,28 +71,54 @@ _LINKED = (  # patterns binding ?s to something the resource or its parts mentio
     "?this ?q1 ?b . FILTER(isBlank(?b)) ?b ?s ?q2",
     "?this ?q1 ?b . FILTER(isBlank(?b)) ?b ?q2 ?s",
 )
+
+
 # Each branch carries its own `?s ?p ?o`: joined once after the UNION, Oxigraph's planner
 # scans every triple first (10x slower on the on-disk store).
-_BRANCHES = (
-    ["?this ?op ?oo", "?is ?ip ?this"]
-    + [f"{pattern} . ?s ?p ?o" for pattern in _OWNED]
-    + [
-        f"{pattern} . FILTER(isIRI(?s)) ?s ?p ?o FILTER(?p IN ({_SUMMARY_LIST}))"
-        for pattern in _LINKED
-    ]
-)
+def _branches(in_graph: bool) -> list[str]:
+    """The view's UNION branches; ``in_graph`` binds ?g to the named graph of each triple
+    the view emits (for N-Quads and TriG)."""
+
+    def emitted(pattern: str) -> str:
+        return f"GRAPH ?g {{ {pattern} }}" if in_graph else pattern
+
+    return (
+        [emitted("?this ?op ?oo"), emitted("?is ?ip ?this")]
+        + [f"{pattern} . {emitted('?s ?p ?o')}" for pattern in _OWNED]
+        + [
+            f"{pattern} . FILTER(isIRI(?s)) {emitted('?s ?p ?o')} FILTER(?p IN ({_SUMMARY_LIST}))"
+            for pattern in _LINKED
+        ]
+    )
+
+
+def _union(branches: list[str]) -> str:
+    return "WHERE {\n  " + "\n  UNION ".join(f"{{ {b} }}" for b in branches) + "\n}\n"
+
+
+# ?doc (the document's URL, bound by the /data route) states its primary topic; pages leave it
+# unbound, and a template triple with an unbound variable is not emitted.
 RESOURCE_VIEW = (
     PREFIXES
-    + "CONSTRUCT { ?this ?op ?oo . ?is ?ip ?this . ?s ?p ?o }\nWHERE {\n  "
-    + "\n  UNION ".join(f"{{ {branch} }}" for branch in _BRANCHES)
-    + "\n}\n"
+    + "CONSTRUCT { ?this ?op ?oo . ?is ?ip ?this . ?s ?p ?o . ?doc foaf:primaryTopic ?this }\n"
+    + _union(_branches(in_graph=False))
+)
+# The same view as quads: each row is one triple (?this ?op ?oo, ?is ?ip ?this or ?s ?p ?o)
+# with its graph ?g; see :func:`view_quads`.
+RESOURCE_QUADS = (
+    PREFIXES + "SELECT ?this ?g ?op ?oo ?is ?ip ?s ?p ?o\n" + _union(_branches(in_graph=True))
 )
 
 # Does the server know this IRI at all? (404 otherwise.)
 EXISTS = "ASK { { ?this ?p ?o } UNION { ?s ?p ?this } UNION { GRAPH ?this { ?s ?p ?o } } }"
 
 # A named graph's content, for /graph/<name> and /def (the ontology graph).
-GRAPH_CONTENT = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?this { ?s ?p ?o } }"
+GRAPH_CONTENT = (
+    "CONSTRUCT { ?s ?p ?o . ?doc <http://xmlns.com/foaf/0.1/primaryTopic> ?topic } "
+    "WHERE { GRAPH ?this { ?s ?p ?o } }"
+)
+GRAPH_QUADS = "SELECT ?this ?g ?op ?oo ?is ?ip ?s ?p ?o WHERE { GRAPH ?this { ?s ?p ?o } }"
+PRIMARY_TOPIC = NamedNode("http://xmlns.com/foaf/0.1/primaryTopic")
 
 GRAPH_CLASSES = """\
 SELECT ?this ?class (COUNT(DISTINCT ?s) AS ?n) WHERE {
@@ -123,3 +151,19 @@ def describe_query(iri: str) -> str:
 
 def is_internal(iri: str, public_base: str) -> bool:
     return iri.startswith(BASE) or iri.startswith(public_base)
+
+
+def view_quads(results: bytes, fmt: QueryResultsFormat, doc: str, topic: str) -> list[Quad]:
+    """The quads of a RESOURCE_QUADS or GRAPH_QUADS answer, each in its named graph, and the
+    document's ``foaf:primaryTopic`` in the default graph."""
+    out = {Quad(NamedNode(doc), PRIMARY_TOPIC, NamedNode(topic), DefaultGraph())}
+    for row in parse_query_results(results, format=fmt):  # type: ignore[union-attr]
+        this = row["this"]
+        g = row["g"] or this  # GRAPH_QUADS: the graph is ?this
+        if row["op"] is not None:
+            out.add(Quad(this, row["op"], row["oo"], g))
+        elif row["ip"] is not None:
+            out.add(Quad(row["is"], row["ip"], this, g))
+        elif row["p"] is not None:
+            out.add(Quad(row["s"], row["p"], row["o"], g))
+    return sorted(out, key=lambda q: (str(q.graph_name), str(q.subject)))

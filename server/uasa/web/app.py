@@ -54,6 +54,8 @@ def create_app(settings: Settings | None = None, saved: catalogue.Catalogue | No
             send_wildcard=wildcard,
             methods=["GET", "POST", "OPTIONS"],
             supports_credentials=False,
+            # Scripts may read what a cache and a linked-data client need.
+            expose_headers=["ETag", "Link", "Content-Location", "Vary"],
             max_age=86400,
         )
 

@@ -85,7 +85,8 @@ def listing_slash() -> ResponseReturnValue:
 @blueprint.get("/dumps/<name>")
 def download(name: str) -> ResponseReturnValue:
     suffix = name.rsplit(".", 1)[-1]
-    media = dump_files.MEDIA_TYPES.get(suffix, "text/plain; charset=utf-8")
+    # Werkzeug adds "; charset=utf-8" to a text/* type itself: name the bare type.
+    media = dump_files.MEDIA_TYPES.get(suffix, "text/plain")
     # send_from_directory refuses any name that would leave the folder (safe_join).
     return send_from_directory(
         dumps_folder(), name, mimetype=media, etag=True, conditional=True, max_age=3600
@@ -207,7 +208,7 @@ def void_triples(built: BuiltStore, root: str, examples: list[str]) -> list[Trip
 
 @blueprint.get("/.well-known/void")
 def void() -> ResponseReturnValue:
-    fmt = conneg.negotiate_header(request.headers.get("Accept"), "graph")
+    fmt = conneg.negotiate(request.headers.get("Accept"), "graph")
     if fmt is None:
         raise UasaError(
             406, f"Available: {conneg.offered_types('graph')}.", headers={"Vary": "Accept"}

@@ -7,44 +7,32 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, redirect, request
 from flask.typing import ResponseReturnValue
+from pyoxigraph import QueryResultsFormat, RdfFormat, parse
 
 from uasa.core import negotiation as conneg
 from uasa.core.errors import UasaError
-from uasa.web.support.paths import find_iri, not_found, rdf_request, resource_path
-from uasa.web.support.run import run_query
+from uasa.core.results import to_bytes
+from uasa.query import resource_view as view
+from uasa.query.types import QueryResult
+from uasa.web.support.paths import (
+    QUADS_RESULTS,
+    find_iri,
+    not_found,
+    quads_request,
+    rdf_request,
+    resource_path,
+)
+from uasa.web.support.run import Reshape, run_query
 
 blueprint = Blueprint("linked_data", __name__)
-
-HTML_TYPES = ("text/html", "application/xhtml+xml")
-
-
-def _choose(accept: object) -> tuple[str, conneg.Format | None] | None:
-    """("html", None) or ("rdf", format) for an Accept header; None when nothing fits.
-
-    HTML is offered first, so `*/*` (curl, a bare client) gets the page, as on Wikidata.
-    """
-    offers: dict[str, conneg.Format | None] = {t: None for t in HTML_TYPES}
-    graph_formats = conneg.formats("graph")
-    for fmt in graph_formats:
-        offers.setdefault(fmt.media_type, fmt)
-    for fmt in graph_formats:
-        for alias in fmt.aliases:
-            if "/" in alias:
-                offers.setdefault(alias, fmt)
-    if not request.accept_mimetypes:
-        return ("html", None)
-    best = request.accept_mimetypes.best_match(list(offers))
-    if best is None:
-        return None
-    chosen = offers[best]
-    return ("html", None) if chosen is None else ("rdf", chosen)
 
 
 def _see_other(path: str) -> ResponseReturnValue:
     if resource_path(path) is None:
         abort(404)
-    choice = _choose(request.accept_mimetypes)
-    if choice is None:
+    # HTML first, so `*/*` (curl, a bare client) gets the page, as on Wikidata.
+    fmt = conneg.negotiate(request.headers.get("Accept"), "graph", html="first")
+    if fmt is None:
         raise UasaError(
             406,
             f"None of the requested media types can be served. Available: text/html, "
@@ -53,10 +41,12 @@ def _see_other(path: str) -> ResponseReturnValue:
         )
     if find_iri(path) is None:
         raise not_found(path)
-    _, fmt = choice
-    target = f"/page/{path}" if fmt is None else f"/data/{path}.{fmt.suffix}"
+    target = f"/page/{path}" if fmt is conneg.HTML else f"/data/{path}.{fmt.suffix}"
     response = redirect(request.script_root + target, code=303)
-    response.vary.add("Accept")
+    response.headers["Vary"] = "Accept"
+    response.headers["Link"] = (
+        f'<{request.script_root + target}>; rel="describedby"; type="{fmt.media_type}"'
+    )
     return response
 
 
@@ -97,4 +87,49 @@ def data(rest: str) -> ResponseReturnValue:
     iri = find_iri(path)
     if iri is None:
         raise not_found(path)
-    return run_query(rdf_request(iri, fmt.media_type))
+    doc = f"{request.host_url.rstrip('/')}{request.script_root}/data/{path}.{fmt.suffix}"
+    headers = {"Content-Location": doc, "Link": _alternates(path, iri, fmt)}
+    if fmt.is_quads:
+        return run_query(quads_request(iri), reshape=_quads(fmt, doc, iri), headers=headers)
+    if fmt.name == "jsonld":
+        req = rdf_request(iri, conneg.by_name("nt", "graph").media_type, doc)  # type: ignore[union-attr]
+        return run_query(req, reshape=_grouped_jsonld(fmt), headers=headers)
+    return run_query(rdf_request(iri, fmt.media_type, doc), headers=headers)
+
+
+def _alternates(path: str, iri: str, current: conneg.Format) -> str:
+    """The document's other formats and its page, and what it describes."""
+    root = request.script_root
+    links = [
+        f'<{root}/data/{path}.{f.suffix}>; rel="alternate"; type="{f.media_type}"'
+        for f in conneg.formats("graph")
+        if f is not current
+    ]
+    links.append(f'<{root}/page/{path}>; rel="alternate"; type="text/html"')
+    links.append(f'<{iri}>; rel="describes"')
+    return ", ".join(links)
+
+
+def _quads(fmt: conneg.Format, doc: str, iri: str) -> Reshape:
+    results = QueryResultsFormat.from_media_type(QUADS_RESULTS)
+    assert results is not None
+
+    def reshape(result: QueryResult) -> tuple[bytes, conneg.Format]:
+        quads = view.view_quads(result.body, results, doc, iri)
+        return to_bytes(quads, fmt.rdf()), fmt
+
+    return reshape
+
+
+def _grouped_jsonld(fmt: conneg.Format) -> Reshape:
+    """JSON-LD with one node object per subject: pyoxigraph starts a new node object whenever
+    the subject changes, and a CONSTRUCT's triples come in no particular order."""
+
+    def reshape(result: QueryResult) -> tuple[bytes, conneg.Format]:
+        quads = sorted(
+            parse(result.body, format=RdfFormat.N_TRIPLES),  # all in the default graph
+            key=lambda q: (str(q.subject), str(q.predicate)),
+        )
+        return to_bytes(quads, fmt.rdf()), fmt
+
+    return reshape

@@ -72,9 +72,10 @@ def _describe(q: SavedQuery) -> dict[str, Any]:
 @blueprint.get("/queries")
 @blueprint.get("/queries.json")
 def listing() -> ResponseReturnValue:
-    wanted: str | None = "application/json"
-    if not request.path.endswith(".json"):
-        wanted = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    if request.path.endswith(".json"):
+        wanted: conneg.Format | None = conneg.negotiate(None, "document")
+    else:
+        wanted = conneg.negotiate(request.headers.get("Accept"), "document", html="first")
     if wanted is None:
         raise UasaError(
             406,
@@ -82,7 +83,7 @@ def listing() -> ResponseReturnValue:
             headers={"Vary": "Accept"},
         )
     items = [_describe(q) for q in catalogue()]
-    if wanted == "application/json":
+    if wanted is not conneg.HTML:
         response = jsonify({"queries": items, "openapi": url_for("queries.openapi_document")})
     else:
         response = Response(render_template("queries.html", queries=items))
@@ -166,7 +167,7 @@ def run(name: str) -> ResponseReturnValue:
                 status, f"Query {q.name!r} has no format {override!r}; it offers {offered}."
             )
     else:
-        fmt = conneg.negotiate_header(request.headers.get("Accept"), q.kind)
+        fmt = conneg.negotiate(request.headers.get("Accept"), q.kind, graph_query=q.kind == "graph")
         if fmt is None:
             raise UasaError(
                 406,

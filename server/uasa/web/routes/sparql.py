@@ -90,7 +90,7 @@ def _choose(kind: conneg.Kind, override: str | None) -> conneg.Format | None:
         chosen = conneg.by_name(override, kind)
         if chosen is not None:
             return chosen
-    return conneg.negotiate_header(request.headers.get("Accept"), kind)
+    return conneg.negotiate(request.headers.get("Accept"), kind, graph_query=kind == "graph")
 
 
 def _plan(proto: Protocol, settings: Settings) -> QueryRequest:
@@ -107,6 +107,7 @@ def _plan(proto: Protocol, settings: Settings) -> QueryRequest:
             406,
             f"None of the requested media types can be served. Available: "
             f"{conneg.offered_types()}.",
+            headers={"Vary": "Accept"},
         )
     protocol_dataset = bool(proto.default_graphs or proto.named_graphs)
     return QueryRequest(

@@ -25,7 +25,6 @@ from uasa.web.support import context
 from uasa.web.support.i18n import choose_lang, lang_href
 from uasa.web.support.ui import UI
 
-HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 PROTOCOL_PARAMS = ("update", "format", "output", "results")
 DOCUMENT_DESTS = frozenset({"document", "iframe"})
 DEFAULT_QUERY = """PREFIX uasa: <https://w3id.org/uasa/def#>
@@ -46,12 +45,9 @@ def wants_editor() -> bool:
         return False
     if len(request.args.getlist("query")) > 1:
         return False  # the protocol's 400 explains this better than an editor could
-    accept = request.accept_mimetypes
-    html_q = max((q for media, q in accept if media in HTML_TYPES), default=0.0)
     # Only the types this endpoint serves compete: browsers also list images at q=1.
-    served = {m for f in conneg.FORMATS for m in (f.media_type, *f.aliases) if "/" in m}
-    others = max((q for media, q in accept if media.split(";")[0] in served), default=0.0)
-    if html_q <= 0 or html_q <= others:
+    accept = request.headers.get("Accept")
+    if conneg.negotiate(accept, ("results", "graph"), html="named") is not conneg.HTML:
         return False
     if "query" in request.args:
         return request.headers.get("Sec-Fetch-Dest", "").lower() in DOCUMENT_DESTS

@@ -82,20 +82,45 @@ def not_found(path: str) -> UasaError:
     )
 
 
-def rdf_request(iri: str, media_type: str) -> QueryRequest:
+def rdf_request(iri: str, media_type: str, doc: str | None = None) -> QueryRequest:
     """The CONSTRUCT behind the RDF view of an IRI: a graph's content, the ontology, or a
-    resource's view."""
+    resource's view; with ``doc`` (the document's URL) it states its foaf:primaryTopic."""
     if iri == ONTOLOGY:
         query, this = view.GRAPH_CONTENT, Graphs.ONTOLOGY
     elif iri.startswith(GRAPH):
         query, this = view.GRAPH_CONTENT, iri
     else:
         query, this = view.RESOURCE_VIEW, iri
+    substitutions = {"this": NamedNode(this)}
+    if doc:
+        substitutions["doc"] = NamedNode(doc)
+        if query is view.GRAPH_CONTENT:
+            substitutions["topic"] = NamedNode(iri)
+    return QueryRequest(
+        query=query,
+        use_default_graph_as_union=True,
+        substitutions=substitutions,
+        graph_media_type=media_type,
+    )
+
+
+QUADS_RESULTS = "application/sparql-results+json"
+
+
+def quads_request(iri: str) -> QueryRequest:
+    """The SELECT behind a view in N-Quads or TriG: every triple with its named graph (the
+    CONSTRUCT would lose them); :func:`uasa.query.resource_view.view_quads` assembles it."""
+    if iri == ONTOLOGY:
+        query, this = view.GRAPH_QUADS, Graphs.ONTOLOGY
+    elif iri.startswith(GRAPH):
+        query, this = view.GRAPH_QUADS, iri
+    else:
+        query, this = view.RESOURCE_QUADS, iri
     return QueryRequest(
         query=query,
         use_default_graph_as_union=True,
         substitutions={"this": NamedNode(this)},
-        graph_media_type=media_type,
+        results_media_type=QUADS_RESULTS,
     )
 
 

@@ -7,6 +7,7 @@ is derived from both, and a client holding it gets 304 without the query running
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Mapping
 
 from flask import Response, g, request
 
@@ -14,14 +15,21 @@ from uasa.core import negotiation as conneg
 from uasa.core.settings import Settings
 from uasa.query import guard as query_guard
 from uasa.query.result_cache import request_key
-from uasa.query.types import QueryError, QueryRequest
+from uasa.query.types import QueryError, QueryRequest, QueryResult
 from uasa.web.support import context, observability
 
 READ_ONLY = "SPARQL Update is not allowed: this endpoint is read-only."
 
+# Turns a worker's answer into the body sent and its format (quads from a SELECT, JSON-LD
+# grouped by subject); the ETag still names the request, so 304s skip both.
+Reshape = Callable[[QueryResult], tuple[bytes, conneg.Format]]
 
-def run_query(req: QueryRequest) -> Response:
-    """Run a planned query and wrap the result; shared by every route that runs SPARQL."""
+
+def run_query(
+    req: QueryRequest, *, reshape: Reshape | None = None, headers: Mapping[str, str] = {}
+) -> Response:
+    """Run a planned query and wrap the result; shared by every route that runs SPARQL.
+    ``headers`` go on the answer, 304 included (Content-Location, Link)."""
     executor = context.executor()
     settings = context.settings()
     build = context.build_hash()
@@ -31,6 +39,7 @@ def run_query(req: QueryRequest) -> Response:
     if etag and request.method in {"GET", "HEAD"} and request.if_none_match.contains_weak(etag):
         response = Response(status=304)
         _cache_headers(response, etag, settings)
+        response.headers.update(headers)
         return response
     g.query_hash = observability.query_hash(req.query)
     started = time.perf_counter()
@@ -39,10 +48,17 @@ def run_query(req: QueryRequest) -> Response:
     except QueryError as exc:
         if exc.status == 400 and query_guard.looks_like_update(req.query):
             raise QueryError(403, READ_ONLY, reason=exc.reason) from None
+        if exc.status == 406:  # negotiated, like every answer of ours
+            exc.headers["Vary"] = "Accept"
         raise
     observability.metrics().query_seconds.observe(time.perf_counter() - started)
-    fmt = next(f for f in conneg.formats(result.kind) if f.media_type == result.media_type)
-    response = Response(result.body, content_type=fmt.content_type)
+    if reshape is not None:
+        body, fmt = reshape(result)
+    else:
+        body = result.body
+        fmt = next(f for f in conneg.formats(result.kind) if f.media_type == result.media_type)
+    response = Response(body, content_type=fmt.content_type)
+    response.headers.update(headers)
     response.headers["Vary"] = "Accept"
     if etag:
         _cache_headers(response, etag, settings)

@@ -95,7 +95,7 @@ def respond(built: BuiltStore, settings: Settings) -> Response:
     override = next(
         (request.values[p] for p in ("format", "output") if request.values.get(p)), None
     )
-    fmt = (conneg.by_name(override, "graph") if override else None) or conneg.negotiate_header(
+    fmt = (conneg.by_name(override, "graph") if override else None) or conneg.negotiate(
         request.headers.get("Accept"), "graph"
     )
     if fmt is None:
