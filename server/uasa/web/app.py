@@ -14,7 +14,17 @@ from uasa.query import catalogue
 from uasa.query.executor import QueryExecutor
 from uasa.query.remote import RemoteExecutor
 from uasa.query.result_cache import CachingExecutor
-from uasa.web.routes import assets, downloads, explore, health, linked_data, pages, queries, sparql
+from uasa.web.routes import (
+    assets,
+    documents,
+    downloads,
+    explore,
+    health,
+    linked_data,
+    pages,
+    queries,
+    sparql,
+)
 from uasa.web.support import errors, frontend, limits, observability
 
 
@@ -74,6 +84,7 @@ def create_app(settings: Settings | None = None, saved: catalogue.Catalogue | No
     app.register_blueprint(sparql.blueprint)
     app.register_blueprint(health.blueprint)
     app.register_blueprint(linked_data.blueprint)
+    app.register_blueprint(documents.blueprint)
     app.register_blueprint(pages.blueprint)
     app.register_blueprint(downloads.blueprint)
     app.register_blueprint(queries.blueprint)

@@ -11,6 +11,7 @@ from flask.typing import ResponseReturnValue
 from uasa.core import negotiation as conneg
 from uasa.core.errors import UasaError
 from uasa.web.support.paths import find_iri, not_found, rdf_request, resource_path
+from uasa.web.support.replaced import replacement
 from uasa.web.support.run import run_query
 
 blueprint = Blueprint("linked_data", __name__)
@@ -51,8 +52,14 @@ def _see_other(path: str) -> ResponseReturnValue:
             f"{conneg.offered_types('graph')}.",
             headers={"Vary": "Accept"},
         )
-    if find_iri(path) is None:
+    iri = find_iri(path)
+    if iri is None:
         raise not_found(path)
+    moved = replacement(iri)
+    if moved is not None:  # `<old> dct:isReplacedBy <new>`: send the client on
+        response = redirect(moved, code=303)
+        response.vary.add("Accept")
+        return response
     _, fmt = choice
     target = f"/page/{path}" if fmt is None else f"/data/{path}.{fmt.suffix}"
     response = redirect(request.script_root + target, code=303)
