@@ -107,6 +107,11 @@ def dataset() -> ResponseReturnValue:
     return see_other("/", "/.well-known/void")
 
 
+@blueprint.get("/catalog")
+def catalog() -> ResponseReturnValue:
+    return see_other("/", "/.well-known/void")
+
+
 def _query_model(name: str) -> Any:
     q = context.catalogue().get(name)
     if q is None:
