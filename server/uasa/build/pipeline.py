@@ -64,9 +64,11 @@ def project_inputs(ontology: Path | None, data: Sequence[Path]) -> list[Input]:
     if ontology is not None:
         for path in _rdf_files(ontology):
             part = path.relative_to(ontology).parts[0]
-            graph = {"concepts": Graphs.CONCEPTS, "shapes": Graphs.SHAPES}.get(
-                part, Graphs.ONTOLOGY
-            )
+            graph = {
+                "concepts": Graphs.CONCEPTS,
+                "shapes": Graphs.SHAPES,
+                "alignments.ttl": Graphs.ALIGNMENTS,  # its own document, /def/alignments
+            }.get(part, Graphs.ONTOLOGY)
             inputs.append(file_input(path, graph))
     for folder in data:
         if not folder.is_dir():

@@ -9,12 +9,15 @@ ID = BASE + "id/"
 CONCEPT = BASE + "concept/"
 GRAPH = BASE + "graph/"
 DATASET = BASE + "dataset"
+ALIGNMENTS = BASE + "def/alignments"
+SHAPES_DOC = BASE + "shapes"
 
 
 class Graphs:
     """The named graphs, one per module (docs/architecture.md, "Named graphs")."""
 
     ONTOLOGY = GRAPH + "ontology"
+    ALIGNMENTS = GRAPH + "alignments"
     CONCEPTS = GRAPH + "concepts"
     SHAPES = GRAPH + "shapes"
     CURATED = GRAPH + "curated"
@@ -30,3 +33,4 @@ FORMATS = "http://www.w3.org/ns/formats/"
 VOID = "http://rdfs.org/ns/void#"
 DCT = "http://purl.org/dc/terms/"
 PROV = "http://www.w3.org/ns/prov#"
+OWL = "http://www.w3.org/2002/07/owl#"

@@ -11,7 +11,17 @@ from flask_cors import CORS
 from uasa.core import store_layout
 from uasa.core.settings import Settings, load
 from uasa.query import catalogue
-from uasa.web.routes import assets, downloads, explore, health, linked_data, pages, queries, sparql
+from uasa.web.routes import (
+    assets,
+    documents,
+    downloads,
+    explore,
+    health,
+    linked_data,
+    pages,
+    queries,
+    sparql,
+)
 from uasa.web.support import errors, frontend, limits, observability, serving
 
 
@@ -66,6 +76,7 @@ def create_app(settings: Settings | None = None, saved: catalogue.Catalogue | No
     app.register_blueprint(sparql.blueprint)
     app.register_blueprint(health.blueprint)
     app.register_blueprint(linked_data.blueprint)
+    app.register_blueprint(documents.blueprint)
     app.register_blueprint(pages.blueprint)
     app.register_blueprint(downloads.blueprint)
     app.register_blueprint(queries.blueprint)

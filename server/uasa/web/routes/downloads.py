@@ -93,6 +93,139 @@ def download(name: str) -> ResponseReturnValue:
     )
 
 
+SPARQL_PROTOCOL = "https://www.w3.org/TR/sparql11-protocol/"
+DCATAP = "http://data.europa.eu/r5r/"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+FOAF = "http://xmlns.com/foaf/0.1/"
+VCARD = "http://www.w3.org/2006/vcard/ns#"
+ADMS_LICENCE = "http://purl.org/adms/licencetype/"
+AUTHORITY = "http://publications.europa.eu/resource/authority/"
+AVAILABILITY = AUTHORITY + "planned-availability/"
+FILE_TYPE = AUTHORITY + "file-type/"
+DATA_THEME = AUTHORITY + "data-theme/"
+# The algorithm IRI the DCAT-AP 3 shapes expect (https, in the SPDX namespace).
+SHA256 = "https://spdx.org/rdf/terms#checksumAlgorithm_sha256"
+HOMEPAGE = "https://w3id.org/uasa/"
+CATALOG = BASE + "catalog"
+# Dump suffix → the EU file-type authority table's code (only formats it certainly lists).
+FILE_TYPES = {
+    "ttl": "RDF_TURTLE",
+    "nt": "RDF_N_TRIPLES",
+    "nq": "RDF_N_QUADS",
+    "trig": "RDF_TRIG",
+    "jsonld": "JSON_LD",
+    "rdf": "RDF_XML",
+    "csv": "CSV",
+}
+SCHEMES = {ADMS_LICENCE: ADMS_LICENCE + "1.0"}
+KEYWORDS = (
+    "Ukraine",
+    "security agreements",
+    "international agreements",
+    "security assistance",
+    "knowledge graph",
+)
+
+
+def _concept(
+    subject: Any, prop: str, scheme_ns: str, code: str, kind: str | None = None
+) -> list[Triple]:
+    """`subject prop <scheme/code>`, with the concept typed and placed in its EU scheme (true of
+    the EU vocabularies; stated so that the description validates without importing them)."""
+    concept = NamedNode(scheme_ns + code)
+    scheme = NamedNode(SCHEMES.get(scheme_ns, scheme_ns.rstrip("/")))
+    typed = [Triple(concept, NamedNode(RDF + "type"), NamedNode(kind))] if kind else []
+    return [
+        *typed,
+        Triple(subject, NamedNode(prop), concept),
+        Triple(concept, NamedNode(RDF + "type"), NamedNode(SKOS + "Concept")),
+        Triple(concept, NamedNode(SKOS + "inScheme"), scheme),
+        Triple(scheme, NamedNode(RDF + "type"), NamedNode(SKOS + "ConceptScheme")),
+    ]
+
+
+def _dump_description(entry: dict[str, Any]) -> str:
+    name = str(entry["name"])
+    if name.startswith("uasa-"):
+        return f"The resource network of the dataset, for graph tools ({name})."
+    zipped = ", gzipped" if name.endswith(".gz") else ""
+    return f"The whole dataset as {entry.get('format', entry['media_type'])}{zipped}."
+
+
+def catalogue_triples(dataset: NamedNode, service: BlankNode, built: str | None) -> list[Triple]:
+    """The DCAT-AP 3 catalogue around the dataset and its SPARQL service: publisher, contact
+    point, keywords, coverage and themes, as the project's README states them."""
+    a = NamedNode(RDF + "type")
+    catalog = NamedNode(CATALOG)
+    publisher, contact, period = BlankNode(), BlankNode(), BlankNode()
+    homepage, licence = NamedNode(HOMEPAGE), NamedNode(LICENSE)
+    out = [
+        Triple(catalog, a, NamedNode(DCAT + "Catalog")),
+        Triple(catalog, NamedNode(DCT + "title"), Literal("uasa catalogue", language="en")),
+        Triple(
+            catalog,
+            NamedNode(DCT + "description"),
+            Literal(
+                "The uasa knowledge graph of Ukraine's bilateral security agreements, its SPARQL "
+                "endpoint and its dumps.",
+                language="en",
+            ),
+        ),
+        Triple(catalog, NamedNode(DCT + "publisher"), publisher),
+        Triple(catalog, NamedNode(DCAT + "dataset"), dataset),
+        Triple(catalog, NamedNode(DCAT + "service"), service),
+        Triple(catalog, NamedNode(DCT + "license"), licence),
+        Triple(catalog, NamedNode(FOAF + "homepage"), homepage),
+        Triple(catalog, NamedNode(DCAT + "themeTaxonomy"), NamedNode(DATA_THEME.rstrip("/"))),
+        Triple(NamedNode(DATA_THEME.rstrip("/")), a, NamedNode(SKOS + "ConceptScheme")),
+        Triple(homepage, a, NamedNode(FOAF + "Document")),
+        Triple(licence, a, NamedNode(DCT + "LicenseDocument")),
+        Triple(publisher, a, NamedNode(FOAF + "Agent")),
+        Triple(publisher, NamedNode(FOAF + "name"), Literal("uasa contributors")),
+        Triple(publisher, NamedNode(FOAF + "homepage"), homepage),
+        Triple(contact, a, NamedNode(VCARD + "Kind")),
+        Triple(contact, NamedNode(VCARD + "fn"), Literal("uasa")),
+        Triple(contact, NamedNode(VCARD + "hasURL"), homepage),
+        Triple(period, a, NamedNode(DCT + "PeriodOfTime")),
+        Triple(
+            period,
+            NamedNode(DCAT + "startDate"),
+            Literal("2023", datatype=NamedNode(XSD + "gYear")),
+        ),
+        Triple(
+            period, NamedNode(DCAT + "endDate"), Literal("2025", datatype=NamedNode(XSD + "gYear"))
+        ),
+        Triple(dataset, NamedNode(DCT + "temporal"), period),
+    ]
+    out += _concept(licence, DCT + "type", ADMS_LICENCE, "Attribution")
+    if built:
+        out.append(
+            Triple(
+                catalog,
+                NamedNode(DCT + "modified"),
+                Literal(built, datatype=NamedNode(XSD + "dateTime")),
+            )
+        )
+    for lang in ("ENG", "UKR"):
+        out += _concept(
+            catalog, DCT + "language", AUTHORITY + "language/", lang, DCT + "LinguisticSystem"
+        )
+    for node in (catalog, dataset):
+        for scheme, code in (("country/", "UKR"), ("continent/", "EUROPE")):
+            out += _concept(node, DCT + "spatial", AUTHORITY + scheme, code, DCT + "Location")
+    for owner in (dataset, service):
+        out += [
+            Triple(owner, NamedNode(DCT + "publisher"), publisher),
+            Triple(owner, NamedNode(DCAT + "contactPoint"), contact),
+        ]
+        out += [
+            Triple(owner, NamedNode(DCAT + "keyword"), Literal(k, language="en")) for k in KEYWORDS
+        ]
+        for theme in ("GOVE", "INTR", "JUST"):
+            out += _concept(owner, DCAT + "theme", DATA_THEME, theme)
+    return out
+
+
 def void_triples(built: BuiltStore, root: str, examples: list[str]) -> list[Triple]:
     manifest = built.manifest
     stats = manifest.get("statistics", {})
@@ -147,9 +280,18 @@ def void_triples(built: BuiltStore, root: str, examples: list[str]) -> list[Trip
         Triple(dataset, n(DCAT + "accessService"), service),
         Triple(service, a, n(DCAT + "DataService")),
         Triple(service, n(DCAT + "endpointURL"), n(root + "sparql")),
+        Triple(service, n(DCAT + "endpointDescription"), n(root + "sparql")),
         Triple(service, n(DCAT + "servesDataset"), dataset),
-        Triple(service, n(DCT + "conformsTo"), n("https://www.w3.org/TR/sparql11-protocol/")),
+        Triple(service, n(DCT + "conformsTo"), n(SPARQL_PROTOCOL)),
+        Triple(n(SPARQL_PROTOCOL), a, n(DCT + "Standard")),
+        Triple(
+            service,
+            n(DCT + "title"),
+            Literal("uasa SPARQL endpoint", language="en"),
+        ),
+        Triple(service, n(DCT + "license"), n(LICENSE)),
     ]
+    out += catalogue_triples(dataset, service, manifest.get("built"))
     keys = {
         "triples": "triples",
         "entities": "entities",
@@ -190,17 +332,26 @@ def void_triples(built: BuiltStore, root: str, examples: list[str]) -> list[Trip
                 Literal(str(entry["bytes"]), datatype=n(XSD + "nonNegativeInteger")),
             ),
             Triple(url, n(DCT + "license"), n(LICENSE)),
+            Triple(url, n(DCT + "description"), Literal(_dump_description(entry), language="en")),
             Triple(url, n(SPDX + "checksum"), checksum),
             Triple(checksum, a, n(SPDX + "Checksum")),
-            Triple(checksum, n(SPDX + "algorithm"), n(SPDX + "checksumAlgorithm_sha256")),
+            Triple(checksum, n(SPDX + "algorithm"), n(SHA256)),
+            Triple(n(SHA256), a, n(SPDX + "ChecksumAlgorithm")),
             Triple(
                 checksum,
                 n(SPDX + "checksumValue"),
                 Literal(entry["sha256"], datatype=n(XSD + "hexBinary")),
             ),
         ]
+        media = n(IANA + entry.get("format", entry["media_type"]))
+        out.append(Triple(media, a, n(DCT + "MediaType")))
+        out += _concept(url, DCATAP + "availability", AVAILABILITY, "STABLE")
+        file_type = FILE_TYPES.get(entry["name"].removesuffix(".gz").rsplit(".", 1)[-1])
+        if file_type:
+            out += _concept(url, DCT + "format", FILE_TYPE, file_type)
         if entry["name"].endswith(".gz"):
             out.append(Triple(url, n(DCAT + "compressFormat"), n(IANA + "application/gzip")))
+            out.append(Triple(n(IANA + "application/gzip"), a, n(DCT + "MediaType")))
         if entry.get("format") in {f.media_type for f in dump_files.FORMATS}:
             out.append(Triple(dataset, n(VOID + "dataDump"), url))
     return out

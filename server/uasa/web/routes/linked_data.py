@@ -22,6 +22,7 @@ from uasa.web.support.paths import (
     rdf_request,
     resource_path,
 )
+from uasa.web.support.replaced import replacement
 from uasa.web.support.run import Reshape, run_query
 
 blueprint = Blueprint("linked_data", __name__)
@@ -39,8 +40,14 @@ def _see_other(path: str) -> ResponseReturnValue:
             f"{conneg.offered_types('graph')}.",
             headers={"Vary": "Accept"},
         )
-    if find_iri(path) is None:
+    iri = find_iri(path)
+    if iri is None:
         raise not_found(path)
+    moved = replacement(iri)
+    if moved is not None:  # `<old> dct:isReplacedBy <new>`: send the client on
+        response = redirect(moved, code=303)
+        response.headers["Vary"] = "Accept"
+        return response
     target = f"/page/{path}" if fmt is conneg.HTML else f"/data/{path}.{fmt.suffix}"
     response = redirect(request.script_root + target, code=303)
     response.headers["Vary"] = "Accept"
