@@ -51,7 +51,7 @@ def test_every_dump_is_written_with_its_gzip_and_checksum(folder: Path) -> None:
     sums = dict(
         reversed(line.split("  ")) for line in (folder / dumps.CHECKSUMS).read_text().splitlines()
     )
-    for fmt in dumps.FORMATS:
+    for fmt in dumps.DUMP_FORMATS:
         plain = (folder / f"uasa.{fmt.suffix}").read_bytes()
         packed = (folder / f"uasa.{fmt.suffix}.gz").read_bytes()
         assert gzip.decompress(packed) == plain
@@ -101,7 +101,7 @@ def test_dumps_are_served_with_etag_and_length(client: FlaskClient, folder: Path
     listing = client.get("/dumps/")
     assert listing.status_code == 200
     html = listing.get_data(as_text=True)
-    for fmt in dumps.FORMATS:
+    for fmt in dumps.DUMP_FORMATS:
         assert f'href="/dumps/uasa.{fmt.suffix}.gz"' in html
     r = client.get("/dumps/uasa.ttl")
     assert r.status_code == 200

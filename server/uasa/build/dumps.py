@@ -29,6 +29,7 @@ from pyoxigraph import (
     serialize,
 )
 
+from uasa.build import network
 from uasa.core import results
 from uasa.core.results import solutions, to_bytes
 
@@ -58,7 +59,7 @@ class DumpFormat:
     quads: bool  # keeps the named graphs; the others hold the union of all graphs
 
 
-FORMATS: tuple[DumpFormat, ...] = (
+DUMP_FORMATS: tuple[DumpFormat, ...] = (
     DumpFormat("nq", RdfFormat.N_QUADS, "application/n-quads", True),
     DumpFormat("trig", RdfFormat.TRIG, "application/trig", True),
     DumpFormat("nt", RdfFormat.N_TRIPLES, "application/n-triples", False),
@@ -67,7 +68,7 @@ FORMATS: tuple[DumpFormat, ...] = (
     DumpFormat("rdf", RdfFormat.RDF_XML, "application/rdf+xml", False),
 )
 MEDIA_TYPES = {
-    **{f.suffix: f.media_type for f in FORMATS},
+    **{f.suffix: f.media_type for f in DUMP_FORMATS},
     "gz": "application/gzip",
     "graphml": "application/graphml+xml",
     "gexf": "application/gexf+xml",
@@ -103,7 +104,7 @@ def graph_quads(quads: Iterable[Quad], graph: str | None) -> list[Quad]:
     ]
 
 
-def render(quads: list[Quad], fmt: DumpFormat) -> bytes:
+def serialize_dump(quads: list[Quad], fmt: DumpFormat) -> bytes:
     if fmt.suffix == "nq":
         return nquads(quads)
     if fmt.quads:
@@ -148,8 +149,8 @@ def write_dumps(quads: list[Quad], folder: Path) -> list[dict[str, Any]]:
     """Every RDF dump and its gzip; returns one manifest entry per file."""
     folder.mkdir(parents=True, exist_ok=True)
     entries = []
-    for fmt in FORMATS:
-        data = render(quads, fmt)
+    for fmt in DUMP_FORMATS:
+        data = serialize_dump(quads, fmt)
         entry = write_file(folder, f"{NAME}.{fmt.suffix}", data)
         entry["format"] = fmt.media_type
         entries.append(entry)
@@ -273,7 +274,7 @@ def write_streamed_dumps(
     folder.mkdir(parents=True, exist_ok=True)
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="uasa-gzip") as pool:
         pending = []
-        for fmt in FORMATS:
+        for fmt in DUMP_FORMATS:
             started = time.perf_counter()
             path = folder / f"{NAME}.{fmt.suffix}"
             pretty = fmt.fmt in {RdfFormat.TRIG, RdfFormat.TURTLE, RdfFormat.RDF_XML}
@@ -288,21 +289,23 @@ def write_streamed_dumps(
         return [entry for job in pending for entry in job.result()]
 
 
+def _write_exports(quads: Iterable[Quad], folder: Path) -> list[dict[str, Any]]:
+    return [write_file(folder, name, data) for name, data in network.export_files(quads).items()]
+
+
 def write_all(
     db: Store, build_dir: Path, quad_count: int, out: Callable[[str], None] = print
 ) -> dict[str, Any]:
     """The build hook: dumps, graph exports, checksums and statistics for the manifest."""
-    from uasa.build import network as export
-
     folder = build_dir / DUMPS_DIR
     if quad_count <= CANONICAL_MAX_QUADS:
         quads = canonical_quads(store_quads(db))
         entries = write_dumps(quads, folder)
-        entries += export.write_exports(quads, folder)
+        entries += _write_exports(quads, folder)
     else:
         out(f"  {quad_count} quads: streaming the dumps (not canonicalised)")
         entries = write_streamed_dumps(db, folder, out)
-        entries += export.write_exports(db.quads_for_pattern(None, None, None, None), folder)
+        entries += _write_exports(db.quads_for_pattern(None, None, None, None), folder)
     write_checksums(folder, entries)
     out(f"  dumps: {len(entries)} files written (served at /dumps/)")
     started = time.perf_counter()

@@ -15,28 +15,22 @@ import io
 import re
 from collections import defaultdict
 from collections.abc import Iterable
-from pathlib import Path
-from typing import Any
 
 import networkx as nx
 from pyoxigraph import Literal, NamedNode, Quad
 
-from uasa.core.iris import BASE, CONCEPT, DEF, ID, RDF, RDFS
+from uasa.core.iris import (
+    BASE,
+    CONCEPT,
+    ID,
+    LABEL_PROPERTIES,
+    OWNING_PROPERTIES,
+    RDF,
+)
 
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-ORG = "http://www.w3.org/ns/org#"
 TYPE = RDF + "type"
-LABELS = (RDFS + "label", SKOS + "prefLabel")
 # /id/<kind>/… that become nodes; everything else under /id/ is a part or a record.
 NODE_KINDS = ("agreement", "party", "person", "framework", "body", "place", "series")
-OWNING = (
-    DEF + "signatureOf",
-    DEF + "provisionOf",
-    DEF + "commitmentOf",
-    DEF + "milestoneOf",
-    DEF + "adherent",
-    ORG + "member",
-)
 FILES = {
     "graphml": "uasa-network.graphml",
     "gexf": "uasa-network.gexf",
@@ -59,7 +53,7 @@ def _local(iri: str) -> str:
     return iri.replace("#", "/").rstrip("/").rsplit("/", 1)[-1]
 
 
-def network(quads: Iterable[Quad]) -> nx.MultiDiGraph:
+def resource_network(quads: Iterable[Quad]) -> nx.MultiDiGraph:
     """The typed, labelled resource network of a dataset (union of its graphs).
 
     ``quads`` may be a stream straight from the store: only IRI subjects' links to IRIs and
@@ -76,7 +70,7 @@ def network(quads: Iterable[Quad]) -> nx.MultiDiGraph:
             continue
         if isinstance(o, NamedNode):
             out[s.value][p].add(o)
-        elif p in LABELS and isinstance(o, Literal):
+        elif p in LABEL_PROPERTIES and isinstance(o, Literal):
             label_sets[s.value][o.language or ""].add((p, str(o), o.value))
     # Sorted as the N-Quads lines of the canonical dump are, so the files come out the same
     # from every build of the same data (a label is the first in that order).
@@ -113,7 +107,7 @@ def network(quads: Iterable[Quad]) -> nx.MultiDiGraph:
             graph.add_edge(source, target, key=f"e{len(seen)}", label=text, property=prop)
 
     for iri, links in sorted(props.items()):
-        owner = next((o.value for p in OWNING for o in links.get(p, [])), None)
+        owner = next((o.value for p in OWNING_PROPERTIES for o in links.get(p, [])), None)
         if iri in graph:
             for prop, values in sorted(links.items()):
                 for v in values:
@@ -122,7 +116,7 @@ def network(quads: Iterable[Quad]) -> nx.MultiDiGraph:
         elif owner in graph:
             part = ", ".join(label(t.value) for t in links.get(TYPE, []))
             for prop, values in sorted(links.items()):
-                if prop in OWNING or prop == TYPE:
+                if prop in OWNING_PROPERTIES or prop == TYPE:
                     continue
                 for v in values:
                     if owner and v.value in graph and v.value != owner:
@@ -208,8 +202,7 @@ def edges_csv(graph: nx.MultiDiGraph) -> bytes:
 RENDER = {"graphml": graphml, "gexf": gexf, "csv-nodes": nodes_csv, "csv-edges": edges_csv}
 
 
-def write_exports(quads: Iterable[Quad], folder: Path) -> list[dict[str, Any]]:
-    from uasa.build.dumps import write_file
-
-    graph = network(quads)
-    return [write_file(folder, FILES[name], render(graph)) for name, render in RENDER.items()]
+def export_files(quads: Iterable[Quad]) -> dict[str, bytes]:
+    """Every network export of the data, by file name (the build writes them with the dumps)."""
+    graph = resource_network(quads)
+    return {FILES[name]: render(graph) for name, render in RENDER.items()}

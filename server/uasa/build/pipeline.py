@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
-import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -219,8 +218,3 @@ def build(
         f"{manifest['seconds']:.2f} s → {final}"
     )
     return store_layout.locate(store_setting)
-
-
-def fail(message: str) -> None:
-    print(f"uasa build: {message}", file=sys.stderr)
-    raise SystemExit(1)

@@ -16,7 +16,7 @@ from uasa.build import network as export
 from uasa.core import store_layout
 from uasa.core.settings import load
 
-RDF_FORMATS = {f.suffix: f for f in dumps.FORMATS}
+RDF_FORMATS = {f.suffix: f for f in dumps.DUMP_FORMATS}
 NETWORK_FORMATS = ("graphml", "gexf", "csv")
 ALIASES = {"turtle": "ttl", "ntriples": "nt", "nquads": "nq", "json-ld": "jsonld", "rdfxml": "rdf"}
 
@@ -54,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
     if name == "csv":
         folder = Path(args.out)
         folder.mkdir(parents=True, exist_ok=True)
-        graph = export.network(quads)
+        graph = export.resource_network(quads)
         (folder / export.FILES["csv-nodes"]).write_bytes(export.nodes_csv(graph))
         (folder / export.FILES["csv-edges"]).write_bytes(export.edges_csv(graph))
         print(
@@ -64,9 +64,9 @@ def run(args: argparse.Namespace) -> int:
         )
         return 0
     if name in NETWORK_FORMATS:
-        data = export.RENDER[name](export.network(quads))
+        data = export.RENDER[name](export.resource_network(quads))
     else:
-        data = dumps.render(quads, RDF_FORMATS[name])
+        data = dumps.serialize_dump(quads, RDF_FORMATS[name])
     if args.gzip:
         data = dumps.gzipped(data)
     if args.out == "-":

@@ -42,7 +42,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     q.add_argument("--offset", type=int, help="skip this many results")
     q.add_argument("--store", help="store location (default: UASA_STORE or var/store)")
     q.add_argument("--queries", metavar="DIR", help="query folder (default: UASA_QUERIES)")
-    q.set_defaults(func=run_query)
+    q.set_defaults(func=run_saved_query)
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -77,7 +77,7 @@ def _fail(message: str) -> int:
     return 1
 
 
-def run_query(args: argparse.Namespace) -> int:
+def run_saved_query(args: argparse.Namespace) -> int:
     settings = _settings(args)
     if (args.name is None) == (args.file is None):
         return _fail("give a saved query's name or --file, not both")

@@ -29,8 +29,28 @@ RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 SD = "http://www.w3.org/ns/sparql-service-description#"
-FORMATS = "http://www.w3.org/ns/formats/"
+FORMATS_NS = "http://www.w3.org/ns/formats/"
 VOID = "http://rdfs.org/ns/void#"
 DCT = "http://purl.org/dc/terms/"
 PROV = "http://www.w3.org/ns/prov#"
 OWL = "http://www.w3.org/2002/07/owl#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+SCHEMA = "https://schema.org/"
+FOAF = "http://xmlns.com/foaf/0.1/"
+ORG = "http://www.w3.org/ns/org#"
+SH = "http://www.w3.org/ns/shacl#"
+DCAT = "http://www.w3.org/ns/dcat#"
+
+# A resource's own label, in the order pages and exports prefer them.
+LABEL_PROPERTIES = (RDFS + "label", SKOS + "prefLabel")
+# Properties that make their subject a part of their object: a signature, provision,
+# commitment, milestone or claim belongs to what it points at, and is shown on its page.
+OWNING_PROPERTIES = (
+    DEF + "signatureOf",
+    DEF + "provisionOf",
+    DEF + "commitmentOf",
+    DEF + "milestoneOf",
+    DEF + "claimSubject",
+    DEF + "adherent",
+    ORG + "member",
+)

@@ -34,15 +34,13 @@ import yaml
 from pyoxigraph import Literal, NamedNode, Quad, Store, Variable
 
 from uasa.core import paths
-from uasa.core.iris import BASE, RDF, RDFS, Graphs
+from uasa.core.iris import BASE, RDF, RDFS, SCHEMA, SH, Graphs
 from uasa.core.negotiation import Kind
 from uasa.query import guard as query_guard
 from uasa.query.params import TYPES, Param, ParamError
 from uasa.query.types import QueryRequest
 
 QUERY = BASE + "query/"
-SH = "http://www.w3.org/ns/shacl#"
-SCHEMA = "https://schema.org/"
 
 HEADER_FIELDS = frozenset({"summary", "description", "tags", "params", "default_graph", "union"})
 PARAM_FIELDS = frozenset(

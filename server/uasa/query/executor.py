@@ -27,7 +27,7 @@ class _Worker:
     def __init__(self, ctx: Any, store_path: str, max_result_bytes: int = 0) -> None:
         self.conn, child = ctx.Pipe()
         self.process = ctx.Process(
-            target=worker.serve,
+            target=worker.answer_queries,
             args=(store_path, child, max_result_bytes),
             name="uasa-query",
             daemon=True,

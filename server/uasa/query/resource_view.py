@@ -14,18 +14,8 @@ from __future__ import annotations
 
 from pyoxigraph import DefaultGraph, NamedNode, Quad, QueryResultsFormat, parse_query_results
 
-from uasa.core.iris import BASE
+from uasa.core.iris import OWNING_PROPERTIES
 
-# Properties that make their subject a part of their object (the object's page shows it).
-OWNING = (
-    "uasa:signatureOf",
-    "uasa:provisionOf",
-    "uasa:commitmentOf",
-    "uasa:milestoneOf",
-    "uasa:claimSubject",
-    "uasa:adherent",
-    "org:member",
-)
 # What the view carries about every resource it links to: enough to label and cite it.
 SUMMARY = (
     "rdfs:label",
@@ -49,7 +39,7 @@ PREFIX foaf: <http://xmlns.com/foaf/0.1/>
 PREFIX owl: <http://www.w3.org/2002/07/owl#>
 """
 
-_OWN = " ".join(OWNING)
+_OWN = " ".join(f"<{p}>" for p in OWNING_PROPERTIES)
 _SUMMARY_LIST = ", ".join(SUMMARY)
 
 # ?this is bound with `substitutions=`; nothing is ever spliced into the text. No sub-SELECTs
@@ -147,10 +137,6 @@ SELECT ?kind ?node ?label ?target WHERE {
 def describe_query(iri: str) -> str:
     """The query behind a page's "ask SPARQL" link; the IRI is checked by NamedNode first."""
     return f"DESCRIBE <{iri}>"
-
-
-def is_internal(iri: str, public_base: str) -> bool:
-    return iri.startswith(BASE) or iri.startswith(public_base)
 
 
 def view_quads(results: bytes, fmt: QueryResultsFormat, doc: str, topic: str) -> list[Quad]:

@@ -95,7 +95,7 @@ def _form(kind: str) -> str:
     return "SELECT/ASK" if kind == "results" else "CONSTRUCT/DESCRIBE"
 
 
-def serve(store_path: str, conn: Connection, max_result_bytes: int = 0) -> None:
+def answer_queries(store_path: str, conn: Connection, max_result_bytes: int = 0) -> None:
     # Ctrl-C in a terminal reaches the whole process group; the parent decides when we stop.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:

@@ -352,7 +352,7 @@ def void_triples(built: BuiltStore, root: str, examples: list[str]) -> list[Trip
         if entry["name"].endswith(".gz"):
             out.append(Triple(url, n(DCAT + "compressFormat"), n(IANA + "application/gzip")))
             out.append(Triple(n(IANA + "application/gzip"), a, n(DCT + "MediaType")))
-        if entry.get("format") in {f.media_type for f in dump_files.FORMATS}:
+        if entry.get("format") in {f.media_type for f in dump_files.DUMP_FORMATS}:
             out.append(Triple(dataset, n(VOID + "dataDump"), url))
     return out
 

@@ -16,7 +16,23 @@ from flask import Blueprint, abort, current_app, render_template, request
 from flask.typing import ResponseReturnValue
 from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple, parse
 
-from uasa.core.iris import BASE, DCT, DEF, GRAPH, ONTOLOGY, PROV, RDF, RDFS, Graphs
+from uasa.core.iris import (
+    BASE,
+    DCT,
+    DEF,
+    FOAF,
+    GRAPH,
+    LABEL_PROPERTIES,
+    ONTOLOGY,
+    OWL,
+    OWNING_PROPERTIES,
+    PROV,
+    RDF,
+    RDFS,
+    SCHEMA,
+    SKOS,
+    Graphs,
+)
 from uasa.query import resource_view as view
 from uasa.query.rows import select
 from uasa.query.types import QueryRequest
@@ -35,13 +51,7 @@ from uasa.web.support.ui import UI
 
 blueprint = Blueprint("pages", __name__)
 
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-SCHEMA = "https://schema.org/"
-FOAF = "http://xmlns.com/foaf/0.1/"
-OWL = "http://www.w3.org/2002/07/owl#"
-ORG = "http://www.w3.org/ns/org#"
 TYPE = RDF + "type"
-LABELS = (RDFS + "label", SKOS + "prefLabel")
 NAMES = (DCT + "title", SCHEMA + "name", FOAF + "name")
 URLS = (SCHEMA + "url", FOAF + "page")
 SOURCES = (PROV + "wasDerivedFrom", DCT + "source", DEF + "announcement", DEF + "officialText")
@@ -88,7 +98,7 @@ class Graph:
     def label(self, node: Term) -> str:
         if isinstance(node, Literal):
             return node.value
-        found = self.text(node, LABELS) or self.text(node, NAMES)
+        found = self.text(node, LABEL_PROPERTIES) or self.text(node, NAMES)
         if found is not None:
             return found.value
         if isinstance(node, NamedNode):
@@ -96,7 +106,7 @@ class Graph:
         return "(unnamed node)"
 
     def label_lang(self, node: Term) -> str | None:
-        found = self.text(node, LABELS) or self.text(node, NAMES)
+        found = self.text(node, LABEL_PROPERTIES) or self.text(node, NAMES)
         return found.language if found is not None else None
 
 
@@ -170,7 +180,7 @@ def _fetch(req: QueryRequest) -> list[Triple]:
 
 def _parts(g: Graph, this: NamedNode) -> dict[str, list[Term]]:
     """Resources that point at ``this`` by an owning property, by that property."""
-    owning = {p.replace("uasa:", DEF).replace("org:", ORG) for p in view.OWNING}
+    owning = set(OWNING_PROPERTIES)
     parts: dict[str, list[Term]] = defaultdict(list)
     for subject, prop in g.inc.get(this, []):
         if prop in owning and subject not in parts[prop]:
@@ -184,7 +194,7 @@ def _part_items(g: Graph, nodes: Iterable[Term], this: NamedNode) -> list[dict[s
         {
             "title": _part_title(g, n, this),
             "href": page_path(n.value) if isinstance(n, NamedNode) else None,
-            "rows": rows_of(g, n, skip={TYPE, *view_owning_props()}),
+            "rows": rows_of(g, n, skip={TYPE, *OWNING_PROPERTIES}),
         }
         for n in nodes
     ]
@@ -193,7 +203,7 @@ def _part_items(g: Graph, nodes: Iterable[Term], this: NamedNode) -> list[dict[s
 
 def _part_title(g: Graph, node: Term, this: NamedNode) -> str:
     """A part's label, or its type and what it links to (a membership: "Membership: G7")."""
-    if g.text(node, LABELS) or g.text(node, NAMES):
+    if g.text(node, LABEL_PROPERTIES) or g.text(node, NAMES):
         return g.label(node)
     types = [g.label(t) for t in g.values(node, TYPE)]
     others = [
@@ -201,7 +211,7 @@ def _part_title(g: Graph, node: Term, this: NamedNode) -> str:
         for prop, vals in g.out.get(node, {}).items()
         if prop != TYPE and prop not in SOURCES
         for v in vals
-        if isinstance(v, NamedNode) and v != this and g.text(v, LABELS)
+        if isinstance(v, NamedNode) and v != this and g.text(v, LABEL_PROPERTIES)
     ]
     return ": ".join(x for x in (", ".join(types), ", ".join(others[:2])) if x) or g.label(node)
 
@@ -315,10 +325,6 @@ def resource_page(iri: str, lang: str) -> dict[str, Any]:
 AGREEMENT_PARTS = {DEF + "signatureOf", DEF + "provisionOf", DEF + "commitmentOf"}
 
 
-def view_owning_props() -> set[str]:
-    return {p.replace("uasa:", DEF).replace("org:", ORG) for p in view.OWNING}
-
-
 def ontology_page(lang: str) -> dict[str, Any]:
     g = Graph(_fetch(rdf_request(ONTOLOGY, "application/n-triples")), lang)
     this = NamedNode(ONTOLOGY)
@@ -341,7 +347,9 @@ def ontology_page(lang: str) -> dict[str, Any]:
                     "iri": s.value,
                     "label": g.label(s),
                     "definition": g.text(s, DEFINITIONS),
-                    "rows": rows_of(g, s, skip={TYPE, *LABELS, *DEFINITIONS, RDFS + "isDefinedBy"}),
+                    "rows": rows_of(
+                        g, s, skip={TYPE, *LABEL_PROPERTIES, *DEFINITIONS, RDFS + "isDefinedBy"}
+                    ),
                 }
                 for s in set(nodes)
             ),

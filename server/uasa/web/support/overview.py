@@ -36,7 +36,7 @@ SEARCH_LIMIT = 100
 NETWORK_LIMIT = 400
 
 
-LABELS = (
+LABELS_QUERY = (
     PREFIXES
     + """
 SELECT ?s ?p ?l WHERE {
@@ -226,7 +226,7 @@ def labels(iris: Iterable[str | None], lang: str) -> dict[str, str]:
         # These IRIs come from the store's own answers and are re-serialised by NamedNode,
         # which rejects anything that is not an IRI: user input never reaches this text.
         values = " ".join(str(NamedNode(i)) for i in wanted[start : start + LABEL_BATCH])
-        query = LABELS.replace("  ?s ?p ?l .", f"  VALUES ?s {{ {values} }}\n  ?s ?p ?l .")
+        query = LABELS_QUERY.replace("  ?s ?p ?l .", f"  VALUES ?s {{ {values} }}\n  ?s ?p ?l .")
         for row in _run(query):
             label = row["l"]
             if label["type"] != "literal":

@@ -21,7 +21,7 @@ from pyoxigraph import (
 
 from uasa.core import negotiation as conneg
 from uasa.core.errors import UasaError
-from uasa.core.iris import FORMATS, RDF, SD, VOID, XSD
+from uasa.core.iris import FORMATS_NS, RDF, SD, VOID, XSD
 from uasa.core.settings import Settings
 from uasa.core.store_layout import BuiltStore
 
@@ -58,7 +58,7 @@ def triples(endpoint: str, built: BuiltStore, settings: Settings) -> list[Triple
         Triple(default_graph, a, sd("Graph")),
     ]
     out += [
-        Triple(service, sd("resultFormat"), NamedNode(FORMATS + name))
+        Triple(service, sd("resultFormat"), NamedNode(FORMATS_NS + name))
         for name in _RESULT_FORMATS.values()
     ]
     if settings.union_default_graph:
@@ -108,7 +108,7 @@ def respond(built: BuiltStore, settings: Settings) -> Response:
     if fmt.rdf() in {RdfFormat.N_QUADS, RdfFormat.TRIG}:
         statements = [Quad(t.subject, t.predicate, t.object, DefaultGraph()) for t in statements]
     body = serialize(
-        statements, format=fmt.rdf(), prefixes={"sd": SD, "void": VOID, "formats": FORMATS}
+        statements, format=fmt.rdf(), prefixes={"sd": SD, "void": VOID, "formats": FORMATS_NS}
     )
     response = Response(body, content_type=fmt.content_type)
     response.vary.add("Accept")
