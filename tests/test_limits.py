@@ -3,6 +3,7 @@ the per-client rate limit and concurrency cap (off by default), and who counts a
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from collections.abc import Iterator
@@ -324,3 +325,17 @@ def test_connection_stays_usable_after_a_refused_body(w3c_server) -> None:  # ty
             assert r.status_code == 415
             r = session.get(w3c_server.url + "/sparql", params={"query": "ASK {}"}, timeout=30)
             assert r.status_code == 200
+
+
+def test_limiter_and_access_log_name_the_same_client_behind_a_proxy(
+    app_factory, caplog: pytest.LogCaptureFixture
+) -> None:
+    client = app_factory(rate_limit=1, trusted_proxies=1).test_client()
+    with caplog.at_level("INFO", logger="uasa.access"):
+        client.get("/", headers={"X-Forwarded-For": "9.9.9.9, 1.1.1.1"})
+        refused = client.get("/", headers={"X-Forwarded-For": "7.7.7.7, 1.1.1.1"})
+    assert refused.status_code == 429  # 1.1.1.1 again, whatever it claims before the proxy
+    logged = [
+        json.loads(r.getMessage())["client"] for r in caplog.records if r.name == "uasa.access"
+    ]
+    assert logged == ["1.1.1.1", "1.1.1.1"]

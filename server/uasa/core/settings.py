@@ -126,9 +126,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "trusted_proxies",
         0,
-        "Reverse proxies in front of the server whose `X-Forwarded-For` is believed when "
-        "naming the client for the two limits above (0: use the connection's address; "
-        "never raise it unless a proxy overwrites the header).",
+        "Reverse proxies in front of the server whose `X-Forwarded-For` (and `-Proto`, "
+        "`-Host`, `-Prefix`) Werkzeug's ProxyFix believes: the client the limits and the "
+        "access log name, and the URLs the server writes (0: use the connection's address; "
+        "never raise it unless a proxy overwrites the headers).",
         int,
     ),
     Setting(

@@ -7,6 +7,7 @@ import logging
 
 from flask import Flask
 from flask_cors import CORS
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from uasa.core import store_layout
 from uasa.core.settings import Settings, load
@@ -32,6 +33,12 @@ def create_app(settings: Settings | None = None, saved: catalogue.Catalogue | No
     logging.basicConfig(level=settings.log_level.upper())
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body
+    if settings.trusted_proxies > 0:
+        # The client, scheme, host and prefix as the trusted proxies saw them.
+        hops = settings.trusted_proxies
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_prefix=hops
+        )
     app.config["UASA"] = settings
     # Loaded first: a broken catalogue stops start-up before any worker process starts.
     app.extensions["uasa.catalogue"] = (

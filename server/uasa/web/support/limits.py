@@ -11,10 +11,10 @@ Checked before any route runs, in this order:
 4. the length of the SPARQL query text on `/sparql` and `/query` (``UASA_MAX_QUERY_LENGTH``
    characters, from the URL, a form or a direct body): 400.
 
-`/health` and `/metrics` are never limited. A client is the connection's address. Behind a
-reverse proxy every request comes from the proxy, so set ``UASA_TRUSTED_PROXIES`` to the number
-of proxies that append to ``X-Forwarded-For``; the address that many hops from the right is the
-client. The header is never believed by default, since any client can send one.
+`/health` and `/metrics` are never limited. A client is ``request.remote_addr``: the
+connection's address, or, with ``UASA_TRUSTED_PROXIES`` > 0, the address Werkzeug's ``ProxyFix``
+takes from ``X-Forwarded-For`` (set up in the app factory), so the limiter and the access log
+name the same client. The header is never believed by default, since any client can send one.
 
 The state lives in the app (one gunicorn process serves every thread), so a limit counts all the
 requests of one server process; several processes or hosts would each count their own.
@@ -106,20 +106,6 @@ class InFlight:
                 self.counts.pop(client, None)
 
 
-def client_address(trusted_proxies: int) -> str:
-    """The client: the connection's address, or the X-Forwarded-For hop of a trusted proxy."""
-    if trusted_proxies > 0:
-        hops = [
-            hop.strip()
-            for header in request.headers.getlist("X-Forwarded-For")
-            for hop in header.split(",")
-            if hop.strip()
-        ]
-        if len(hops) >= trusted_proxies:
-            return hops[-trusted_proxies]
-    return request.remote_addr or "unknown"
-
-
 def _parameter_count() -> int:
     count = sum(len(values) for values in request.args.listvalues())
     if request.method == "POST" and request.mimetype in FORMS:
@@ -141,7 +127,7 @@ def _query_texts() -> list[str]:
 
 def _check(settings: Settings) -> Response | None:
     state = current_app.extensions["uasa.limits"]
-    client = client_address(settings.trusted_proxies)
+    client = request.remote_addr or "unknown"  # ProxyFix has applied X-Forwarded-For
     if settings.rate_limit > 0:
         wait = state["rate"].take(client)
         if wait > 0:
