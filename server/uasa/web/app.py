@@ -14,7 +14,17 @@ from uasa.query import catalogue
 from uasa.query.executor import QueryExecutor
 from uasa.query.remote import RemoteExecutor
 from uasa.query.result_cache import CachingExecutor
-from uasa.web.routes import assets, downloads, explore, health, linked_data, pages, queries, sparql
+from uasa.web.routes import (
+    agreements,
+    assets,
+    downloads,
+    explore,
+    health,
+    linked_data,
+    pages,
+    queries,
+    sparql,
+)
 from uasa.web.support import errors, frontend, limits, observability
 
 
@@ -79,4 +89,5 @@ def create_app(settings: Settings | None = None, saved: catalogue.Catalogue | No
     app.register_blueprint(queries.blueprint)
     app.register_blueprint(assets.blueprint)
     app.register_blueprint(explore.blueprint)
+    app.register_blueprint(agreements.blueprint)
     return app

@@ -102,6 +102,33 @@ UI: dict[str, dict[str, str]] = {
         ),
         "sort_hint": "Select a column heading to sort.",
         "endpoint": "SPARQL endpoint",
+        "agreements_title": "Security agreements",
+        "agreements_intro": (
+            "One row per bilateral security agreement. Choose facet values to narrow the table; "
+            "every view is a plain link, and its CSV and JSON return exactly the rows shown. "
+            "Money is shown per currency, never converted."
+        ),
+        "of_total": "of",
+        "filters": "Active filters",
+        "remove_filter": "Remove filter",
+        "clear_filters": "Clear all filters",
+        "facets": "Facets",
+        "facet_year": "Year",
+        "facet_month": "Month",
+        "facet_kind": "Partner kind",
+        "facet_nato": "Partner in NATO",
+        "facet_eu": "Partner in the EU",
+        "facet_country": "Signed in",
+        "facet_category": "Provision category",
+        "facet_framework": "Framework",
+        "kind_state": "State",
+        "kind_organisation": "International organisation",
+        "answer_yes": "Yes",
+        "answer_no": "No",
+        "duration": "Duration",
+        "until": "until",
+        "categories": "Provision categories",
+        "money": "Money committed",
     },
     "uk": {
         "skip": "Перейти до змісту",
@@ -199,5 +226,58 @@ UI: dict[str, dict[str, str]] = {
         ),
         "sort_hint": "Виберіть заголовок стовпця, щоб упорядкувати.",
         "endpoint": "Точка доступу SPARQL",
+        "agreements_title": "Безпекові угоди",
+        "agreements_intro": (
+            "Один рядок — одна двостороння безпекова угода. Вибирайте значення фасетів, щоб "
+            "звузити таблицю; кожен вигляд — звичайне посилання, а його CSV і JSON повертають "
+            "саме показані рядки. Гроші подано в кожній валюті окремо, без перерахунку."
+        ),
+        "of_total": "з",
+        "filters": "Активні фільтри",
+        "remove_filter": "Прибрати фільтр",
+        "clear_filters": "Прибрати всі фільтри",
+        "facets": "Фасети",
+        "facet_year": "Рік",
+        "facet_month": "Місяць",
+        "facet_kind": "Вид партнера",
+        "facet_nato": "Партнер у НАТО",
+        "facet_eu": "Партнер у ЄС",
+        "facet_country": "Країна підписання",
+        "facet_category": "Категорія положень",
+        "facet_framework": "Рамка",
+        "kind_state": "Держава",
+        "kind_organisation": "Міжнародна організація",
+        "answer_yes": "Так",
+        "answer_no": "Ні",
+        "duration": "Строк дії",
+        "until": "до",
+        "categories": "Категорії положень",
+        "money": "Фінансові зобов'язання",
+    },
+}
+
+
+# Nouns after a number, in every CLDR plural form the language has (formats.counted picks one).
+PLURALS: dict[str, dict[str, dict[str, str]]] = {
+    "en": {
+        "agreement": {"one": "agreement", "other": "agreements"},
+        "year": {"one": "year", "other": "years"},
+        "triple": {"one": "triple", "other": "triples"},
+        "partner": {"one": "partner", "other": "partners"},
+        "provision": {"one": "provision", "other": "provisions"},
+        "source": {"one": "source", "other": "sources"},
+    },
+    "uk": {
+        "agreement": {"one": "угода", "few": "угоди", "many": "угод", "other": "угоди"},
+        "year": {"one": "рік", "few": "роки", "many": "років", "other": "року"},
+        "triple": {"one": "трійка", "few": "трійки", "many": "трійок", "other": "трійки"},
+        "partner": {"one": "партнер", "few": "партнери", "many": "партнерів", "other": "партнера"},
+        "provision": {
+            "one": "положення",
+            "few": "положення",
+            "many": "положень",
+            "other": "положення",
+        },
+        "source": {"one": "джерело", "few": "джерела", "many": "джерел", "other": "джерела"},
     },
 }

@@ -1,0 +1,137 @@
+"""The browsing pages in a real browser, at desktop and phone width, in English and Ukrainian.
+
+Playwright drives Debian's chromium over a live server (loopback only). Each page is checked
+for what a reader needs (the June-2024 signers two clicks from the landing page), for width
+(nothing wider than the 390 px phone viewport) and with axe-core for accessibility (0
+violations). Screenshots go to ``test-output/screenshots/``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.conftest import ROOT, LiveServer
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+SCREENSHOTS = ROOT / "test-output" / "screenshots"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
+WIDTHS = {"desktop": (1366, 900), "phone": (390, 844)}
+
+if not Path(CHROMIUM).exists():
+    pytest.skip(f"{CHROMIUM} is missing: run `make setup` as root", allow_module_level=True)
+if not AXE.is_file():
+    pytest.skip("node_modules/axe-core is missing: run `npm ci`", allow_module_level=True)
+
+sync_api = pytest.importorskip("playwright.sync_api")
+
+
+@pytest.fixture(scope="module")
+def server(real_store: str) -> Iterator[LiveServer]:
+    live = LiveServer(real_store, {"UASA_QUERY_TIMEOUT": "10"})
+    yield live
+    live.stop()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    with sync_api.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(params=["desktop", "phone"])
+def width(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture(params=["en", "uk"])
+def lang(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def page(browser: Any, server: LiveServer, width: str, lang: str) -> Iterator[Any]:
+    w, h = WIDTHS[width]
+    context = browser.new_context(
+        viewport={"width": w, "height": h},
+        locale="uk-UA" if lang == "uk" else "en-GB",
+        extra_http_headers={"Accept-Language": "uk" if lang == "uk" else "en"},
+    )
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    seen: list[str] = []
+    page.on("request", lambda r: seen.append(r.url))
+    yield page
+    context.close()
+    host = urlsplit(server.url).netloc
+    outside = [
+        u for u in seen if urlsplit(u).scheme.startswith("http") and urlsplit(u).netloc != host
+    ]
+    assert not outside, f"requests left the server: {outside}"
+
+
+def shoot(page: Any, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def check_page(page: Any, width: str) -> None:
+    """Nothing wider than the viewport at phone width; no axe-core violations anywhere."""
+    if width == "phone":
+        wide = page.evaluate("document.documentElement.scrollWidth")
+        assert wide <= 390, f"{page.url} is {wide} px wide at 390 px"
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    violations = [
+        {"id": v["id"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+        for v in result["violations"]
+    ]
+    assert not violations, json.dumps(violations, indent=1, ensure_ascii=False)
+
+
+def test_june_2024_signers_in_two_clicks(
+    page: Any, server: LiveServer, width: str, lang: str
+) -> None:
+    page.goto(server.url + "/")
+    check_page(page, width)
+    shoot(page, f"home-{lang}-{width}")
+    page.locator("a:has([data-count=agreements])").click()  # click 1: the count
+    page.wait_for_url("**/agreements*")
+    check_page(page, width)
+    month = "червень 2024" if lang == "uk" else "June 2024"
+    facet = page.locator("#facet-month")
+    if facet.get_attribute("open") is None:
+        facet.locator("summary").click()  # opens the facet; not a navigation
+    facet.get_by_role("link", name=month).click()  # click 2: the month
+    page.wait_for_url("**month=2024-06*")
+    rows = page.locator("tbody tr[data-agreement]")
+    assert rows.count() > 0
+    for i in range(rows.count()):
+        date = rows.nth(i).locator("time").first.get_attribute("datetime")
+        assert date.startswith("2024-06")
+    signers = page.locator("tbody tr[data-agreement] td:nth-child(5) li")
+    assert signers.count() >= 2 * rows.count()
+    assert "Zelenskyy" in page.content() or "Зеленський" in page.content()
+    check_page(page, width)
+    shoot(page, f"agreements-june-2024-{lang}-{width}")
+
+
+def test_search_for_a_month_opens_the_table(
+    page: Any, server: LiveServer, width: str, lang: str
+) -> None:
+    page.goto(server.url + "/")
+    page.fill("#q", "червень 2024" if lang == "uk" else "June 2024")
+    page.press("#q", "Enter")
+    page.wait_for_url("**/agreements?month=2024-06*")
+    assert page.locator("html").get_attribute("lang") == lang
+    assert page.locator("tbody tr[data-agreement]").count() > 0
