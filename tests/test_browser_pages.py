@@ -67,12 +67,20 @@ def page(browser: Any, server: LiveServer, width: str, lang: str) -> Iterator[An
         locale="uk-UA" if lang == "uk" else "en-GB",
         extra_http_headers={"Accept-Language": "uk" if lang == "uk" else "en"},
     )
+    # axe-core goes in as an init script: the pages' own CSP refuses scripts added to the page.
+    context.add_init_script(path=str(AXE))
     page = context.new_page()
     page.set_default_timeout(15_000)
     seen: list[str] = []
     page.on("request", lambda r: seen.append(r.url))
+    refused: list[str] = []
+    page.on(
+        "console",
+        lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None,
+    )
     yield page
     context.close()
+    assert not refused, f"the Content-Security-Policy refused something: {refused}"
     host = urlsplit(server.url).netloc
     outside = [
         u for u in seen if urlsplit(u).scheme.startswith("http") and urlsplit(u).netloc != host
@@ -90,7 +98,6 @@ def check_page(page: Any, width: str) -> None:
     if width == "phone":
         wide = page.evaluate("document.documentElement.scrollWidth")
         assert wide <= 390, f"{page.url} is {wide} px wide at 390 px"
-    page.add_script_tag(path=str(AXE))
     result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
     violations = [
         {"id": v["id"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]}
@@ -135,3 +142,18 @@ def test_search_for_a_month_opens_the_table(
     page.wait_for_url("**/agreements?month=2024-06*")
     assert page.locator("html").get_attribute("lang") == lang
     assert page.locator("tbody tr[data-agreement]").count() > 0
+
+
+def test_not_found_is_a_page_with_navigation(
+    page: Any, server: LiveServer, width: str, lang: str
+) -> None:
+    response = page.goto(server.url + "/page/id/party/no-such-party")
+    assert response.status == 404
+    assert page.locator("html").get_attribute("lang") == lang
+    check_page(page, width)
+    shoot(page, f"not-found-{lang}-{width}")
+    page.locator("main").get_by_role("link", name=UI_AGREEMENTS[lang]).click()
+    page.wait_for_url("**/agreements*")
+
+
+UI_AGREEMENTS = {"en": "Security agreements", "uk": "Безпекові угоди"}

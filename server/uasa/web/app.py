@@ -25,7 +25,7 @@ from uasa.web.routes import (
     queries,
     sparql,
 )
-from uasa.web.support import errors, frontend, limits, observability
+from uasa.web.support import errors, frontend, limits, observability, security
 
 
 def create_app(settings: Settings | None = None, saved: catalogue.Catalogue | None = None) -> Flask:
@@ -78,6 +78,7 @@ def create_app(settings: Settings | None = None, saved: catalogue.Catalogue | No
         )
 
     errors.register(app)
+    security.register(app)
     frontend.register(app)
     observability.register(app)
     limits.register(app)  # after observability, so refusals are logged and counted too

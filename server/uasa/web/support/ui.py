@@ -102,6 +102,13 @@ UI: dict[str, dict[str, str]] = {
         ),
         "sort_hint": "Select a column heading to sort.",
         "endpoint": "SPARQL endpoint",
+        "error": "Error",
+        "error_400": "Bad request",
+        "error_404": "Not found",
+        "error_405": "Method not allowed",
+        "error_406": "No acceptable format",
+        "error_503": "Temporarily unavailable",
+        "error_next": "From here you can go to:",
         "agreements_title": "Security agreements",
         "agreements_intro": (
             "One row per bilateral security agreement. Choose facet values to narrow the table; "
@@ -226,6 +233,13 @@ UI: dict[str, dict[str, str]] = {
         ),
         "sort_hint": "Виберіть заголовок стовпця, щоб упорядкувати.",
         "endpoint": "Точка доступу SPARQL",
+        "error": "Помилка",
+        "error_400": "Хибний запит",
+        "error_404": "Не знайдено",
+        "error_405": "Метод не дозволено",
+        "error_406": "Немає прийнятного формату",
+        "error_503": "Тимчасово недоступно",
+        "error_next": "Звідси можна перейти до:",
         "agreements_title": "Безпекові угоди",
         "agreements_intro": (
             "Один рядок — одна двостороння безпекова угода. Вибирайте значення фасетів, щоб "
