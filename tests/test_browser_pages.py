@@ -157,3 +157,21 @@ def test_not_found_is_a_page_with_navigation(
 
 
 UI_AGREEMENTS = {"en": "Security agreements", "uk": "Безпекові угоди"}
+
+
+def test_language_switch_persists_across_links(
+    page: Any, server: LiveServer, width: str, lang: str
+) -> None:
+    other = "en" if lang == "uk" else "uk"
+    page.goto(server.url + "/")
+    assert page.locator("html").get_attribute("lang") == lang
+    page.locator("p.lang a").click()
+    page.wait_for_url("**lang=" + other)
+    page.locator("header nav a[href$='/commitments'], header nav a[href*='/commitments?']").click()
+    page.wait_for_url("**/commitments*")
+    assert page.locator("html").get_attribute("lang") == other
+    assert page.title() == ("Зобов'язання · uasa" if other == "uk" else "Commitments · uasa")
+    page.goto(server.url + "/page/id/party/gbr")  # a plain link, no ?lang=
+    assert page.locator("html").get_attribute("lang") == other
+    check_page(page, width)
+    shoot(page, f"party-gbr-{other}-{width}")

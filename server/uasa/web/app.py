@@ -25,7 +25,7 @@ from uasa.web.routes import (
     queries,
     sparql,
 )
-from uasa.web.support import errors, frontend, limits, observability, security
+from uasa.web.support import errors, frontend, i18n, limits, observability, security
 
 
 def create_app(settings: Settings | None = None, saved: catalogue.Catalogue | None = None) -> Flask:
@@ -79,6 +79,7 @@ def create_app(settings: Settings | None = None, saved: catalogue.Catalogue | No
 
     errors.register(app)
     security.register(app)
+    i18n.register(app)
     frontend.register(app)
     observability.register(app)
     limits.register(app)  # after observability, so refusals are logged and counted too

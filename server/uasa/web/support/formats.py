@@ -56,6 +56,17 @@ def month(value: str, lang: str) -> str:
     return format_skeleton("yMMMM", dt.date(int(m[1]), int(m[2]), 1), locale=_locale(lang))
 
 
+def when(value: str | None, lang: str) -> str:
+    """A date, a year-month or a year, each in the locale's form; anything else as it is."""
+    if not value:
+        return ""
+    if DATE.fullmatch(value[:10]):
+        return date(value, lang)
+    if YEAR_MONTH.fullmatch(value):
+        return month(value, lang)
+    return value
+
+
 def plural(count: int, forms: dict[str, str], lang: str) -> str:
     """The form of a noun for ``count`` by CLDR plural rules (one/few/many/other)."""
     form = Locale.parse(_locale(lang)).plural_form(count)

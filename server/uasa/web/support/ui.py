@@ -110,6 +110,7 @@ UI: dict[str, dict[str, str]] = {
         "error_503": "Temporarily unavailable",
         "error_next": "From here you can go to:",
         "agreements_title": "Security agreements",
+        "home_title": "uasa — Ukraine's bilateral security agreements",
         "agreements_intro": (
             "One row per bilateral security agreement. Choose facet values to narrow the table; "
             "every view is a plain link, and its CSV and JSON return exactly the rows shown. "
@@ -241,6 +242,7 @@ UI: dict[str, dict[str, str]] = {
         "error_503": "Тимчасово недоступно",
         "error_next": "Звідси можна перейти до:",
         "agreements_title": "Безпекові угоди",
+        "home_title": "uasa — двосторонні безпекові угоди України",
         "agreements_intro": (
             "Один рядок — одна двостороння безпекова угода. Вибирайте значення фасетів, щоб "
             "звузити таблицю; кожен вигляд — звичайне посилання, а його CSV і JSON повертають "
