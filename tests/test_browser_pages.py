@@ -175,3 +175,23 @@ def test_language_switch_persists_across_links(
     assert page.locator("html").get_attribute("lang") == other
     check_page(page, width)
     shoot(page, f"party-gbr-{other}-{width}")
+
+
+@pytest.mark.parametrize("q", ["Britain", "Велика Британія"])
+def test_search_finds_the_uk_agreement(
+    page: Any, server: LiveServer, width: str, lang: str, q: str
+) -> None:
+    page.goto(server.url + "/")
+    page.fill("#q", q)
+    page.press("#q", "Enter")
+    page.wait_for_url("**/search?q=*")
+    group = page.locator("section.result-group").first
+    assert group.locator("h3").get_attribute("id") == "group-agreement"
+    link = page.locator("li[data-kind=agreement] a[href$='/page/id/agreement/gbr-2024-01-12']")
+    assert link.count() == 1
+    check_page(page, width)
+    slug = "britain" if q == "Britain" else "velyka-brytaniia"
+    shoot(page, f"search-{slug}-{lang}-{width}")
+    link.click()
+    page.wait_for_url("**/page/id/agreement/gbr-2024-01-12*")
+    assert page.locator("html").get_attribute("lang") == lang

@@ -17,7 +17,7 @@ from flask.typing import ResponseReturnValue
 import uasa
 from uasa.core.errors import UasaError
 from uasa.core.iris import BASE, DEF
-from uasa.web.support import context, formats, overview
+from uasa.web.support import context, formats, overview, search
 from uasa.web.support.i18n import LANGS, choose_lang, render
 from uasa.web.support.paths import find_iri, resource_path
 from uasa.web.support.ui import UI
@@ -67,8 +67,15 @@ def search_page() -> ResponseReturnValue:
         if "lang" in request.args:
             args.append(("lang", lang))
         return redirect(f"{request.script_root}/agreements?{urlencode(args)}", code=303)
-    results = overview.search(q, lang) if q else []
-    return render("search.html", lang, page={"title": UI[lang]["search"]}, q=q, results=results)
+    results = search.search(q, lang) if q else []
+    return render(
+        "search.html",
+        lang,
+        page={"title": f"{q} · {UI[lang]['search']}" if q else UI[lang]["search"]},
+        q=q,
+        results=results,
+        groups=search.grouped(results),
+    )
 
 
 @blueprint.get("/timeline")
