@@ -195,3 +195,21 @@ def test_search_finds_the_uk_agreement(
     link.click()
     page.wait_for_url("**/page/id/agreement/gbr-2024-01-12*")
     assert page.locator("html").get_attribute("lang") == lang
+
+
+def test_saved_query_page_from_the_gallery(
+    page: Any, server: LiveServer, width: str, lang: str
+) -> None:
+    page.goto(server.url + "/")
+    page.locator("li[data-query='agreements-in-year'] small a").first.click()
+    page.wait_for_url("**/queries/agreements-in-year*")
+    page.fill("#p-year", "2024")
+    page.locator("form.params button").click()
+    page.wait_for_url("**year=2024*")
+    rows = page.locator("table.results-table tbody tr")
+    assert rows.count() > 0
+    assert page.locator("table.results-table a[href*='/page/id/agreement/']").count() > 0
+    check_page(page, width)
+    shoot(page, f"saved-query-{lang}-{width}")
+    csv_link = page.locator("p.formats a[type='text/csv']")
+    assert "year=2024" in csv_link.get_attribute("href")
