@@ -13,6 +13,7 @@ from uasa.core import store_layout
 from uasa.core.settings import Settings, load
 from uasa.query import catalogue
 from uasa.web.routes import (
+    agreements,
     assets,
     documents,
     downloads,
@@ -23,7 +24,7 @@ from uasa.web.routes import (
     queries,
     sparql,
 )
-from uasa.web.support import errors, frontend, limits, observability, serving
+from uasa.web.support import errors, frontend, i18n, limits, observability, security, serving
 
 
 def create_app(settings: Settings | None = None, saved: catalogue.Catalogue | None = None) -> Flask:
@@ -77,6 +78,8 @@ def create_app(settings: Settings | None = None, saved: catalogue.Catalogue | No
         )
 
     errors.register(app)
+    security.register(app)
+    i18n.register(app)
     frontend.register(app)
     observability.register(app)
     limits.register(app)  # after observability, so refusals are logged and counted too
@@ -89,4 +92,5 @@ def create_app(settings: Settings | None = None, saved: catalogue.Catalogue | No
     app.register_blueprint(queries.blueprint)
     app.register_blueprint(assets.blueprint)
     app.register_blueprint(explore.blueprint)
+    app.register_blueprint(agreements.blueprint)
     return app

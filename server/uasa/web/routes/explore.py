@@ -11,13 +11,13 @@ import re
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, jsonify, redirect, request
 from flask.typing import ResponseReturnValue
 
 import uasa
 from uasa.core.errors import UasaError
 from uasa.core.iris import BASE, DEF
-from uasa.web.support import context, overview
+from uasa.web.support import context, formats, overview, search
 from uasa.web.support.i18n import LANGS, choose_lang, render
 from uasa.web.support.paths import find_iri, resource_path
 from uasa.web.support.ui import UI
@@ -60,8 +60,22 @@ def search_page() -> ResponseReturnValue:
     if len(q) > overview.MAX_QUERY_CHARS:
         limit = overview.MAX_QUERY_CHARS
         raise UasaError(400, f"The search term is longer than {limit} characters.")
-    results = overview.search(q, lang) if q else []
-    return render("search.html", lang, page={"title": UI[lang]["search"]}, q=q, results=results)
+    when = formats.period(q) if q else None
+    if when is not None:  # "June 2024", "червень 2024", "2025": the agreements of that time
+        year, month = when
+        args = [("month", month) if month else ("year", year)]
+        if "lang" in request.args:
+            args.append(("lang", lang))
+        return redirect(f"{request.script_root}/agreements?{urlencode(args)}", code=303)
+    results = search.search(q, lang) if q else []
+    return render(
+        "search.html",
+        lang,
+        page={"title": f"{q} · {UI[lang]['search']}" if q else UI[lang]["search"]},
+        q=q,
+        results=results,
+        groups=search.grouped(results),
+    )
 
 
 @blueprint.get("/timeline")

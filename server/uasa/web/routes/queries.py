@@ -18,7 +18,7 @@ from uasa.core.errors import UasaError
 from uasa.query import openapi
 from uasa.query.catalogue import Catalogue, SavedQuery
 from uasa.query.params import ParamError, bind
-from uasa.web.support import context
+from uasa.web.support import context, saved_page
 from uasa.web.support.run import run_query
 
 blueprint = Blueprint("queries", __name__)
@@ -145,6 +145,12 @@ def run(name: str) -> ResponseReturnValue:
         raise UasaError(404, f"No saved query named {name!r}. The catalogue is at /queries.")
     if suffix == "rq":
         return Response(q.text, content_type=SPARQL_QUERY)
+    if not suffix and saved_page.wants_page(q):
+        try:
+            shown = _single_values()
+        except ParamError as exc:
+            raise UasaError(400, str(exc)) from None
+        return saved_page.page(q, shown)
     settings = context.settings()
     try:
         values = _single_values()

@@ -4,7 +4,7 @@
   "use strict";
   var mount = document.getElementById("yasgui");
   if (!mount || typeof Yasgui !== "function") return;
-  var config = JSON.parse(document.getElementById("editor-config").textContent);
+  var config = JSON.parse(mount.getAttribute("data-config"));
   var form = document.getElementById("plain-editor");
   var initial = document.getElementById("query").value;
 

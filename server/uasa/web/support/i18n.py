@@ -1,23 +1,58 @@
-"""The page language (English or Ukrainian) and rendering a page in it."""
+"""The page language (English or Ukrainian) and rendering a page in it.
+
+The language is ``?lang=`` if given, else the ``uasa_lang`` cookie, else the browser's
+Accept-Language. A request with ``?lang=`` (the language switch) sets the cookie, so every
+later page and link keeps the language without carrying the parameter.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import current_app, render_template, request
+from flask import Flask, Response, current_app, render_template, request
 from flask.typing import ResponseReturnValue
 
-from uasa.web.support.ui import UI
+from uasa.web.support import formats
+from uasa.web.support.ui import PLURALS, UI
 
 LANGS = ("en", "uk")
+COOKIE = "uasa_lang"
+COOKIE_AGE = 365 * 24 * 3600
 
 
 def choose_lang() -> str:
-    wanted = request.args.get("lang")
-    if wanted in LANGS:
-        return wanted
+    for wanted in (request.args.get("lang"), request.cookies.get(COOKIE)):
+        if wanted in LANGS:
+            return wanted
     return request.accept_languages.best_match(LANGS, default="en") or "en"
+
+
+def remember(response: Response) -> Response:
+    """Set the language cookie when ``?lang=`` chose a language; HTML varies by the cookie."""
+    wanted = request.args.get("lang")
+    if wanted in LANGS and request.cookies.get(COOKIE) != wanted:
+        response.set_cookie(
+            COOKIE,
+            wanted,
+            max_age=COOKIE_AGE,
+            path=request.script_root or "/",
+            secure=request.is_secure,
+            httponly=True,
+            samesite="Lax",
+        )
+    if response.mimetype == "text/html":
+        response.vary.add("Cookie")
+    return response
+
+
+def register(app: Flask) -> None:
+    app.after_request(remember)
+
+    @app.context_processor
+    def helpers() -> dict[str, Any]:
+        """For every template: Babel formatting (numbers, dates, plurals) by page language."""
+        return {"fmt": formats, "plurals_of": PLURALS}
 
 
 def lang_href(lang: str) -> str:

@@ -32,7 +32,6 @@ PREFIX prov: <http://www.w3.org/ns/prov#>
 """
 
 MAX_QUERY_CHARS = 200  # a search term longer than this is a mistake, not a label
-SEARCH_LIMIT = 100
 NETWORK_LIMIT = 400
 
 
@@ -66,18 +65,6 @@ WHERE {
 }"""
 )
 TRIPLES = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
-
-SEARCH = (
-    PREFIXES
-    + """
-SELECT ?q ?s ?label ?type WHERE {
-  ?s rdfs:label|skos:prefLabel|dct:title|schema:name|foaf:name ?label .
-  FILTER(isIRI(?s) && STRSTARTS(STR(?s), "https://w3id.org/uasa/"))
-  FILTER(CONTAINS(LCASE(STR(?label)), LCASE(?q)))
-  OPTIONAL { ?s a ?type }
-}
-LIMIT 1000"""
-)
 
 TIMELINE = (
     PREFIXES
@@ -332,43 +319,6 @@ def commitments(lang: str) -> list[dict[str, Any]]:
 
     found: list[dict[str, Any]] = cached(("commitments", lang), compute)
     return found
-
-
-def search(q: str, lang: str) -> list[dict[str, Any]]:
-    found: dict[str, dict[str, Any]] = {}
-    for row in _run(SEARCH, q=Literal(q)):
-        iri = val(row, "s")
-        if iri is None or href(iri) is None:
-            continue
-        entry = found.setdefault(iri, {"iri": iri, "href": href(iri), "labels": {}, "types": set()})
-        label = row["label"]
-        entry["labels"][label.get("xml:lang", "")] = label["value"]
-        if val(row, "type"):
-            entry["types"].add(val(row, "type"))
-    needle = q.casefold()
-    results = []
-    for entry in found.values():
-        labels = entry["labels"]
-        shown = labels.get(lang) or labels.get("en") or next(iter(labels.values()))
-        matched = next((v for v in labels.values() if needle in v.casefold()), shown)
-        kind = kind_of(entry["types"])
-        results.append(
-            {
-                "href": entry["href"],
-                "iri": entry["iri"],
-                "label": shown,
-                "matched": matched if matched != shown else None,
-                "kind": kind,
-                "rank": (
-                    0 if matched.casefold() == needle else 1,
-                    0 if matched.casefold().startswith(needle) else 1,
-                    KIND_RANK.get(kind, len(KINDS)),
-                    shown.casefold(),
-                ),
-            }
-        )
-    results.sort(key=lambda r: r["rank"])
-    return results[:SEARCH_LIMIT]
 
 
 def neighbourhood(iri: str, lang: str) -> dict[str, Any]:

@@ -1,0 +1,148 @@
+"""`/agreements`: the security agreements as one faceted table, and the same rows as CSV/JSON.
+
+Modelled on datasette's table views: every combination of facets is a plain URL of GET
+parameters (``/agreements?year=2024&category=training``), each facet shows its values with
+how many of the rows shown have them, and ``/agreements.csv`` / ``/agreements.json`` with the
+same parameters return exactly the rows the page shows.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import Blueprint, current_app, jsonify, request
+from flask.typing import ResponseReturnValue
+
+from uasa.web.support import agreements as table
+from uasa.web.support import formats
+from uasa.web.support.i18n import choose_lang, render
+from uasa.web.support.ui import PLURALS, UI
+
+blueprint = Blueprint("agreements", __name__)
+
+
+def _args() -> list[tuple[str, str]]:
+    return [(k, v) for k, v in request.args.items(multi=True)]
+
+
+def _url(path: str, args: list[tuple[str, str]]) -> str:
+    query = urlencode(args)
+    return f"{request.script_root}{path}" + (f"?{query}" if query else "")
+
+
+def _selection() -> tuple[dict[str, list[str]], list[dict[str, Any]], list[dict[str, Any]], str]:
+    lang = choose_lang()
+    everything = table.rows(lang)
+    chosen = table.selected(request.args.to_dict(flat=False))
+    return chosen, everything, table.apply(everything, chosen), lang
+
+
+def _facet_label(facet: str, value: str, everything: list[dict[str, Any]], lang: str) -> str:
+    t = UI[lang]
+    if facet == "month":
+        return formats.month(value, lang)
+    if facet == "kind":
+        return t.get(f"kind_{value}", value)
+    if facet in ("nato", "eu"):
+        return t.get(f"answer_{value}", value)
+    return table.facet_label(everything, facet, value) or value
+
+
+@blueprint.get("/agreements")
+def agreements_page() -> ResponseReturnValue:
+    chosen, everything, shown, lang = _selection()
+    args = _args()
+    facets = []
+    for facet, items in table.facets(shown, everything).items():
+        values = []
+        for item in items:
+            on = item["value"] in chosen.get(facet, [])
+            pair = (facet, item["value"])
+            values.append(
+                {
+                    "label": _facet_label(facet, item["value"], everything, lang),
+                    "count": formats.number(item["count"], lang),
+                    "selected": on,
+                    "href": _url(
+                        "/agreements", [a for a in args if a != pair] if on else [*args, pair]
+                    ),
+                }
+            )
+        facets.append({"name": facet, "values": values})
+    active = [
+        {
+            "facet": facet,
+            "label": _facet_label(facet, value, everything, lang),
+            "href": _url("/agreements", [a for a in args if a != (facet, value)]),
+        }
+        for facet, values in chosen.items()
+        for value in values
+    ]
+    t = UI[lang]
+    return render(
+        "agreements.html",
+        lang,
+        page={"title": t["agreements_title"]},
+        rows=shown,
+        total=len(everything),
+        shown_text=formats.counted(len(shown), PLURALS[lang]["agreement"], lang),
+        plurals=PLURALS[lang],
+        facets=facets,
+        active=active,
+        clear_href=_url("/agreements", [a for a in args if a[0] not in table.FACETS]),
+        csv_href=_url("/agreements.csv", args),
+        json_href=_url("/agreements.json", args),
+        fmt=formats,
+        filter_href=lambda facet, value: _url(
+            "/agreements", [*args, (facet, value)] if (facet, value) not in args else args
+        ),
+    )
+
+
+@blueprint.get("/agreements.json")
+def agreements_json() -> ResponseReturnValue:
+    chosen, everything, shown, _ = _selection()
+    response = jsonify(
+        {"filters": chosen, "total": len(everything), "count": len(shown), "rows": shown}
+    )
+    response.vary.add("Accept-Language")
+    return response
+
+
+@blueprint.get("/agreements.csv")
+def agreements_csv() -> ResponseReturnValue:
+    _, _, shown, lang = _selection()
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(table.flat(shown[0]) if shown else FIELDS))
+    writer.writeheader()
+    for row in shown:
+        writer.writerow(table.flat(row))
+    response = current_app.make_response(out.getvalue())
+    response.content_type = "text/csv; charset=utf-8"
+    response.headers["Content-Disposition"] = 'inline; filename="agreements.csv"'
+    response.content_language = [lang]
+    response.vary.add("Accept-Language")
+    return response
+
+
+FIELDS = [
+    "agreement",
+    "label",
+    "signing_date",
+    "partner",
+    "partner_label",
+    "partner_kind",
+    "nato_member",
+    "eu_member",
+    "place",
+    "country",
+    "signatories",
+    "duration_years",
+    "expiry_date",
+    "provision_categories",
+    "frameworks",
+    "money",
+]

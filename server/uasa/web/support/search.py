@@ -1,0 +1,189 @@
+# ruff: noqa: RUF001, RUF002 (Ukrainian apostrophes and dashes are meant here)
+"""Search by name: whole words and word prefixes of labels, titles and skos:altLabel, with
+Ukrainian words lemmatised (pymorphy3), so "Великої Британії" finds "Велика Британія".
+
+The labels come from one SELECT without user input, indexed once per build; the query is
+matched here, in Python, so a search term never reaches a query text. An agreement is also
+found by its partner's names ("Britain" finds the UK–Ukraine agreement). A query word of one
+or two letters must be a whole word ("UK" never matches inside "Ukraine"); longer ones may also
+be the start of a word.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from functools import lru_cache
+from typing import Any
+
+from uasa.query.types import QueryError
+from uasa.web.support import agreements as table
+from uasa.web.support import overview
+from uasa.web.support.labels import local_name
+from uasa.web.support.overview import href, val
+
+INDEX = (
+    overview.PREFIXES
+    + """
+SELECT ?s ?p ?l ?type WHERE {
+  VALUES ?p { rdfs:label skos:prefLabel skos:altLabel dct:title dct:alternative
+              schema:name foaf:name }
+  ?s ?p ?l .
+  FILTER(isIRI(?s) && STRSTARTS(STR(?s), "https://w3id.org/uasa/") && isLITERAL(?l))
+  OPTIONAL { ?s a ?type }
+}"""
+)
+PARTNERS = (
+    overview.PREFIXES
+    + """
+SELECT ?a ?partner WHERE { ?a uasa:partner ?partner }"""
+)
+
+WORD = re.compile(r"[^\W_]+(?:['’ʼ][^\W_]+)*")
+CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+MIN_PREFIX = 3
+LIMIT = 100
+# How good a match is, by where it was found: the resource's own label before its other names,
+# those before the names of an agreement's partner.
+WHERE_RANK = {"label": 0, "alt": 1, "partner": 2}
+MAIN_LABELS = {
+    "http://www.w3.org/2000/01/rdf-schema#label",
+    "http://www.w3.org/2004/02/skos/core#prefLabel",
+}
+
+
+@lru_cache(maxsize=1)
+def _morph() -> Any:
+    import pymorphy3  # imported on first use: the dictionaries take a moment to load
+
+    return pymorphy3.MorphAnalyzer(lang="uk")
+
+
+@lru_cache(maxsize=65536)
+def lemmas(word: str) -> frozenset[str]:
+    """The word (case-folded) and, for a Ukrainian word, every dictionary form it may be of."""
+    folded = word.casefold().replace("’", "'").replace("ʼ", "'")
+    if not CYRILLIC.search(folded):
+        return frozenset({folded})
+    return frozenset({folded, *(p.normal_form for p in _morph().parse(folded))})
+
+
+def words(text: str) -> list[str]:
+    return [w.casefold().replace("’", "'").replace("ʼ", "'") for w in WORD.findall(text)]
+
+
+def word_match(query_word: str, label_word: str) -> int:
+    """2 for the same word (or the same lemma), 1 for a prefix, 0 for no match."""
+    if query_word == label_word or lemmas(query_word) & lemmas(label_word):
+        return 2
+    if len(query_word) >= MIN_PREFIX and label_word.startswith(query_word):
+        return 1
+    return 0
+
+
+def text_match(query_words: list[str], text: str) -> int:
+    """Every query word must match some word of the text; the score sums the best matches."""
+    label_words = words(text)
+    total = 0
+    for q in query_words:
+        best = max((word_match(q, w) for w in label_words), default=0)
+        if best == 0:
+            return 0
+        total += best
+    return total
+
+
+def _index() -> dict[str, dict[str, Any]]:
+    def compute() -> dict[str, dict[str, Any]]:
+        entries: dict[str, dict[str, Any]] = {}
+        for row in overview._run(INDEX):
+            iri = val(row, "s") or ""
+            if href(iri) is None:
+                continue
+            entry = entries.setdefault(
+                iri, {"iri": iri, "names": {}, "labels": {}, "types": set(), "partners": []}
+            )
+            label = row["l"]
+            where = "label" if val(row, "p") in MAIN_LABELS else "alt"
+            text = label["value"]
+            if where == "label" or text not in entry["names"]:
+                entry["names"][text] = where
+            if where == "label":
+                entry["labels"][label.get("xml:lang", "")] = text
+            if val(row, "type"):
+                entry["types"].add(val(row, "type"))
+        for row in overview._run(PARTNERS):
+            a, partner = val(row, "a") or "", val(row, "partner") or ""
+            if a in entries and partner in entries:
+                entries[a]["partners"].extend(entries[partner]["names"])
+        for entry in entries.values():
+            entry["kind"] = overview.kind_of(entry["types"])
+        return entries
+
+    index: dict[str, dict[str, Any]] = overview.cached(("search-index",), compute)
+    return index
+
+
+def _candidates(query_words: list[str], entry: dict[str, Any]) -> tuple[int, int, str] | None:
+    """The best (place rank, -score, matched text) of an entry, or None if nothing matches."""
+    best: tuple[int, int, str] | None = None
+    found: Iterable[tuple[str, str]] = [
+        *entry["names"].items(),
+        *((p, "partner") for p in entry["partners"]),
+    ]
+    for text, where in found:
+        score = text_match(query_words, text)
+        if score:
+            key = (WHERE_RANK[where], -score, text)
+            if best is None or key < best:
+                best = key
+    return best
+
+
+def search(q: str, lang: str) -> list[dict[str, Any]]:
+    """Resources whose names match ``q``, best first (at most ``LIMIT``)."""
+    query_words = words(q)
+    if not query_words:
+        return []
+    try:  # the agreements' dates and partners, shown beside them
+        agreements = {r["iri"]: r for r in table.rows(lang)}
+    except QueryError:
+        agreements = {}  # an extra: the search still answers without it
+    results = []
+    for entry in _index().values():
+        hit = _candidates(query_words, entry)
+        if hit is None:
+            continue
+        where, score, matched = hit
+        labels = entry["labels"]
+        shown = labels.get(lang) or labels.get("en") or next(iter(labels.values()), None)
+        shown = shown or next(iter(entry["names"]), None) or local_name(entry["iri"])
+        row = agreements.get(entry["iri"])
+        results.append(
+            {
+                "iri": entry["iri"],
+                "href": href(entry["iri"]),
+                "label": shown,
+                "matched": matched if matched != shown else None,
+                "kind": entry["kind"],
+                "date": row["date"] if row else "",
+                "partner": row["partner"] if row else None,
+                "rank": (
+                    overview.KIND_RANK.get(entry["kind"], len(overview.KINDS)),
+                    where,
+                    score,
+                    shown.casefold(),
+                ),
+            }
+        )
+    results.sort(key=lambda r: r["rank"])
+    return results[:LIMIT]
+
+
+def grouped(results: list[dict[str, Any]]) -> list[tuple[str, list[dict[str, Any]]]]:
+    """Results by kind (agreements, parties, people, …), in the order of overview.KINDS."""
+    groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for r in results:
+        groups[r["kind"]].append(r)
+    return sorted(groups.items(), key=lambda kv: overview.KIND_RANK.get(kv[0], 99))

@@ -1,0 +1,113 @@
+"""`/agreements`: the faceted table, its CSV/JSON twins, and the search that opens it."""
+
+# ruff: noqa: RUF001 (Cyrillic letters are meant here)
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from uasa.web.support import formats
+
+
+@pytest.fixture(scope="module")
+def client(real_app: Flask) -> FlaskClient:
+    return real_app.test_client()
+
+
+def sparql_rows(client: FlaskClient, query: str) -> list[dict[str, str]]:
+    r = client.get(
+        "/sparql",
+        query_string={"query": query},
+        headers={"Accept": "application/sparql-results+json"},
+    )
+    assert r.status_code == 200, r.data
+    return [{k: v["value"] for k, v in b.items()} for b in r.get_json()["results"]["bindings"]]
+
+
+PREFIX = "PREFIX uasa: <https://w3id.org/uasa/def#>\n"
+
+
+def test_every_agreement_is_a_row(client: FlaskClient) -> None:
+    expected = sparql_rows(
+        client, PREFIX + "SELECT DISTINCT ?a WHERE { ?a a uasa:SecurityAgreement }"
+    )
+    body = client.get("/agreements.json").get_json()
+    assert body["count"] == body["total"] == len(expected) > 0
+    assert {r["iri"] for r in body["rows"]} == {e["a"] for e in expected}
+
+
+def test_month_facet_matches_the_signing_dates(client: FlaskClient) -> None:
+    expected = sparql_rows(
+        client,
+        PREFIX + "SELECT ?a WHERE { ?a a uasa:SecurityAgreement ; uasa:signingDate ?d "
+        'FILTER(STRSTARTS(STR(?d), "2024-06")) }',
+    )
+    body = client.get("/agreements.json?month=2024-06").get_json()
+    assert {r["iri"] for r in body["rows"]} == {e["a"] for e in expected}
+    assert body["count"] < body["total"]
+    page = client.get("/agreements?month=2024-06").get_data(as_text=True)
+    assert page.count("<tr data-agreement=") == len(expected)
+
+
+def test_csv_and_json_return_the_rows_shown(client: FlaskClient) -> None:
+    query = "year=2024&nato=yes&category=training"
+    page = client.get(f"/agreements?{query}").get_data(as_text=True)
+    shown = re.findall(r'<tr data-agreement="([^"]+)"', page)
+    assert shown
+    rows = client.get(f"/agreements.json?{query}").get_json()["rows"]
+    assert [r["id"] for r in rows] == shown
+    table = list(csv.DictReader(io.StringIO(client.get(f"/agreements.csv?{query}").text)))
+    assert [r["agreement"].rsplit("/", 1)[1] for r in table] == shown
+    for r in rows:
+        assert r["year"] == "2024" and r["nato"] == "yes"
+        assert "training" in {c["id"] for c in r["categories"]}
+    # The CSV/JSON links on the page carry the same filters.
+    assert f'href="/agreements.csv?{query.replace("&", "&amp;")}"' in page
+
+
+def test_facet_counts_add_up(client: FlaskClient) -> None:
+    page = client.get("/agreements?kind=state").get_data(as_text=True)
+    n = page.count("<tr data-agreement=")
+    years = re.search(r'id="facet-year".*?</details>', page, re.S)
+    assert years is not None
+    counts = [int(c) for c in re.findall(r'<span class="n">(\d+)</span>', years.group(0))]
+    assert sum(counts) == n  # every agreement has exactly one signing year
+
+
+def test_money_is_never_converted(client: FlaskClient) -> None:
+    rows = client.get("/agreements.json?partner=ignored").get_json()["rows"]
+    gbr = next(r for r in rows if r["id"] == "gbr-2024-01-12")
+    assert {m["currency"] for m in gbr["money"]} == {"GBP"}
+
+
+@pytest.mark.parametrize(
+    ("q", "location"),
+    [
+        ("June 2024", "/agreements?month=2024-06"),
+        ("червень 2024", "/agreements?month=2024-06"),
+        ("червня 2024 р.", "/agreements?month=2024-06"),
+        ("2025", "/agreements?year=2025"),
+    ],
+)
+def test_search_for_a_period_opens_the_table(client: FlaskClient, q: str, location: str) -> None:
+    r = client.get("/search", query_string={"q": q})
+    assert r.status_code == 303
+    assert r.headers["Location"] == location
+
+
+def test_search_for_a_name_stays_a_search(client: FlaskClient) -> None:
+    assert client.get("/search?q=Norway").status_code == 200
+
+
+def test_ukrainian_numbers_and_plurals() -> None:
+    forms = {"one": "трійка", "few": "трійки", "many": "трійок", "other": "трійки"}
+    assert formats.counted(9972, forms, "uk").replace("\xa0", " ") == "9 972 трійки"
+    assert formats.counted(5, forms, "uk") == "5 трійок"
+    assert formats.counted(21, forms, "uk") == "21 трійка"
+    assert formats.counted(9972, {"one": "triple", "other": "triples"}, "en") == "9,972 triples"

@@ -1,0 +1,215 @@
+"""The browsing pages in a real browser, at desktop and phone width, in English and Ukrainian.
+
+Playwright drives Debian's chromium over a live server (loopback only). Each page is checked
+for what a reader needs (the June-2024 signers two clicks from the landing page), for width
+(nothing wider than the 390 px phone viewport) and with axe-core for accessibility (0
+violations). Screenshots go to ``test-output/screenshots/``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.conftest import ROOT, LiveServer
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+SCREENSHOTS = ROOT / "test-output" / "screenshots"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
+WIDTHS = {"desktop": (1366, 900), "phone": (390, 844)}
+
+if not Path(CHROMIUM).exists():
+    pytest.skip(f"{CHROMIUM} is missing: run `make setup` as root", allow_module_level=True)
+if not AXE.is_file():
+    pytest.skip("node_modules/axe-core is missing: run `npm ci`", allow_module_level=True)
+
+sync_api = pytest.importorskip("playwright.sync_api")
+
+
+@pytest.fixture(scope="module")
+def server(real_store: str) -> Iterator[LiveServer]:
+    live = LiveServer(real_store, {"UASA_QUERY_TIMEOUT": "10"})
+    yield live
+    live.stop()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    with sync_api.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(params=["desktop", "phone"])
+def width(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture(params=["en", "uk"])
+def lang(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def page(browser: Any, server: LiveServer, width: str, lang: str) -> Iterator[Any]:
+    w, h = WIDTHS[width]
+    context = browser.new_context(
+        viewport={"width": w, "height": h},
+        locale="uk-UA" if lang == "uk" else "en-GB",
+        extra_http_headers={"Accept-Language": "uk" if lang == "uk" else "en"},
+    )
+    # axe-core goes in as an init script: the pages' own CSP refuses scripts added to the page.
+    context.add_init_script(path=str(AXE))
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    seen: list[str] = []
+    page.on("request", lambda r: seen.append(r.url))
+    refused: list[str] = []
+    page.on(
+        "console",
+        lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None,
+    )
+    yield page
+    context.close()
+    assert not refused, f"the Content-Security-Policy refused something: {refused}"
+    host = urlsplit(server.url).netloc
+    outside = [
+        u for u in seen if urlsplit(u).scheme.startswith("http") and urlsplit(u).netloc != host
+    ]
+    assert not outside, f"requests left the server: {outside}"
+
+
+def shoot(page: Any, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def check_page(page: Any, width: str) -> None:
+    """Nothing wider than the viewport at phone width; no axe-core violations anywhere."""
+    if width == "phone":
+        wide = page.evaluate("document.documentElement.scrollWidth")
+        assert wide <= 390, f"{page.url} is {wide} px wide at 390 px"
+    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    violations = [
+        {"id": v["id"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+        for v in result["violations"]
+    ]
+    assert not violations, json.dumps(violations, indent=1, ensure_ascii=False)
+
+
+def test_june_2024_signers_in_two_clicks(
+    page: Any, server: LiveServer, width: str, lang: str
+) -> None:
+    page.goto(server.url + "/")
+    check_page(page, width)
+    shoot(page, f"home-{lang}-{width}")
+    page.locator("a:has([data-count=agreements])").click()  # click 1: the count
+    page.wait_for_url("**/agreements*")
+    check_page(page, width)
+    month = "червень 2024" if lang == "uk" else "June 2024"
+    facet = page.locator("#facet-month")
+    if facet.get_attribute("open") is None:
+        facet.locator("summary").click()  # opens the facet; not a navigation
+    facet.get_by_role("link", name=month).click()  # click 2: the month
+    page.wait_for_url("**month=2024-06*")
+    rows = page.locator("tbody tr[data-agreement]")
+    assert rows.count() > 0
+    for i in range(rows.count()):
+        date = rows.nth(i).locator("time").first.get_attribute("datetime")
+        assert date.startswith("2024-06")
+    signers = page.locator("tbody tr[data-agreement] td:nth-child(5) li")
+    assert signers.count() >= 2 * rows.count()
+    assert "Zelenskyy" in page.content() or "Зеленський" in page.content()
+    check_page(page, width)
+    shoot(page, f"agreements-june-2024-{lang}-{width}")
+
+
+def test_search_for_a_month_opens_the_table(
+    page: Any, server: LiveServer, width: str, lang: str
+) -> None:
+    page.goto(server.url + "/")
+    page.fill("#q", "червень 2024" if lang == "uk" else "June 2024")
+    page.press("#q", "Enter")
+    page.wait_for_url("**/agreements?month=2024-06*")
+    assert page.locator("html").get_attribute("lang") == lang
+    assert page.locator("tbody tr[data-agreement]").count() > 0
+
+
+def test_not_found_is_a_page_with_navigation(
+    page: Any, server: LiveServer, width: str, lang: str
+) -> None:
+    response = page.goto(server.url + "/page/id/party/no-such-party")
+    assert response.status == 404
+    assert page.locator("html").get_attribute("lang") == lang
+    check_page(page, width)
+    shoot(page, f"not-found-{lang}-{width}")
+    page.locator("main").get_by_role("link", name=UI_AGREEMENTS[lang]).click()
+    page.wait_for_url("**/agreements*")
+
+
+UI_AGREEMENTS = {"en": "Security agreements", "uk": "Безпекові угоди"}
+
+
+def test_language_switch_persists_across_links(
+    page: Any, server: LiveServer, width: str, lang: str
+) -> None:
+    other = "en" if lang == "uk" else "uk"
+    page.goto(server.url + "/")
+    assert page.locator("html").get_attribute("lang") == lang
+    page.locator("p.lang a").click()
+    page.wait_for_url("**lang=" + other)
+    page.locator("header nav a[href$='/commitments'], header nav a[href*='/commitments?']").click()
+    page.wait_for_url("**/commitments*")
+    assert page.locator("html").get_attribute("lang") == other
+    assert page.title() == ("Зобов'язання · uasa" if other == "uk" else "Commitments · uasa")
+    page.goto(server.url + "/page/id/party/gbr")  # a plain link, no ?lang=
+    assert page.locator("html").get_attribute("lang") == other
+    check_page(page, width)
+    shoot(page, f"party-gbr-{other}-{width}")
+
+
+@pytest.mark.parametrize("q", ["Britain", "Велика Британія"])
+def test_search_finds_the_uk_agreement(
+    page: Any, server: LiveServer, width: str, lang: str, q: str
+) -> None:
+    page.goto(server.url + "/")
+    page.fill("#q", q)
+    page.press("#q", "Enter")
+    page.wait_for_url("**/search?q=*")
+    group = page.locator("section.result-group").first
+    assert group.locator("h3").get_attribute("id") == "group-agreement"
+    link = page.locator("li[data-kind=agreement] a[href$='/page/id/agreement/gbr-2024-01-12']")
+    assert link.count() == 1
+    check_page(page, width)
+    slug = "britain" if q == "Britain" else "velyka-brytaniia"
+    shoot(page, f"search-{slug}-{lang}-{width}")
+    link.click()
+    page.wait_for_url("**/page/id/agreement/gbr-2024-01-12*")
+    assert page.locator("html").get_attribute("lang") == lang
+
+
+def test_saved_query_page_from_the_gallery(
+    page: Any, server: LiveServer, width: str, lang: str
+) -> None:
+    page.goto(server.url + "/")
+    page.locator("li[data-query='agreements-in-year'] small a").first.click()
+    page.wait_for_url("**/queries/agreements-in-year*")
+    page.fill("#p-year", "2024")
+    page.locator("form.params button").click()
+    page.wait_for_url("**year=2024*")
+    rows = page.locator("table.results-table tbody tr")
+    assert rows.count() > 0
+    assert page.locator("table.results-table a[href*='/page/id/agreement/']").count() > 0
+    check_page(page, width)
+    shoot(page, f"saved-query-{lang}-{width}")
+    csv_link = page.locator("p.formats a[type='text/csv']")
+    assert "year=2024" in csv_link.get_attribute("href")
