@@ -8,7 +8,8 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -16,9 +17,10 @@ import requests
 from flask import Flask
 from flask.testing import FlaskClient
 
+from tests.ld_fixtures import ld_inputs
 from uasa.build.pipeline import build, file_input
 from uasa.core.settings import Settings
-from uasa.web.app import create_app
+from uasa.web.app import close_app, create_app
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -72,30 +74,80 @@ def real_store(tmp_path_factory: pytest.TempPathFactory) -> str:
     return store
 
 
-@pytest.fixture(scope="session")
-def real_app(real_store: str) -> Iterator[Flask]:
-    app = make_app(real_store)
-    yield app
-    app.extensions["uasa.executor"].close()
-
-
 def make_app(store: str, **overrides: object) -> Flask:
+    """An app over ``store`` with test defaults; the caller closes it (or use `running_app`)."""
     settings = Settings.of(
         **{"store": store, "query_workers": 2, "log_level": "warning", **overrides}
     )
     return create_app(settings)
 
 
-@pytest.fixture(scope="session")
-def w3c_app(w3c_store: str) -> Iterator[Flask]:
-    app = make_app(w3c_store, query_timeout=2.0)
-    yield app
-    app.extensions["uasa.executor"].close()
+@contextmanager
+def running_app(store: str, **overrides: object) -> Iterator[Flask]:
+    """An app for the length of a `with` block, closed after it (workers, follower, lease)."""
+    app = make_app(store, **overrides)
+    try:
+        yield app
+    finally:
+        close_app(app)
 
 
 @pytest.fixture
-def client(w3c_app: Flask) -> FlaskClient:
+def app_factory() -> Iterator[Callable[..., Flask]]:
+    """Apps made inside one test, each closed when the test ends."""
+    apps: list[Flask] = []
+
+    def factory(store: str, **overrides: object) -> Flask:
+        app = make_app(store, **overrides)
+        apps.append(app)
+        return app
+
+    yield factory
+    for app in apps:
+        close_app(app)
+
+
+# -- the three datasets: W3C protocol data, the real dataset, the small linked-data fixture --
+
+
+@pytest.fixture(scope="session")
+def w3c_app(w3c_store: str) -> Iterator[Flask]:
+    with running_app(w3c_store, query_timeout=2.0) as app:
+        yield app
+
+
+@pytest.fixture
+def w3c_client(w3c_app: Flask) -> FlaskClient:
     return w3c_app.test_client()
+
+
+@pytest.fixture(scope="session")
+def real_app(real_store: str) -> Iterator[Flask]:
+    with running_app(real_store) as app:
+        yield app
+
+
+@pytest.fixture
+def real_client(real_app: Flask) -> FlaskClient:
+    return real_app.test_client()
+
+
+@pytest.fixture(scope="session")
+def ld_store(tmp_path_factory: pytest.TempPathFactory) -> str:
+    store = str(tmp_path_factory.mktemp("ld") / "store")
+    build(ld_inputs(), store, out=quiet)
+    return store
+
+
+@pytest.fixture(scope="session")
+def ld_app(ld_store: str) -> Iterator[Flask]:
+    with running_app(ld_store) as app:
+        yield app
+
+
+@pytest.fixture
+def ld_client(ld_app: Flask) -> FlaskClient:
+    return ld_app.test_client()
 
 
 class LiveServer:

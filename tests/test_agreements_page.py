@@ -9,19 +9,13 @@ import io
 import re
 
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 
 from uasa.web.support import formats
 
 
-@pytest.fixture(scope="module")
-def client(real_app: Flask) -> FlaskClient:
-    return real_app.test_client()
-
-
-def sparql_rows(client: FlaskClient, query: str) -> list[dict[str, str]]:
-    r = client.get(
+def sparql_rows(real_client: FlaskClient, query: str) -> list[dict[str, str]]:
+    r = real_client.get(
         "/sparql",
         query_string={"query": query},
         headers={"Accept": "application/sparql-results+json"},
@@ -33,36 +27,36 @@ def sparql_rows(client: FlaskClient, query: str) -> list[dict[str, str]]:
 PREFIX = "PREFIX uasa: <https://w3id.org/uasa/def#>\n"
 
 
-def test_every_agreement_is_a_row(client: FlaskClient) -> None:
+def test_every_agreement_is_a_row(real_client: FlaskClient) -> None:
     expected = sparql_rows(
-        client, PREFIX + "SELECT DISTINCT ?a WHERE { ?a a uasa:SecurityAgreement }"
+        real_client, PREFIX + "SELECT DISTINCT ?a WHERE { ?a a uasa:SecurityAgreement }"
     )
-    body = client.get("/agreements.json").get_json()
+    body = real_client.get("/agreements.json").get_json()
     assert body["count"] == body["total"] == len(expected) > 0
     assert {r["iri"] for r in body["rows"]} == {e["a"] for e in expected}
 
 
-def test_month_facet_matches_the_signing_dates(client: FlaskClient) -> None:
+def test_month_facet_matches_the_signing_dates(real_client: FlaskClient) -> None:
     expected = sparql_rows(
-        client,
+        real_client,
         PREFIX + "SELECT ?a WHERE { ?a a uasa:SecurityAgreement ; uasa:signingDate ?d "
         'FILTER(STRSTARTS(STR(?d), "2024-06")) }',
     )
-    body = client.get("/agreements.json?month=2024-06").get_json()
+    body = real_client.get("/agreements.json?month=2024-06").get_json()
     assert {r["iri"] for r in body["rows"]} == {e["a"] for e in expected}
     assert body["count"] < body["total"]
-    page = client.get("/agreements?month=2024-06").get_data(as_text=True)
+    page = real_client.get("/agreements?month=2024-06").get_data(as_text=True)
     assert page.count("<tr data-agreement=") == len(expected)
 
 
-def test_csv_and_json_return_the_rows_shown(client: FlaskClient) -> None:
+def test_csv_and_json_return_the_rows_shown(real_client: FlaskClient) -> None:
     query = "year=2024&nato=yes&category=training"
-    page = client.get(f"/agreements?{query}").get_data(as_text=True)
+    page = real_client.get(f"/agreements?{query}").get_data(as_text=True)
     shown = re.findall(r'<tr data-agreement="([^"]+)"', page)
     assert shown
-    rows = client.get(f"/agreements.json?{query}").get_json()["rows"]
+    rows = real_client.get(f"/agreements.json?{query}").get_json()["rows"]
     assert [r["id"] for r in rows] == shown
-    table = list(csv.DictReader(io.StringIO(client.get(f"/agreements.csv?{query}").text)))
+    table = list(csv.DictReader(io.StringIO(real_client.get(f"/agreements.csv?{query}").text)))
     assert [r["agreement"].rsplit("/", 1)[1] for r in table] == shown
     for r in rows:
         assert r["year"] == "2024" and r["nato"] == "yes"
@@ -71,8 +65,8 @@ def test_csv_and_json_return_the_rows_shown(client: FlaskClient) -> None:
     assert f'href="/agreements.csv?{query.replace("&", "&amp;")}"' in page
 
 
-def test_facet_counts_add_up(client: FlaskClient) -> None:
-    page = client.get("/agreements?kind=state").get_data(as_text=True)
+def test_facet_counts_add_up(real_client: FlaskClient) -> None:
+    page = real_client.get("/agreements?kind=state").get_data(as_text=True)
     n = page.count("<tr data-agreement=")
     years = re.search(r'id="facet-year".*?</details>', page, re.S)
     assert years is not None
@@ -80,8 +74,8 @@ def test_facet_counts_add_up(client: FlaskClient) -> None:
     assert sum(counts) == n  # every agreement has exactly one signing year
 
 
-def test_money_is_never_converted(client: FlaskClient) -> None:
-    rows = client.get("/agreements.json?partner=ignored").get_json()["rows"]
+def test_money_is_never_converted(real_client: FlaskClient) -> None:
+    rows = real_client.get("/agreements.json?partner=ignored").get_json()["rows"]
     gbr = next(r for r in rows if r["id"] == "gbr-2024-01-12")
     assert {m["currency"] for m in gbr["money"]} == {"GBP"}
 
@@ -95,14 +89,16 @@ def test_money_is_never_converted(client: FlaskClient) -> None:
         ("2025", "/agreements?year=2025"),
     ],
 )
-def test_search_for_a_period_opens_the_table(client: FlaskClient, q: str, location: str) -> None:
-    r = client.get("/search", query_string={"q": q})
+def test_search_for_a_period_opens_the_table(
+    real_client: FlaskClient, q: str, location: str
+) -> None:
+    r = real_client.get("/search", query_string={"q": q})
     assert r.status_code == 303
     assert r.headers["Location"] == location
 
 
-def test_search_for_a_name_stays_a_search(client: FlaskClient) -> None:
-    assert client.get("/search?q=Norway").status_code == 200
+def test_search_for_a_name_stays_a_search(real_client: FlaskClient) -> None:
+    assert real_client.get("/search?q=Norway").status_code == 200
 
 
 def test_ukrainian_numbers_and_plurals() -> None:

@@ -6,7 +6,6 @@ from pathlib import Path
 
 from flask import Flask
 
-from tests.conftest import make_app
 from uasa.build.pipeline import build, file_input
 from uasa.query.executor import QueryExecutor
 from uasa.query.result_cache import CachingExecutor
@@ -71,7 +70,7 @@ def test_errors_are_not_cached(w3c_app: Flask) -> None:
         assert "ETag" not in r.headers
 
 
-def test_a_new_build_changes_the_etag(tmp_path: Path) -> None:
+def test_a_new_build_changes_the_etag(tmp_path: Path, app_factory) -> None:
     tags = []
     for n, text in enumerate(
         ['<http://e/a> <http://e/b> "1" .\n', '<http://e/a> <http://e/b> "2" .\n']
@@ -79,19 +78,11 @@ def test_a_new_build_changes_the_etag(tmp_path: Path) -> None:
         (tmp_path / f"d{n}.nt").write_text(text)
         store = str(tmp_path / f"s{n}" / "store")
         build([file_input(tmp_path / f"d{n}.nt", "http://e/g")], store, out=lambda _: None)
-        app = make_app(store, query_workers=1)
-        try:
-            tags.append(
-                app.test_client().get("/sparql", query_string={"query": QUERY}).headers["ETag"]
-            )
-        finally:
-            app.extensions["uasa.executor"].close()
+        app = app_factory(store, query_workers=1)
+        tags.append(app.test_client().get("/sparql", query_string={"query": QUERY}).headers["ETag"])
     assert tags[0] != tags[1]
 
 
-def test_cache_can_be_turned_off(w3c_store: str) -> None:
-    app = make_app(w3c_store, cache_mb=0, query_workers=1)
-    try:
-        assert isinstance(app.extensions["uasa.executor"], QueryExecutor)
-    finally:
-        app.extensions["uasa.executor"].close()
+def test_cache_can_be_turned_off(w3c_store: str, app_factory) -> None:
+    app = app_factory(w3c_store, cache_mb=0, query_workers=1)
+    assert isinstance(app.extensions["uasa.executor"], QueryExecutor)

@@ -5,8 +5,6 @@ from __future__ import annotations
 import pytest
 from flask.testing import FlaskClient
 
-from tests.conftest import make_app
-
 SELECT = "SELECT ?s WHERE { ?s ?p ?o }"
 CONSTRUCT = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
 
@@ -28,9 +26,9 @@ CONSTRUCT = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
         ),
     ],
 )
-def test_select_formats(client: FlaskClient, accept: str | None, expected: str) -> None:
+def test_select_formats(w3c_client: FlaskClient, accept: str | None, expected: str) -> None:
     headers = {"Accept": accept} if accept else {}
-    r = client.get("/sparql", query_string={"query": SELECT}, headers=headers)
+    r = w3c_client.get("/sparql", query_string={"query": SELECT}, headers=headers)
     assert r.status_code == 200
     assert r.mimetype == expected
     assert "Accept" in r.headers["Vary"]
@@ -49,22 +47,22 @@ def test_select_formats(client: FlaskClient, accept: str | None, expected: str) 
         ("application/n-triples;q=0.2, text/turtle;q=0.9", "text/turtle"),
     ],
 )
-def test_construct_formats(client: FlaskClient, accept: str | None, expected: str) -> None:
+def test_construct_formats(w3c_client: FlaskClient, accept: str | None, expected: str) -> None:
     headers = {"Accept": accept} if accept else {}
-    r = client.get("/sparql", query_string={"query": CONSTRUCT}, headers=headers)
+    r = w3c_client.get("/sparql", query_string={"query": CONSTRUCT}, headers=headers)
     assert r.status_code == 200
     assert r.mimetype == expected
     assert len(r.data) > 0
 
 
-def test_nothing_acceptable_gets_406(client: FlaskClient) -> None:
-    r = client.get("/sparql", query_string={"query": SELECT}, headers={"Accept": "image/png"})
+def test_nothing_acceptable_gets_406(w3c_client: FlaskClient) -> None:
+    r = w3c_client.get("/sparql", query_string={"query": SELECT}, headers={"Accept": "image/png"})
     assert r.status_code == 406
     assert "application/sparql-results+json" in r.get_data(as_text=True)
 
 
-def test_construct_with_only_tabular_accept_gets_406(client: FlaskClient) -> None:
-    r = client.get("/sparql", query_string={"query": CONSTRUCT}, headers={"Accept": "text/csv"})
+def test_construct_with_only_tabular_accept_gets_406(w3c_client: FlaskClient) -> None:
+    r = w3c_client.get("/sparql", query_string={"query": CONSTRUCT}, headers={"Accept": "text/csv"})
     assert r.status_code == 406
 
 
@@ -82,10 +80,10 @@ def test_construct_with_only_tabular_accept_gets_406(client: FlaskClient) -> Non
     ],
 )
 def test_sparqlwrapper_format_parameters(
-    client: FlaskClient, query: str, value: str, expected: str
+    w3c_client: FlaskClient, query: str, value: str, expected: str
 ) -> None:
     # SPARQLWrapper sends format, output and results together, next to an Accept header.
-    r = client.get(
+    r = w3c_client.get(
         "/sparql",
         query_string={"query": query, "format": value, "output": value, "results": value},
         headers={"Accept": "application/sparql-results+json,*/*;q=0.1"},
@@ -94,8 +92,8 @@ def test_sparqlwrapper_format_parameters(
     assert r.mimetype == expected
 
 
-def test_relative_iris_resolve_against_the_base(client: FlaskClient) -> None:
-    r = client.post(
+def test_relative_iris_resolve_against_the_base(w3c_client: FlaskClient) -> None:
+    r = w3c_client.post(
         "/sparql",
         data="CONSTRUCT { <s> <p> 1 } WHERE {}",
         headers={"Content-Type": "application/sparql-query", "Accept": "application/n-triples"},
@@ -104,16 +102,16 @@ def test_relative_iris_resolve_against_the_base(client: FlaskClient) -> None:
     assert r.get_data(as_text=True).startswith("<https://w3id.org/uasa/s>")
 
 
-def test_cors_allows_any_origin_without_credentials(client: FlaskClient) -> None:
-    r = client.get(
+def test_cors_allows_any_origin_without_credentials(w3c_client: FlaskClient) -> None:
+    r = w3c_client.get(
         "/sparql", query_string={"query": "ASK {}"}, headers={"Origin": "https://yasgui.example"}
     )
     assert r.headers["Access-Control-Allow-Origin"] == "*"
     assert "Access-Control-Allow-Credentials" not in r.headers
 
 
-def test_cors_preflight(client: FlaskClient) -> None:
-    r = client.options(
+def test_cors_preflight(w3c_client: FlaskClient) -> None:
+    r = w3c_client.options(
         "/sparql",
         headers={
             "Origin": "https://yasgui.example",
@@ -126,28 +124,21 @@ def test_cors_preflight(client: FlaskClient) -> None:
     assert r.headers["Access-Control-Allow-Origin"] == "*"
 
 
-def test_cors_origin_list_and_off(w3c_store: str) -> None:
-    listed = make_app(w3c_store, cors_origins="https://a.example")
-    off = make_app(w3c_store, cors_origins="")
-    try:
-        ok = listed.test_client().get("/health", headers={"Origin": "https://a.example"})
-        other = listed.test_client().get("/health", headers={"Origin": "https://b.example"})
-        none = off.test_client().get("/health", headers={"Origin": "https://a.example"})
-        assert ok.headers["Access-Control-Allow-Origin"] == "https://a.example"
-        assert "Access-Control-Allow-Credentials" not in ok.headers
-        assert "Access-Control-Allow-Origin" not in other.headers
-        assert "Access-Control-Allow-Origin" not in none.headers
-    finally:
-        listed.extensions["uasa.executor"].close()
-        off.extensions["uasa.executor"].close()
+def test_cors_origin_list_and_off(w3c_store: str, app_factory) -> None:
+    listed = app_factory(w3c_store, cors_origins="https://a.example")
+    off = app_factory(w3c_store, cors_origins="")
+    ok = listed.test_client().get("/health", headers={"Origin": "https://a.example"})
+    other = listed.test_client().get("/health", headers={"Origin": "https://b.example"})
+    none = off.test_client().get("/health", headers={"Origin": "https://a.example"})
+    assert ok.headers["Access-Control-Allow-Origin"] == "https://a.example"
+    assert "Access-Control-Allow-Credentials" not in ok.headers
+    assert "Access-Control-Allow-Origin" not in other.headers
+    assert "Access-Control-Allow-Origin" not in none.headers
 
 
-def test_union_default_graph_can_be_turned_off(w3c_store: str) -> None:
-    app = make_app(w3c_store, union_default_graph=False)
-    try:
-        r = app.test_client().get("/sparql", query_string={"query": "ASK { ?s ?p ?o }"})
-        assert r.json == {"head": {}, "boolean": False}
-        sd = app.test_client().get("/sparql").get_data(as_text=True)
-        assert "UnionDefaultGraph" not in sd
-    finally:
-        app.extensions["uasa.executor"].close()
+def test_union_default_graph_can_be_turned_off(w3c_store: str, app_factory) -> None:
+    app = app_factory(w3c_store, union_default_graph=False)
+    r = app.test_client().get("/sparql", query_string={"query": "ASK { ?s ?p ?o }"})
+    assert r.json == {"head": {}, "boolean": False}
+    sd = app.test_client().get("/sparql").get_data(as_text=True)
+    assert "UnionDefaultGraph" not in sd

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 
 ID = "https://w3id.org/uasa/id/"
@@ -29,14 +27,9 @@ PREFIX abasis: <https://w3id.org/uasa/concept/amount-basis/>
 """
 
 
-@pytest.fixture(scope="module")
-def client(real_app: Flask) -> FlaskClient:
-    return real_app.test_client()
-
-
-def select(client: FlaskClient, query: str) -> list[dict[str, str]]:
+def select(real_client: FlaskClient, query: str) -> list[dict[str, str]]:
     """Run a SELECT; return one dict per row mapping each bound variable to its value."""
-    response = client.get(
+    response = real_client.get(
         "/sparql",
         query_string={"query": PREFIXES + query},
         headers={"Accept": "application/sparql-results+json"},
@@ -50,10 +43,10 @@ def slugs(rows: list[dict[str, str]], var: str) -> set[str]:
     return {row[var].rsplit("/", 1)[-1] for row in rows}
 
 
-def test_agreements_signed_in_madrid_or_lisbon(client: FlaskClient) -> None:
+def test_agreements_signed_in_madrid_or_lisbon(real_client: FlaskClient) -> None:
     # Fact base: Spain 2024-05-27 in Madrid (La Moncloa); Portugal 2024-05-28 in Lisbon.
     rows = select(
-        client,
+        real_client,
         """
         SELECT DISTINCT ?agreement WHERE {
           ?agreement a uasa:SecurityAgreement ;
@@ -66,10 +59,10 @@ def test_agreements_signed_in_madrid_or_lisbon(client: FlaskClient) -> None:
     assert slugs(rows, "agreement") == {"esp-2024-05-27", "prt-2024-05-28"}
 
 
-def test_who_signed_for_iceland_and_in_which_office(client: FlaskClient) -> None:
+def test_who_signed_for_iceland_and_in_which_office(real_client: FlaskClient) -> None:
     # Fact base: Bjarni Benediktsson (Prime Minister of Iceland), 2024-05-31, Stockholm.
     rows = select(
-        client,
+        real_client,
         """
         SELECT ?agreement ?name ?office ?title WHERE {
           ?signature uasa:signatureOf ?agreement ;
@@ -91,10 +84,10 @@ def test_who_signed_for_iceland_and_in_which_office(client: FlaskClient) -> None
     assert "Prime Minister" in row["title"] and "Iceland" in row["title"]
 
 
-def test_what_iceland_committed_per_year_and_for_which_years(client: FlaskClient) -> None:
+def test_what_iceland_committed_per_year_and_for_which_years(real_client: FlaskClient) -> None:
     # Fact base: at least ISK 4bn (~USD 30m) annually in 2024-2028.
     rows = select(
-        client,
+        real_client,
         """
         SELECT ?value ?currency ?qualifier ?start ?end WHERE {
           ?commitment uasa:commitmentOf ?agreement ;
@@ -116,11 +109,11 @@ def test_what_iceland_committed_per_year_and_for_which_years(client: FlaskClient
     assert (row["start"], row["end"]) == ("2024", "2028")
 
 
-def test_agreements_tying_their_duration_to_nato_accession(client: FlaskClient) -> None:
+def test_agreements_tying_their_duration_to_nato_accession(real_client: FlaskClient) -> None:
     # Fact base: UK (commitments end and pass into the NATO system), France (valid as long as
     # Ukraine has not joined NATO), Canada (revision if Ukraine joins NATO).
     rows = select(
-        client,
+        real_client,
         """
         SELECT DISTINCT ?agreement ?kind WHERE {
           ?clause a uasa:DurationClause ;
@@ -164,10 +157,10 @@ TOTALS: dict[str, tuple[set[int], int]] = {
 }
 
 
-def test_reported_totals_beside_the_computed_count(client: FlaskClient) -> None:
+def test_reported_totals_beside_the_computed_count(real_client: FlaskClient) -> None:
     # A date, a year-month or a year compares with a signing date by its leading characters.
     rows = select(
-        client,
+        real_client,
         """
         SELECT ?claim ?asOf ?reported (COUNT(DISTINCT ?agreement) AS ?computed) WHERE {
           ?claim a uasa:Claim ;
@@ -197,10 +190,10 @@ def test_reported_totals_beside_the_computed_count(client: FlaskClient) -> None:
         assert computed == {expected_computed}, (as_of, computed)
 
 
-def test_the_first_and_last_totals_come_from_the_seeds(client: FlaskClient) -> None:
+def test_the_first_and_last_totals_come_from_the_seeds(real_client: FlaskClient) -> None:
     # 23 as of 2024-07-11 (seed 001, Babel) and 28 as of November 2025 (seed 000, MoD).
     rows = select(
-        client,
+        real_client,
         """
         SELECT ?asOf ?reported ?source WHERE {
           ?claim uasa:claimSubject series:bilateral-security-agreements ;
@@ -217,10 +210,10 @@ def test_the_first_and_last_totals_come_from_the_seeds(client: FlaskClient) -> N
     assert found == {("2024-07-11", 23, "seed-001-babel-romania"), ("2025-11", 28, "seed-000-mod")}
 
 
-def test_croatia_is_an_agreement_but_not_in_the_ministry_list(client: FlaskClient) -> None:
+def test_croatia_is_an_agreement_but_not_in_the_ministry_list(real_client: FlaskClient) -> None:
     # Fact base § 7 item 2: signed 2024-10-09 in Dubrovnik, absent from the MoD list of Nov 2025.
     rows = select(
-        client,
+        real_client,
         """
         SELECT ?date ?negated WHERE {
           ?agreement a uasa:SecurityAgreement ;
@@ -236,10 +229,10 @@ def test_croatia_is_an_agreement_but_not_in_the_ministry_list(client: FlaskClien
     assert rows == [{"date": "2024-10-09", "negated": "true"}]
 
 
-def test_bulgaria_has_milestones_but_no_agreement(client: FlaskClient) -> None:
+def test_bulgaria_has_milestones_but_no_agreement(real_client: FlaskClient) -> None:
     # Fact base: cabinet approval 2024-10-02, first round 2024-10-25, signing declined 2024-12-19.
     rows = select(
-        client,
+        real_client,
         """
         SELECT ?date ?kind ?agreement WHERE {
           ?milestone uasa:negotiatingPartner party:bgr ;
@@ -258,9 +251,11 @@ def test_bulgaria_has_milestones_but_no_agreement(client: FlaskClient) -> None:
     assert all("agreement" not in row for row in rows)
 
 
-def test_the_build_derives_the_computed_count_for_each_reported_date(client: FlaskClient) -> None:
+def test_the_build_derives_the_computed_count_for_each_reported_date(
+    real_client: FlaskClient,
+) -> None:
     rows = select(
-        client,
+        real_client,
         """
         SELECT ?asOf ?computed WHERE {
           GRAPH <https://w3id.org/uasa/graph/derived> {
@@ -279,12 +274,12 @@ def test_the_build_derives_the_computed_count_for_each_reported_date(client: Fla
 
 
 def test_reported_totals_as_of_november_2025_never_include_the_computed_one(
-    client: FlaskClient,
+    real_client: FlaskClient,
 ) -> None:
     # Fact base § 5: 28 as of November 2025 (MoD, seed 000; Ukrinform). The build counts 29 for the
     # same month (Croatia included); that figure must not come back as a reported total.
     rows = select(
-        client,
+        real_client,
         """
         SELECT ?claim ?reported ?source WHERE {
           ?claim a uasa:Claim ;
@@ -301,7 +296,7 @@ def test_reported_totals_as_of_november_2025_never_include_the_computed_one(
         (28, "ukrinform-de-4056649-28-bilaterale-sicherheitsabkommen-seit"),
     ]
     computed = select(
-        client,
+        real_client,
         """
         SELECT ?figure ?value ?isClaim WHERE {
           ?figure a uasa:ComputedFigure ;
@@ -315,7 +310,7 @@ def test_reported_totals_as_of_november_2025_never_include_the_computed_one(
     assert [(int(r["value"]), r["isClaim"]) for r in computed] == [(29, "false")]
     # The IRI the computed count had as a claim now points to the figure.
     replaced = select(
-        client,
+        real_client,
         """
         SELECT ?new WHERE {
           <https://w3id.org/uasa/id/claim/computed-agreement-count-2025-11>
@@ -326,9 +321,9 @@ def test_reported_totals_as_of_november_2025_never_include_the_computed_one(
     assert [r["new"] for r in replaced] == [computed[0]["figure"]]
 
 
-def test_no_reported_claim_is_generated_by_the_build(client: FlaskClient) -> None:
+def test_no_reported_claim_is_generated_by_the_build(real_client: FlaskClient) -> None:
     rows = select(
-        client,
+        real_client,
         """
         SELECT ?claim WHERE {
           ?claim a uasa:Claim ; <http://www.w3.org/ns/prov#wasGeneratedBy> ?activity .
@@ -338,11 +333,11 @@ def test_no_reported_claim_is_generated_by_the_build(client: FlaskClient) -> Non
     assert rows == []
 
 
-def test_the_eu_has_no_fixed_term_of_its_own(client: FlaskClient) -> None:
+def test_the_eu_has_no_fixed_term_of_its_own(real_client: FlaskClient) -> None:
     # Fact base § 7.5: the EU's duration is unverified (draft: open-ended with review); only the
     # MoD's general "all ... 10 years" covers it, a claim about the series, so no derived expiry.
     rows = select(
-        client,
+        real_client,
         """
         SELECT ?expiry ?years WHERE {
           OPTIONAL { <https://w3id.org/uasa/id/agreement/eu-2024-06-27> uasa:expiryDate ?expiry }
@@ -353,7 +348,7 @@ def test_the_eu_has_no_fixed_term_of_its_own(client: FlaskClient) -> None:
     )
     assert rows == [{}]
     series = select(
-        client,
+        real_client,
         """
         SELECT ?value WHERE {
           ?claim a uasa:Claim ; uasa:claimSubject series:bilateral-security-agreements ;
@@ -364,12 +359,12 @@ def test_the_eu_has_no_fixed_term_of_its_own(client: FlaskClient) -> None:
     assert [int(r["value"]) for r in series] == [10]
 
 
-def test_ordinals_only_where_a_source_states_one(client: FlaskClient) -> None:
+def test_ordinals_only_where_a_source_states_one(real_client: FlaskClient) -> None:
     # The MoD lists Czechia, Slovenia, Ireland, Greece, Albania at positions 23-27 and states no
     # ordinal; ordinals 26 (Ireland, publicnow), 27 (Greece, 24ukraine) and 28 (Albania, veche)
     # come from other sources.
     rows = select(
-        client,
+        real_client,
         """
         SELECT ?agreement ?property ?value ?source WHERE {
           VALUES ?agreement { <https://w3id.org/uasa/id/agreement/cze-2024-07-18>
@@ -408,12 +403,12 @@ PREFIX milestone: <https://w3id.org/uasa/id/milestone/>
 """
 
 
-def test_materiel_counted_by_type_and_date(client: FlaskClient) -> None:
+def test_materiel_counted_by_type_and_date(real_client: FlaskClient) -> None:
     # Fact base: Belgium, 30 F-16 aircraft by 2028 (president.gov.ua, liga.net); Germany's package
     # announced on 2024-02-16: 36 howitzers, 120,000 artillery rounds, 2 air defence systems
     # (finanzen.at); Romania: "a Patriot air defence system" (European Pravda; seed 001).
     rows = select(
-        client,
+        real_client,
         STRUCTURE
         + """
         SELECT ?agreement ?date ?top (MAX(?n) AS ?count) ?by WHERE {
@@ -441,10 +436,12 @@ def test_materiel_counted_by_type_and_date(client: FlaskClient) -> None:
     assert by["bel-2024-05-28"] == "2028"
 
 
-def test_air_defence_systems_are_not_double_counted_across_sources(client: FlaskClient) -> None:
+def test_air_defence_systems_are_not_double_counted_across_sources(
+    real_client: FlaskClient,
+) -> None:
     # Romania's one Patriot is stated by two sources (two nodes); per agreement it is one system.
     rows = select(
-        client,
+        real_client,
         STRUCTURE
         + """
         SELECT (SUM(?n) AS ?total) WHERE {
@@ -459,12 +456,12 @@ def test_air_defence_systems_are_not_double_counted_across_sources(client: Flask
     assert int(rows[0]["total"]) == 3  # Germany 2 + Romania 1
 
 
-def test_who_took_part_in_the_danish_and_romanian_talks(client: FlaskClient) -> None:
+def test_who_took_part_in_the_danish_and_romanian_talks(real_client: FlaskClient) -> None:
     # Seed 003: the Ukrainian delegation was led by Ihor Zhovkva, the Danish one by State Secretary
     # Lisbet Zilmer-Johns (2024-02-08). Fact base: Romania talks began in Davos on 2024-01-14 with
     # Andriy Yermak and MFA State Secretary Iulian Fota.
     rows = select(
-        client,
+        real_client,
         STRUCTURE
         + """
         SELECT ?m ?name ?role ?party WHERE {
@@ -493,10 +490,12 @@ def test_who_took_part_in_the_danish_and_romanian_talks(client: FlaskClient) -> 
     }
 
 
-def test_everyone_named_in_a_milestone_has_a_sourced_participation(client: FlaskClient) -> None:
+def test_everyone_named_in_a_milestone_has_a_sourced_participation(
+    real_client: FlaskClient,
+) -> None:
     # Norway (seed 004): Foreign Minister Espen Barth Eide announced the conclusion of the talks.
     rows = select(
-        client,
+        real_client,
         STRUCTURE
         + """
         SELECT ?m ?person WHERE {
@@ -510,7 +509,7 @@ def test_everyone_named_in_a_milestone_has_a_sourced_participation(client: Flask
     )
     assert rows == []
     eide = select(
-        client,
+        real_client,
         STRUCTURE
         + """
         SELECT ?role ?party WHERE {
@@ -525,11 +524,11 @@ def test_everyone_named_in_a_milestone_has_a_sourced_participation(client: Flask
     ]
 
 
-def test_eu_members_without_an_agreement(client: FlaskClient) -> None:
+def test_eu_members_without_an_agreement(real_client: FlaskClient) -> None:
     # Report.az (via Novinite), December 2024: six EU member states had no agreement with Ukraine:
     # Bulgaria, Austria, Cyprus, Malta, Slovakia and Hungary.
     rows = select(
-        client,
+        real_client,
         STRUCTURE
         + """
         SELECT ?iso WHERE {
@@ -542,12 +541,12 @@ def test_eu_members_without_an_agreement(client: FlaskClient) -> None:
     assert {r["iso"] for r in rows} == {"BGR", "AUT", "CYP", "MLT", "SVK", "HUN"}
 
 
-def test_nato_accession_years_of_the_new_parties(client: FlaskClient) -> None:
+def test_nato_accession_years_of_the_new_parties(real_client: FlaskClient) -> None:
     # jagranjosh.com list of NATO members (2022): Hungary 1999, Slovakia 2004, Montenegro 2017,
     # North Macedonia 2020. EU (enlargement history): Austria 1995; Cyprus, Malta, Slovakia and
     # Hungary 1 May 2004.
     rows = select(
-        client,
+        real_client,
         STRUCTURE
         + """
         SELECT ?iso ?org ?since WHERE {
@@ -567,12 +566,12 @@ def test_nato_accession_years_of_the_new_parties(client: FlaskClient) -> None:
 
 
 def test_g7_declaration_adherents_without_an_agreement_and_reported_counts(
-    client: FlaskClient,
+    real_client: FlaskClient,
 ) -> None:
     # diplomat.today's list of 23 joiners includes Kosovo, Montenegro and North Macedonia, which
     # signed no agreement (nor did Bulgaria). Zelenskyy (European Pravda, 2024-07-15): 32 in total.
     rows = select(
-        client,
+        real_client,
         STRUCTURE
         + """
         SELECT ?iso WHERE {
@@ -584,7 +583,7 @@ def test_g7_declaration_adherents_without_an_agreement_and_reported_counts(
     )
     assert {r["iso"] for r in rows} == {"XKX", "MNE", "MKD", "BGR"}
     counts = select(
-        client,
+        real_client,
         STRUCTURE
         + """
         SELECT ?value ?asOf WHERE {
@@ -600,10 +599,10 @@ def test_g7_declaration_adherents_without_an_agreement_and_reported_counts(
     ]
 
 
-def test_every_signing_place_has_its_state(client: FlaskClient) -> None:
+def test_every_signing_place_has_its_state(real_client: FlaskClient) -> None:
     # Kyiv Independent: Albania signed in Davos, Switzerland (2025-01-21).
     rows = select(
-        client,
+        real_client,
         """
         SELECT ?place WHERE {
           ?a uasa:signingPlace ?place .
@@ -613,7 +612,7 @@ def test_every_signing_place_has_its_state(client: FlaskClient) -> None:
     )
     assert rows == []
     davos = select(
-        client,
+        real_client,
         """
         SELECT ?iso WHERE {
           <https://w3id.org/uasa/id/agreement/alb-2025-01-21> uasa:signingPlace/uasa:inState ?s .

@@ -5,7 +5,7 @@ with networkx, and the VoID statistics agree with counts made independently with
 from __future__ import annotations
 
 # Ukrainian labels are the data under test; fixtures are imported and used as arguments.
-# ruff: noqa: RUF001, F811
+# ruff: noqa: RUF001
 import gzip
 import hashlib
 import subprocess
@@ -15,13 +15,12 @@ from pathlib import Path
 import networkx as nx
 import pytest
 import rdflib
-from flask import Flask
 from flask.testing import FlaskClient
 from pyoxigraph import CanonicalizationAlgorithm, Dataset, RdfFormat, parse
 from rdflib.compare import isomorphic
 
 from tests.conftest import quiet
-from tests.ld_fixtures import AGREEMENT, ld_app, ld_inputs, ld_store  # noqa: F401 (fixtures, used as arguments)
+from tests.ld_fixtures import AGREEMENT, ld_inputs
 from uasa.build import dumps
 from uasa.build import network as export
 from uasa.build.pipeline import build
@@ -34,11 +33,6 @@ VOID = "http://rdfs.org/ns/void#"
 @pytest.fixture(scope="module")
 def folder(ld_store: str) -> Path:
     return store_layout.locate(ld_store).root / dumps.DUMPS_DIR
-
-
-@pytest.fixture
-def client(ld_app: Flask) -> FlaskClient:
-    return ld_app.test_client()
 
 
 def _quads(folder: Path, suffix: str) -> Dataset:
@@ -97,33 +91,33 @@ def test_two_builds_give_byte_identical_nquads(tmp_path: Path, folder: Path) -> 
         assert (again.root / "dumps" / name).read_bytes() == (folder / name).read_bytes(), name
 
 
-def test_dumps_are_served_with_etag_and_length(client: FlaskClient, folder: Path) -> None:
-    listing = client.get("/dumps/")
+def test_dumps_are_served_with_etag_and_length(ld_client: FlaskClient, folder: Path) -> None:
+    listing = ld_client.get("/dumps/")
     assert listing.status_code == 200
     html = listing.get_data(as_text=True)
     for fmt in dumps.DUMP_FORMATS:
         assert f'href="/dumps/uasa.{fmt.suffix}.gz"' in html
-    r = client.get("/dumps/uasa.ttl")
+    r = ld_client.get("/dumps/uasa.ttl")
     assert r.status_code == 200
     assert r.mimetype == "text/turtle"
     assert int(r.headers["Content-Length"]) == (folder / "uasa.ttl").stat().st_size
     assert r.data == (folder / "uasa.ttl").read_bytes()
     etag = r.headers["ETag"]
     r.close()
-    with client.get("/dumps/uasa.ttl", headers={"If-None-Match": etag}) as again:
+    with ld_client.get("/dumps/uasa.ttl", headers={"If-None-Match": etag}) as again:
         assert again.status_code == 304
-    gz = client.get("/dumps/uasa.nq.gz")
+    gz = ld_client.get("/dumps/uasa.nq.gz")
     assert gz.mimetype == "application/gzip" and "Content-Encoding" not in gz.headers
     gz.close()
-    with client.get("/dumps/SHA256SUMS") as sums:
+    with ld_client.get("/dumps/SHA256SUMS") as sums:
         assert sums.headers["Content-Type"] == "text/plain; charset=utf-8"
 
 
 @pytest.mark.parametrize(
     "path", ["/dumps/../build.json", "/dumps/..%2Fbuild.json", "/dumps/nope.ttl", "/dumps/%2e%2e"]
 )
-def test_no_path_traversal(client: FlaskClient, path: str) -> None:
-    with client.get(path) as r:
+def test_no_path_traversal(ld_client: FlaskClient, path: str) -> None:
+    with ld_client.get(path) as r:
         assert r.status_code == 404
 
 
@@ -228,8 +222,8 @@ def _rdflib_counts(folder: Path) -> dict[str, dict[str, int]]:
     return counts
 
 
-def test_void_statistics_equal_independent_counts(client: FlaskClient, folder: Path) -> None:
-    r = client.get("/.well-known/void")
+def test_void_statistics_equal_independent_counts(ld_client: FlaskClient, folder: Path) -> None:
+    r = ld_client.get("/.well-known/void")
     assert r.status_code == 200 and r.mimetype == "text/turtle"
     void = rdflib.Graph().parse(data=r.data, format="turtle")
     dataset = rdflib.URIRef("https://w3id.org/uasa/dataset")
@@ -248,8 +242,8 @@ def test_void_statistics_equal_independent_counts(client: FlaskClient, folder: P
             assert stat(subset, key) == value, (subset, key)
 
 
-def test_void_describes_dumps_and_more(client: FlaskClient, folder: Path) -> None:
-    void = rdflib.Graph().parse(data=client.get("/.well-known/void").data, format="turtle")
+def test_void_describes_dumps_and_more(ld_client: FlaskClient, folder: Path) -> None:
+    void = rdflib.Graph().parse(data=ld_client.get("/.well-known/void").data, format="turtle")
     dataset = rdflib.URIRef("https://w3id.org/uasa/dataset")
     dcat = rdflib.Namespace("http://www.w3.org/ns/dcat#")
     spdx = rdflib.Namespace("http://spdx.org/rdf/terms#")
@@ -281,7 +275,7 @@ def test_void_describes_dumps_and_more(client: FlaskClient, folder: Path) -> Non
         str(void.value(checksum, spdx.checksumValue))
         == hashlib.sha256((folder / "uasa.ttl").read_bytes()).hexdigest()
     )
-    jsonld = client.get("/.well-known/void", headers={"Accept": "application/ld+json"})
+    jsonld = ld_client.get("/.well-known/void", headers={"Accept": "application/ld+json"})
     assert jsonld.mimetype == "application/ld+json" and "Accept" in jsonld.vary
 
 

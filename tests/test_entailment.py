@@ -11,7 +11,6 @@ from importlib import resources
 
 import owlrl
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 from pyoxigraph import NamedNode, RdfFormat, Store, serialize
 from rdflib import BNode, Graph, Literal, URIRef
@@ -129,13 +128,8 @@ PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 """
 
 
-@pytest.fixture(scope="module")
-def client(real_app: Flask) -> FlaskClient:
-    return real_app.test_client()
-
-
-def select(client: FlaskClient, query: str) -> list[dict[str, str]]:
-    response = client.get(
+def select(real_client: FlaskClient, query: str) -> list[dict[str, str]]:
+    response = real_client.get(
         "/sparql",
         query_string={"query": PREFIXES + query},
         headers={"Accept": "application/sparql-results+json"},
@@ -145,8 +139,8 @@ def select(client: FlaskClient, query: str) -> list[dict[str, str]]:
     return [{k: v["value"] for k, v in row.items()} for row in bindings]
 
 
-def ask(client: FlaskClient, query: str) -> bool:
-    response = client.get(
+def ask(real_client: FlaskClient, query: str) -> bool:
+    response = real_client.get(
         "/sparql",
         query_string={"query": PREFIXES + query},
         headers={"Accept": "application/sparql-results+json"},
@@ -159,11 +153,13 @@ def column(rows: list[dict[str, str]], var: str = "x") -> set[str]:
     return {row[var] for row in rows}
 
 
-def test_agreement_finds_the_security_agreements_and_the_partnership(client: FlaskClient) -> None:
-    found = column(select(client, "SELECT DISTINCT ?x { ?x a uasa:Agreement }"))
+def test_agreement_finds_the_security_agreements_and_the_partnership(
+    real_client: FlaskClient,
+) -> None:
+    found = column(select(real_client, "SELECT DISTINCT ?x { ?x a uasa:Agreement }"))
     security = column(
         select(
-            client,
+            real_client,
             f"SELECT ?x {{ GRAPH <{Graphs.CURATED}> {{ ?x a uasa:SecurityAgreement }} }}",
         )
     )
@@ -173,40 +169,40 @@ def test_agreement_finds_the_security_agreements_and_the_partnership(client: Fla
     assert found == security | {ID + "agreement/gbr-2025-01-16"}
 
 
-def test_fund_finds_the_trust_funds(client: FlaskClient) -> None:
-    found = column(select(client, "SELECT DISTINCT ?x { ?x a uasa:Fund }"))
+def test_fund_finds_the_trust_funds(real_client: FlaskClient) -> None:
+    found = column(select(real_client, "SELECT DISTINCT ?x { ?x a uasa:Fund }"))
     trust = column(
-        select(client, f"SELECT ?x {{ GRAPH <{Graphs.CURATED}> {{ ?x a uasa:TrustFund }} }}")
+        select(real_client, f"SELECT ?x {{ GRAPH <{Graphs.CURATED}> {{ ?x a uasa:TrustFund }} }}")
     )
     assert {ID + "framework/cap-trust-fund", ID + "framework/nsatu-trust-fund"} <= trust
     assert found == trust | {ID + "framework/epf"}
 
 
-def test_inferred_triples_live_only_in_the_derived_graph(client: FlaskClient) -> None:
+def test_inferred_triples_live_only_in_the_derived_graph(real_client: FlaskClient) -> None:
     # The curated graph still asserts one type per agreement …
     assert not ask(
-        client,
+        real_client,
         f"ASK {{ GRAPH <{Graphs.CURATED}> {{ ?x a uasa:SecurityAgreement , uasa:Agreement }} }}",
     )
     # … the supertype is in the derived graph …
     assert ask(
-        client,
+        real_client,
         f"ASK {{ GRAPH <{Graphs.DERIVED}> {{ ?x a uasa:Agreement }} "
         f"GRAPH <{Graphs.CURATED}> {{ ?x a uasa:SecurityAgreement }} }}",
     )
     # … and nothing in the derived graph repeats a triple of another graph.
     assert not ask(
-        client,
+        real_client,
         f"ASK {{ GRAPH <{Graphs.DERIVED}> {{ ?s ?p ?o }} "
         f"GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{Graphs.DERIVED}>) }}",
     )
 
 
-def test_schema_domain_and_range_includes_entail_nothing(client: FlaskClient) -> None:
+def test_schema_domain_and_range_includes_entail_nothing(real_client: FlaskClient) -> None:
     # uasa:refersTo has schema:rangeIncludes uasa:Framework, org:Organization and uasa:Summit:
     # a party it points to must not become a Framework or a Summit.
     assert not ask(
-        client,
+        real_client,
         f"ASK {{ GRAPH <{Graphs.DERIVED}> {{ ?x a ?c }} VALUES ?c {{ uasa:Framework uasa:Summit }} "
         f"GRAPH <{Graphs.CURATED}> {{ ?x a uasa:State }} }}",
     )

@@ -30,7 +30,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from werkzeug.datastructures import MultiDict
 
-from tests.conftest import ROOT, make_app
+from tests.conftest import ROOT, running_app
 
 QUERIES = ROOT / "tests" / "fixtures" / "queries"
 EXAMPLES = int(os.environ.get("UASA_FUZZ_EXAMPLES", "150"))
@@ -46,13 +46,12 @@ LEAKS = ("Traceback (most recent call last)", 'File "/', "site-packages", str(RO
 
 @pytest.fixture(scope="module")
 def app(w3c_store: str) -> Iterator[Flask]:
-    app = make_app(w3c_store, query_timeout=2.0, queries=str(QUERIES))
-    yield app
-    app.extensions["uasa.executor"].close()
+    with running_app(w3c_store, query_timeout=2.0, queries=str(QUERIES)) as app:
+        yield app
 
 
 @pytest.fixture
-def client(app: Flask) -> FlaskClient:
+def fuzz_client(app: Flask) -> FlaskClient:
     return app.test_client()
 
 
@@ -70,8 +69,8 @@ def check(response, allowed: set[int], sent: str = "") -> None:
             assert leak not in body, (leak, body[:500])
 
 
-def still_answers(client: FlaskClient) -> None:
-    r = client.get("/sparql", query_string={"query": "ASK { ?s ?p ?o }"})
+def still_answers(fuzz_client: FlaskClient) -> None:
+    r = fuzz_client.get("/sparql", query_string={"query": "ASK { ?s ?p ?o }"})
     assert r.status_code == 200 and r.json == {"head": {}, "boolean": True}
 
 
@@ -181,14 +180,14 @@ QUERY_STATUSES = {200, 400, 403}
 
 @FUZZ
 @given(query=queries, how=st.sampled_from(["get", "form", "direct"]))
-def test_query_strings_and_bodies(client: FlaskClient, query: str, how: str) -> None:
+def test_query_strings_and_bodies(fuzz_client: FlaskClient, query: str, how: str) -> None:
     TRIED["query strings and bodies"] += 1
     if how == "get":
-        r = client.get("/sparql", query_string={"query": query})
+        r = fuzz_client.get("/sparql", query_string={"query": query})
     elif how == "form":
-        r = client.post("/sparql", data={"query": query})
+        r = fuzz_client.post("/sparql", data={"query": query})
     else:
-        r = client.post(
+        r = fuzz_client.post(
             "/sparql",
             data=query.encode("utf-8", "surrogatepass"),
             content_type="application/sparql-query",
@@ -199,10 +198,10 @@ def test_query_strings_and_bodies(client: FlaskClient, query: str, how: str) -> 
 
 @FUZZ
 @given(body=st.binary(max_size=300), prefix=st.sampled_from([b"", b"ASK { ", b"SELECT * {"]))
-def test_invalid_utf8_bodies(client: FlaskClient, body: bytes, prefix: bytes) -> None:
+def test_invalid_utf8_bodies(fuzz_client: FlaskClient, body: bytes, prefix: bytes) -> None:
     TRIED["raw and invalid UTF-8 bodies"] += 1
     data = prefix + body
-    r = client.post("/sparql", data=data, content_type="application/sparql-query")
+    r = fuzz_client.post("/sparql", data=data, content_type="application/sparql-query")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
@@ -214,13 +213,13 @@ def test_invalid_utf8_bodies(client: FlaskClient, body: bytes, prefix: bytes) ->
 
 @FUZZ
 @given(raw=st.binary(min_size=1, max_size=60))
-def test_invalid_utf8_in_urls(client: FlaskClient, raw: bytes) -> None:
+def test_invalid_utf8_in_urls(fuzz_client: FlaskClient, raw: bytes) -> None:
     TRIED["invalid UTF-8 in URLs"] += 1
     encoded = "".join(f"%{b:02X}" for b in raw)
-    check(client.get(f"/sparql?query={encoded}"), QUERY_STATUSES, "")
-    check(client.get(f"/queries/by-kind?kind={encoded}"), {200, 400}, "")
+    check(fuzz_client.get(f"/sparql?query={encoded}"), QUERY_STATUSES, "")
+    check(fuzz_client.get(f"/queries/by-kind?kind={encoded}"), {200, 400}, "")
     for base in ("/id/", "/data/", "/dumps/", "/queries/", "/page/"):
-        check(client.get(base + encoded), {200, 303, 308, 400, 404, 406}, "")
+        check(fuzz_client.get(base + encoded), {200, 303, 308, 400, 404, 406}, "")
 
 
 # --- headers ------------------------------------------------------------------------------
@@ -258,16 +257,18 @@ accepts = st.one_of(
 
 @FUZZ
 @given(accept=accepts, content_type=st.one_of(header_text, st.sampled_from(MEDIA)))
-def test_odd_and_huge_headers(client: FlaskClient, accept: str, content_type: str) -> None:
+def test_odd_and_huge_headers(fuzz_client: FlaskClient, accept: str, content_type: str) -> None:
     TRIED["Accept and Content-Type headers"] += 1
     headers = {"Accept": accept}
-    r = client.get("/sparql", query_string={"query": "SELECT * { ?s ?p ?o }"}, headers=headers)
+    r = fuzz_client.get("/sparql", query_string={"query": "SELECT * { ?s ?p ?o }"}, headers=headers)
     check(r, {200, 406}, accept)
-    r = client.post("/sparql", data=b"ASK {}", headers={**headers, "Content-Type": content_type})
+    r = fuzz_client.post(
+        "/sparql", data=b"ASK {}", headers={**headers, "Content-Type": content_type}
+    )
     check(r, {200, 400, 403, 406, 415}, accept + content_type)
-    r = client.get("/queries/all-labels", headers=headers)
+    r = fuzz_client.get("/queries/all-labels", headers=headers)
     check(r, {200, 406}, accept)
-    r = client.get("/dumps/", headers=headers)
+    r = fuzz_client.get("/dumps/", headers=headers)
     check(r, {200, 406}, accept)
 
 
@@ -300,16 +301,16 @@ params = st.lists(
 
 @FUZZ
 @given(pairs=params, form=st.booleans())
-def test_repeated_and_unknown_parameters(client: FlaskClient, pairs, form: bool) -> None:
+def test_repeated_and_unknown_parameters(fuzz_client: FlaskClient, pairs, form: bool) -> None:
     TRIED["repeated and unknown parameters"] += 1
     sent = repr(pairs)
     if form:
-        r = client.post("/sparql", data=MultiDict(pairs))
+        r = fuzz_client.post("/sparql", data=MultiDict(pairs))
     else:
-        r = client.get("/sparql", query_string=pairs)
+        r = fuzz_client.get("/sparql", query_string=pairs)
     check(r, {200, 400, 403, 406, 415}, sent)
     for path in ("/queries/by-kind", "/queries/all-labels.csv", "/queries/in-year"):
-        check(client.get(path, query_string=pairs), {200, 400, 404, 406}, sent)
+        check(fuzz_client.get(path, query_string=pairs), {200, 400, 404, 406}, sent)
 
 
 # --- path traversal -----------------------------------------------------------------------
@@ -371,10 +372,10 @@ SECRETS = ("root:x:0:0", '"content_hash"', "UASA_", "SST", "MANIFEST-")
 
 @FUZZ
 @given(path=paths)
-def test_path_traversal(client: FlaskClient, path: tuple[str, str]) -> None:
+def test_path_traversal(fuzz_client: FlaskClient, path: tuple[str, str]) -> None:
     TRIED["path traversal"] += 1
     url = path[0] + path[1]
-    with client.get(url) as r:  # closes a served file even when an assertion fails
+    with fuzz_client.get(url) as r:  # closes a served file even when an assertion fails
         check(r, {200, 301, 303, 304, 308, 400, 404, 405, 406}, url)
         if r.status_code == 200:
             body = r.get_data()
@@ -383,18 +384,18 @@ def test_path_traversal(client: FlaskClient, path: tuple[str, str]) -> None:
             if path[0] == "/dumps/" and r.mimetype != "text/html":
                 # Only a file of the build's dumps (or their checksums), never one outside.
                 served = Path(r.request.path).name
-                listed = {d.get("file", d.get("name")) for d in _dumps(client)}
+                listed = {d.get("file", d.get("name")) for d in _dumps(fuzz_client)}
                 assert served in listed | {"SHA256SUMS"}, url
 
 
-def _dumps(client: FlaskClient) -> list[dict]:
-    return list(client.application.extensions["uasa.store"].manifest.get("dumps", []))
+def _dumps(fuzz_client: FlaskClient) -> list[dict]:
+    return list(fuzz_client.application.extensions["uasa.store"].manifest.get("dumps", []))
 
 
-def test_server_answers_after_fuzzing(client: FlaskClient) -> None:
-    still_answers(client)
-    assert client.get("/health").status_code == 200
-    metrics = client.get("/metrics").text
+def test_server_answers_after_fuzzing(fuzz_client: FlaskClient) -> None:
+    still_answers(fuzz_client)
+    assert fuzz_client.get("/health").status_code == 200
+    metrics = fuzz_client.get("/metrics").text
     assert 'status="500"' not in metrics
 
 

@@ -3,20 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 
 BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
 
 
-@pytest.fixture(scope="module")
-def client(real_app: Flask) -> FlaskClient:
-    return real_app.test_client()
-
-
 @pytest.mark.parametrize("path", ["/", "/agreements", "/search?q=Norway", "/page/id/party/gbr"])
-def test_html_pages_carry_a_strict_policy(client: FlaskClient, path: str) -> None:
-    r = client.get(path, headers=BROWSER)
+def test_html_pages_carry_a_strict_policy(real_client: FlaskClient, path: str) -> None:
+    r = real_client.get(path, headers=BROWSER)
     assert r.status_code == 200
     csp = r.headers["Content-Security-Policy"]
     directives = dict(d.strip().split(" ", 1) for d in csp.split(";"))
@@ -30,21 +24,21 @@ def test_html_pages_carry_a_strict_policy(client: FlaskClient, path: str) -> Non
     assert body.count("<script") == body.count("<script src=")
 
 
-def test_only_the_editor_and_resource_pages_allow_inline_styles(client: FlaskClient) -> None:
-    assert "unsafe-inline" not in client.get("/agreements").headers["Content-Security-Policy"]
-    r = client.get("/sparql", headers={**BROWSER, "Sec-Fetch-Dest": "document"})
+def test_only_the_editor_and_resource_pages_allow_inline_styles(real_client: FlaskClient) -> None:
+    assert "unsafe-inline" not in real_client.get("/agreements").headers["Content-Security-Policy"]
+    r = real_client.get("/sparql", headers={**BROWSER, "Sec-Fetch-Dest": "document"})
     assert "style-src 'self' 'unsafe-inline'" in r.headers["Content-Security-Policy"]
 
 
-def test_data_responses_are_not_sniffed(client: FlaskClient) -> None:
-    r = client.get("/agreements.csv")
+def test_data_responses_are_not_sniffed(real_client: FlaskClient) -> None:
+    r = real_client.get("/agreements.csv")
     assert r.headers["X-Content-Type-Options"] == "nosniff"
     assert "Content-Security-Policy" not in r.headers
 
 
 @pytest.mark.parametrize("lang", ["en", "uk"])
-def test_browsers_get_an_html_404_with_navigation(client: FlaskClient, lang: str) -> None:
-    r = client.get(f"/page/id/party/no-such-party?lang={lang}", headers=BROWSER)
+def test_browsers_get_an_html_404_with_navigation(real_client: FlaskClient, lang: str) -> None:
+    r = real_client.get(f"/page/id/party/no-such-party?lang={lang}", headers=BROWSER)
     assert r.status_code == 404
     assert r.mimetype == "text/html"
     body = r.get_data(as_text=True)
@@ -54,16 +48,16 @@ def test_browsers_get_an_html_404_with_navigation(client: FlaskClient, lang: str
 
 
 @pytest.mark.parametrize("accept", [None, "*/*", "text/plain", "application/json"])
-def test_other_clients_keep_plain_text_errors(client: FlaskClient, accept: str | None) -> None:
+def test_other_clients_keep_plain_text_errors(real_client: FlaskClient, accept: str | None) -> None:
     headers = {"Accept": accept} if accept else {}
-    r = client.get("/page/id/party/no-such-party", headers=headers)
+    r = real_client.get("/page/id/party/no-such-party", headers=headers)
     assert r.status_code == 404
     assert r.mimetype == "text/plain"
     assert "<html" not in r.get_data(as_text=True)
 
 
-def test_a_405_for_a_browser_is_a_page(client: FlaskClient) -> None:
-    r = client.delete("/agreements", headers={"Accept": "text/html"})
+def test_a_405_for_a_browser_is_a_page(real_client: FlaskClient) -> None:
+    r = real_client.delete("/agreements", headers={"Accept": "text/html"})
     assert r.status_code == 405
     assert r.mimetype == "text/html"
     assert r.headers["Allow"]

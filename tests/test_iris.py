@@ -15,7 +15,7 @@ import requests
 from flask import Flask
 from pyoxigraph import NamedNode, RdfFormat, parse
 
-from tests.conftest import ROOT, LiveServer, make_app, quiet
+from tests.conftest import ROOT, LiveServer, quiet, running_app
 from tests.ld_fixtures import ld_inputs
 from uasa.build.pipeline import build, dumps, file_input
 from uasa.core import negotiation as conneg
@@ -127,9 +127,8 @@ def replaced_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     store = str(tmp_path_factory.mktemp("replaced") / "store")
     extra = file_input(Path(__file__).parent / "fixtures" / "replaced.ttl", Graphs.CURATED)
     build([*ld_inputs(), extra], store, out=quiet)
-    app = make_app(store)
-    yield app
-    app.extensions["uasa.executor"].close()
+    with running_app(store) as app:
+        yield app
 
 
 @pytest.mark.parametrize("accept", ["text/html", "text/turtle", "application/ld+json"])

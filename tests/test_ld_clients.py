@@ -16,7 +16,6 @@ import pytest
 import rdflib
 
 from tests.conftest import LiveServer
-from tests.ld_fixtures import ld_store  # noqa: F401 (fixture, used as an argument)
 
 IRIS = [
     "/id/agreement/xyz-2024-01-01",
@@ -33,7 +32,7 @@ CONSTRUCT = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 5"
 
 
 @pytest.fixture(scope="module")
-def server(ld_store: str) -> Iterator[LiveServer]:  # noqa: F811
+def server(ld_store: str) -> Iterator[LiveServer]:
     live = LiveServer(ld_store)
     yield live
     live.stop()

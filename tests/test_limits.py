@@ -6,14 +6,13 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable
 
 import pytest
 from flask import Flask
 from pyoxigraph import Store
 from werkzeug.datastructures import MultiDict
 
-from tests.conftest import make_app
 from tests.test_safety import RUNAWAY
 from uasa.core.settings import Settings
 from uasa.query import worker
@@ -25,19 +24,17 @@ DIRECT = "application/sparql-query"
 
 
 @pytest.fixture
-def app_factory(w3c_store: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator:
-    apps: list[Flask] = []
+def limits_app(
+    w3c_store: str, tmp_path_factory: pytest.TempPathFactory, app_factory
+) -> Callable[..., Flask]:
+    """Apps over the W3C data with one worker and no cache or catalogue; limits set per test."""
     no_queries = str(tmp_path_factory.mktemp("no-queries"))  # limits do not need the catalogue
 
     def factory(**overrides: object) -> Flask:
         settings = {"query_workers": 1, "cache_mb": 0, "queries": no_queries, **overrides}
-        app = make_app(w3c_store, **settings)
-        apps.append(app)
-        return app
+        return app_factory(w3c_store, **settings)
 
-    yield factory
-    for app in apps:
-        app.extensions["uasa.executor"].close()
+    return factory
 
 
 def test_defaults_are_on_for_sizes_and_off_for_rates() -> None:
@@ -57,8 +54,8 @@ def _padded(length: int) -> str:
 
 
 @pytest.mark.parametrize("how", ["get", "form", "direct"])
-def test_query_length_at_the_edge(app_factory, how: str) -> None:
-    client = app_factory(max_query_length=60).test_client()
+def test_query_length_at_the_edge(limits_app, how: str) -> None:
+    client = limits_app(max_query_length=60).test_client()
 
     def send(query: str):
         if how == "get":
@@ -77,8 +74,8 @@ def test_query_length_at_the_edge(app_factory, how: str) -> None:
     assert "UASA_MAX_QUERY_LENGTH" in r.text
 
 
-def test_query_length_default_lets_a_long_values_block_through(app_factory) -> None:
-    client = app_factory().test_client()
+def test_query_length_default_lets_a_long_values_block_through(limits_app) -> None:
+    client = limits_app().test_client()
     values = " ".join(f"<http://example.org/{i}>" for i in range(3000))  # ~75 000 characters
     r = client.post("/sparql", data={"query": f"SELECT ?x {{ VALUES ?x {{ {values} }} }} LIMIT 1"})
     assert r.status_code == 200
@@ -87,8 +84,8 @@ def test_query_length_default_lets_a_long_values_block_through(app_factory) -> N
 # --- parameter count ----------------------------------------------------------------------
 
 
-def test_parameter_count_at_the_edge(app_factory) -> None:
-    client = app_factory(max_params=5).test_client()
+def test_parameter_count_at_the_edge(limits_app) -> None:
+    client = limits_app(max_params=5).test_client()
     extra = [("default-graph-uri", "http://kasei.us/2009/09/sparql/data/data1.rdf")]
     four = [("query", "ASK {}"), *extra * 3]
     assert client.get("/sparql", query_string=four).status_code == 200
@@ -147,18 +144,18 @@ def test_result_size_at_the_edge_in_the_worker(w3c_store: str, query: str, media
     assert all(word in over.message for word in ("UASA_MAX_RESULT_BYTES", "LIMIT", "OFFSET"))
 
 
-def test_result_size_over_http_is_never_truncated(app_factory) -> None:
-    client = app_factory(max_result_bytes=0).test_client()
+def test_result_size_over_http_is_never_truncated(limits_app) -> None:
+    client = limits_app(max_result_bytes=0).test_client()
     query = {"query": "SELECT * { ?s ?p ?o } ORDER BY ?s ?p ?o"}
     full = client.get("/sparql", query_string=query, headers={"Accept": CSV})
     assert full.status_code == 200
     size = len(full.data)
 
-    at = app_factory(max_result_bytes=size).test_client()
+    at = limits_app(max_result_bytes=size).test_client()
     r = at.get("/sparql", query_string=query, headers={"Accept": CSV})
     assert r.status_code == 200 and r.data == full.data
 
-    over = app_factory(max_result_bytes=size - 1).test_client()
+    over = limits_app(max_result_bytes=size - 1).test_client()
     r = over.get("/sparql", query_string=query, headers={"Accept": CSV})
     assert r.status_code == 413
     assert r.mimetype == "text/plain"
@@ -173,8 +170,8 @@ def test_result_size_over_http_is_never_truncated(app_factory) -> None:
     assert rows == full.data.splitlines()[1:]
 
 
-def test_result_size_zero_means_no_limit(app_factory) -> None:
-    client = app_factory(max_result_bytes=0).test_client()
+def test_result_size_zero_means_no_limit(limits_app) -> None:
+    client = limits_app(max_result_bytes=0).test_client()
     r = client.get("/sparql", query_string={"query": "SELECT * { ?s ?p ?o }"})
     assert r.status_code == 200
 
@@ -217,8 +214,8 @@ def test_token_bucket_forgets_idle_clients(monkeypatch: pytest.MonkeyPatch) -> N
     assert len(limiter.buckets) <= 10
 
 
-def test_rate_limit_429_with_retry_after(app_factory) -> None:
-    app = app_factory(rate_limit=3)
+def test_rate_limit_429_with_retry_after(limits_app) -> None:
+    app = limits_app(rate_limit=3)
     client = app.test_client()
     for _ in range(3):
         assert client.get("/sparql", query_string={"query": "ASK {}"}).status_code == 200
@@ -237,19 +234,19 @@ def test_rate_limit_429_with_retry_after(app_factory) -> None:
     assert 'uasa_requests_total{route="/sparql",status="429"} 1.0' in client.get("/metrics").text
 
 
-def test_rate_limit_is_off_by_default(app_factory) -> None:
-    client = app_factory().test_client()
+def test_rate_limit_is_off_by_default(limits_app) -> None:
+    client = limits_app().test_client()
     for _ in range(50):
         assert client.get("/sparql", query_string={"query": "ASK {}"}).status_code == 200
 
 
-def test_forwarded_for_is_ignored_unless_a_proxy_is_trusted(app_factory) -> None:
-    untrusting = app_factory(rate_limit=1).test_client()
+def test_forwarded_for_is_ignored_unless_a_proxy_is_trusted(limits_app) -> None:
+    untrusting = limits_app(rate_limit=1).test_client()
     assert untrusting.get("/", headers={"X-Forwarded-For": "1.1.1.1"}).status_code != 429
     # A new X-Forwarded-For does not make a new client.
     assert untrusting.get("/", headers={"X-Forwarded-For": "2.2.2.2"}).status_code == 429
 
-    trusting = app_factory(rate_limit=1, trusted_proxies=1).test_client()
+    trusting = limits_app(rate_limit=1, trusted_proxies=1).test_client()
     assert trusting.get("/", headers={"X-Forwarded-For": "9.9.9.9, 1.1.1.1"}).status_code != 429
     assert trusting.get("/", headers={"X-Forwarded-For": "9.9.9.9, 2.2.2.2"}).status_code != 429
     # The hop the proxy appended is the client; what the client wrote before it is not.
@@ -271,8 +268,8 @@ def test_in_flight_counts() -> None:
     assert "a" not in flight.counts
 
 
-def test_concurrency_cap_per_client(app_factory) -> None:
-    app = app_factory(client_concurrency=1, query_timeout=1.5, query_workers=2)
+def test_concurrency_cap_per_client(limits_app) -> None:
+    app = limits_app(client_concurrency=1, query_timeout=1.5, query_workers=2)
     statuses: list[int] = []
 
     def slow() -> None:
@@ -328,9 +325,9 @@ def test_connection_stays_usable_after_a_refused_body(w3c_server) -> None:  # ty
 
 
 def test_limiter_and_access_log_name_the_same_client_behind_a_proxy(
-    app_factory, caplog: pytest.LogCaptureFixture
+    limits_app, caplog: pytest.LogCaptureFixture
 ) -> None:
-    client = app_factory(rate_limit=1, trusted_proxies=1).test_client()
+    client = limits_app(rate_limit=1, trusted_proxies=1).test_client()
     with caplog.at_level("INFO", logger="uasa.access"):
         client.get("/", headers={"X-Forwarded-For": "9.9.9.9, 1.1.1.1"})
         refused = client.get("/", headers={"X-Forwarded-For": "7.7.7.7, 1.1.1.1"})

@@ -4,18 +4,17 @@ languages, on the hand-made dataset in tests/fixtures/linked-data/."""
 from __future__ import annotations
 
 # Ukrainian labels are the data under test; fixtures are imported and used as arguments.
-# ruff: noqa: RUF001, F811
+# ruff: noqa: RUF001
 import warnings
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import rdflib
-from flask import Flask
 from flask.testing import FlaskClient
 from pyoxigraph import BlankNode, NamedNode, RdfFormat, parse
 from rdflib.namespace import FOAF
 
-from tests.ld_fixtures import AGREEMENT, ld_app, ld_store  # noqa: F401 (fixtures, used as arguments)
+from tests.ld_fixtures import AGREEMENT
 from uasa.core import negotiation as conneg
 
 PATH = "/id/agreement/xyz-2024-01-01"
@@ -41,14 +40,9 @@ RDFLIB = {
 }
 
 
-@pytest.fixture
-def client(ld_app: Flask) -> FlaskClient:
-    return ld_app.test_client()
-
-
 @pytest.mark.parametrize("path", RESOURCES)
-def test_browsers_are_sent_to_the_page(client: FlaskClient, path: str) -> None:
-    r = client.get(path, headers={"Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8"})
+def test_browsers_are_sent_to_the_page(ld_client: FlaskClient, path: str) -> None:
+    r = ld_client.get(path, headers={"Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8"})
     assert r.status_code == 303
     assert r.headers["Location"] == f"/page{path}"
     assert "Accept" in r.vary
@@ -56,30 +50,30 @@ def test_browsers_are_sent_to_the_page(client: FlaskClient, path: str) -> None:
 
 @pytest.mark.parametrize("fmt", conneg.formats("graph"), ids=lambda f: f.name)
 def test_machines_are_sent_to_the_data_in_every_format(
-    client: FlaskClient, fmt: conneg.Format
+    ld_client: FlaskClient, fmt: conneg.Format
 ) -> None:
-    r = client.get(PATH, headers={"Accept": fmt.media_type})
+    r = ld_client.get(PATH, headers={"Accept": fmt.media_type})
     assert r.status_code == 303
     assert r.headers["Location"] == f"/data{PATH}.{fmt.suffix}"
     assert "Accept" in r.vary
-    data = client.get(r.headers["Location"])
+    data = ld_client.get(r.headers["Location"])
     assert data.status_code == 200
     assert data.mimetype == fmt.media_type
     triples = list(parse(data.data, format=RdfFormat.from_media_type(fmt.media_type)))
     assert triples
 
 
-def test_q_values_decide(client: FlaskClient) -> None:
-    r = client.get(PATH, headers={"Accept": "text/html;q=0.5, text/turtle"})
+def test_q_values_decide(ld_client: FlaskClient) -> None:
+    r = ld_client.get(PATH, headers={"Accept": "text/html;q=0.5, text/turtle"})
     assert r.headers["Location"].endswith(".ttl")
-    r = client.get(PATH, headers={"Accept": "text/turtle;q=0.5, text/html"})
+    r = ld_client.get(PATH, headers={"Accept": "text/turtle;q=0.5, text/html"})
     assert r.headers["Location"] == f"/page{PATH}"
-    r = client.get(PATH, headers={"Accept": "*/*"})
+    r = ld_client.get(PATH, headers={"Accept": "*/*"})
     assert r.headers["Location"] == f"/page{PATH}"
 
 
-def test_nothing_acceptable_is_406(client: FlaskClient) -> None:
-    assert client.get(PATH, headers={"Accept": "image/png"}).status_code == 406
+def test_nothing_acceptable_is_406(ld_client: FlaskClient) -> None:
+    assert ld_client.get(PATH, headers={"Accept": "image/png"}).status_code == 406
 
 
 @pytest.mark.parametrize(
@@ -95,24 +89,24 @@ def test_nothing_acceptable_is_406(client: FlaskClient) -> None:
         "/page/something/else",
     ],
 )
-def test_unknown_iris_are_404(client: FlaskClient, path: str) -> None:
-    assert client.get(path, headers={"Accept": "text/turtle"}).status_code == 404
+def test_unknown_iris_are_404(ld_client: FlaskClient, path: str) -> None:
+    assert ld_client.get(path, headers={"Accept": "text/turtle"}).status_code == 404
 
 
-def test_hash_terms_share_the_ontology_document(client: FlaskClient) -> None:
-    page = client.get("/page/def")
+def test_hash_terms_share_the_ontology_document(ld_client: FlaskClient) -> None:
+    page = ld_client.get("/page/def")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     assert 'id="SecurityAgreement"' in html and "Security agreement" in html
     assert "Provision categories" in html
-    ttl = client.get("/data/def.ttl")
+    ttl = ld_client.get("/data/def.ttl")
     g = rdflib.Graph().parse(data=ttl.data, format="turtle")
     assert (rdflib.URIRef("https://w3id.org/uasa/def#SecurityAgreement"), None, None) in g
 
 
 @pytest.mark.parametrize("suffix", ["ttl", "nt", "jsonld", "rdf", "nq", "trig"])
-def test_the_view_reparses_with_rdflib_and_pyoxigraph(client: FlaskClient, suffix: str) -> None:
-    body = client.get(f"/data{PATH}.{suffix}").data
+def test_the_view_reparses_with_rdflib_and_pyoxigraph(ld_client: FlaskClient, suffix: str) -> None:
+    body = ld_client.get(f"/data{PATH}.{suffix}").data
     ox = list(parse(body, format=RdfFormat.from_extension(suffix)))
     if suffix in {"nq", "trig"}:
         with warnings.catch_warnings():  # rdflib's Dataset warns about its own deprecations
@@ -130,8 +124,8 @@ def test_the_view_reparses_with_rdflib_and_pyoxigraph(client: FlaskClient, suffi
     assert len(ox) == len(g) > 20
 
 
-def test_the_view_holds_what_the_issue_lists(client: FlaskClient) -> None:
-    body = client.get(f"/data{PATH}.nt").data
+def test_the_view_holds_what_the_issue_lists(ld_client: FlaskClient) -> None:
+    body = ld_client.get(f"/data{PATH}.nt").data
     triples = list(parse(body, format=RdfFormat.N_TRIPLES))
     this = NamedNode(AGREEMENT)
     by = {(t.subject, t.predicate.value) for t in triples}
@@ -158,8 +152,8 @@ def test_the_view_holds_what_the_issue_lists(client: FlaskClient) -> None:
     assert not any(t.subject.value.endswith("membership/xyz-g7") for t in triples)
 
 
-def test_owned_memberships_come_with_the_party(client: FlaskClient) -> None:
-    body = client.get("/data/id/party/xyz.nt").data
+def test_owned_memberships_come_with_the_party(ld_client: FlaskClient) -> None:
+    body = ld_client.get("/data/id/party/xyz.nt").data
     text = body.decode()
     assert "membership/xyz-g7> <http://www.w3.org/ns/org#organization>" in text
     assert (
@@ -178,9 +172,9 @@ def test_owned_memberships_come_with_the_party(client: FlaskClient) -> None:
     ],
 )
 def test_agreement_page_in_both_languages(
-    client: FlaskClient, headers: dict[str, str], query: str, lang: str, title: str, heading: str
+    ld_client: FlaskClient, headers: dict[str, str], query: str, lang: str, title: str, heading: str
 ) -> None:
-    r = client.get(f"/page{PATH}{query}", headers=headers)
+    r = ld_client.get(f"/page{PATH}{query}", headers=headers)
     assert r.status_code == 200
     assert r.mimetype == "text/html"
     assert "Accept-Language" in r.vary
@@ -192,8 +186,8 @@ def test_agreement_page_in_both_languages(
     assert f'href="?lang={other}"' in html
 
 
-def test_agreement_page_sections(client: FlaskClient) -> None:
-    html = client.get(f"/page{PATH}?lang=en").get_data(as_text=True)
+def test_agreement_page_sections(ld_client: FlaskClient) -> None:
+    html = ld_client.get(f"/page{PATH}?lang=en").get_data(as_text=True)
     assert 'href="/page/id/person/ann-example" lang="en">Ann Example</a>' in html
     assert "<h3>Air defence</h3>" in html  # provisions by category
     assert "EUR 1,500,000,000" in html  # commitments table
@@ -208,48 +202,43 @@ def test_agreement_page_sections(client: FlaskClient) -> None:
     )
 
 
-def test_sparql_link_answers(client: FlaskClient) -> None:
-    html = client.get(f"/page{PATH}").get_data(as_text=True)
+def test_sparql_link_answers(ld_client: FlaskClient) -> None:
+    html = ld_client.get(f"/page{PATH}").get_data(as_text=True)
     link = next(part for part in html.split('"') if part.startswith("/sparql?query="))
-    r = client.get(link, headers={"Accept": "text/turtle"})
+    r = ld_client.get(link, headers={"Accept": "text/turtle"})
     assert r.status_code == 200 and AGREEMENT.encode() in r.data
 
 
 @pytest.mark.parametrize("path", RESOURCES)
-def test_every_kind_of_page_renders(client: FlaskClient, path: str) -> None:
+def test_every_kind_of_page_renders(ld_client: FlaskClient, path: str) -> None:
     for lang in ("en", "uk"):
-        r = client.get(f"/page{path}?lang={lang}")
+        r = ld_client.get(f"/page{path}?lang={lang}")
         assert r.status_code == 200, r.get_data(as_text=True)
         assert "<main" in r.get_data(as_text=True)
 
 
-def test_party_page_lists_agreements_and_memberships(client: FlaskClient) -> None:
-    html = client.get("/page/id/party/xyz?lang=uk").get_data(as_text=True)
+def test_party_page_lists_agreements_and_memberships(ld_client: FlaskClient) -> None:
+    html = ld_client.get("/page/id/party/xyz?lang=uk").get_data(as_text=True)
     assert "Ксландія" in html
     assert 'href="/page/id/agreement/xyz-2024-01-01" lang="uk">Угода Ксландії та України' in html
     assert "G7" in html and "membership/xyz-g7" in html
 
 
-def test_stylesheet_is_served_locally(client: FlaskClient) -> None:
-    r = client.get("/static/uasa.css")
+def test_stylesheet_is_served_locally(ld_client: FlaskClient) -> None:
+    r = ld_client.get("/static/uasa.css")
     assert r.status_code == 200 and r.mimetype == "text/css"
     r.close()
 
 
-def test_other_public_base_resolves_its_own_iris(ld_store: str) -> None:
-    from tests.conftest import make_app
-
-    app = make_app(ld_store, public_base="https://example.org/other/", query_workers=1)
-    try:
-        c = app.test_client()
-        assert c.get(PATH, headers={"Accept": "text/turtle"}).status_code == 303
-    finally:
-        app.extensions["uasa.executor"].close()
+def test_other_public_base_resolves_its_own_iris(ld_store: str, app_factory) -> None:
+    app = app_factory(ld_store, public_base="https://example.org/other/", query_workers=1)
+    c = app.test_client()
+    assert c.get(PATH, headers={"Accept": "text/turtle"}).status_code == 303
 
 
 @pytest.mark.parametrize("fmt", conneg.formats("graph"), ids=lambda f: f.name)
-def test_data_documents_describe_themselves(client: FlaskClient, fmt: conneg.Format) -> None:
-    r = client.get(f"/data{PATH}.{fmt.suffix}")
+def test_data_documents_describe_themselves(ld_client: FlaskClient, fmt: conneg.Format) -> None:
+    r = ld_client.get(f"/data{PATH}.{fmt.suffix}")
     assert r.status_code == 200
     doc = f"http://localhost/data{PATH}.{fmt.suffix}"
     assert r.headers["Content-Location"] == doc
@@ -266,16 +255,16 @@ def test_data_documents_describe_themselves(client: FlaskClient, fmt: conneg.For
     assert [(q.subject.value, q.object.value) for q in topic] == [(doc, AGREEMENT)]
 
 
-def test_the_303_says_where_the_description_is(client: FlaskClient) -> None:
-    r = client.get(PATH, headers={"Accept": "text/turtle"})
+def test_the_303_says_where_the_description_is(ld_client: FlaskClient) -> None:
+    r = ld_client.get(PATH, headers={"Accept": "text/turtle"})
     assert r.headers["Link"] == f'</data{PATH}.ttl>; rel="describedby"; type="text/turtle"'
 
 
 @pytest.mark.parametrize("suffix", ["nq", "trig"])
-def test_graph_documents_name_their_graph(client: FlaskClient, suffix: str) -> None:
-    nt = list(parse(client.get("/data/def.nt").data, format=RdfFormat.N_TRIPLES))
+def test_graph_documents_name_their_graph(ld_client: FlaskClient, suffix: str) -> None:
+    nt = list(parse(ld_client.get("/data/def.nt").data, format=RdfFormat.N_TRIPLES))
     quads = list(
-        parse(client.get(f"/data/def.{suffix}").data, format=RdfFormat.from_extension(suffix))
+        parse(ld_client.get(f"/data/def.{suffix}").data, format=RdfFormat.from_extension(suffix))
     )
     ontology = [
         q for q in quads if q.graph_name == NamedNode("https://w3id.org/uasa/graph/ontology")
@@ -283,20 +272,20 @@ def test_graph_documents_name_their_graph(client: FlaskClient, suffix: str) -> N
     assert len(ontology) == len(nt) - 1 > 10  # all but the document's primaryTopic
 
 
-def test_jsonld_has_one_node_object_per_subject(client: FlaskClient) -> None:
+def test_jsonld_has_one_node_object_per_subject(ld_client: FlaskClient) -> None:
     import json
 
-    nodes = json.loads(client.get(f"/data{PATH}.jsonld").data)
+    nodes = json.loads(ld_client.get(f"/data{PATH}.jsonld").data)
     ids = [n["@id"] for n in nodes]
     assert len(ids) == len(set(ids)) > 3
 
 
-def test_jsonld_reads_with_pyld(client: FlaskClient) -> None:
+def test_jsonld_reads_with_pyld(ld_client: FlaskClient) -> None:
     import json
 
     from pyld import jsonld
 
-    body = client.get(f"/data{PATH}.jsonld").data
+    body = ld_client.get(f"/data{PATH}.jsonld").data
     nquads = jsonld.to_rdf(json.loads(body), {"format": "application/n-quads"})
-    expected = list(parse(client.get(f"/data{PATH}.nt").data, format=RdfFormat.N_TRIPLES))
+    expected = list(parse(ld_client.get(f"/data{PATH}.nt").data, format=RdfFormat.N_TRIPLES))
     assert len([line for line in nquads.splitlines() if line.strip()]) == len(expected) > 20

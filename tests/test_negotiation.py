@@ -5,20 +5,13 @@ queries, Vary on every negotiated answer (406 included), and the smaller header 
 from __future__ import annotations
 
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.ld_fixtures import ld_app, ld_store  # noqa: F401 (fixtures, used as arguments)
 from uasa.core import negotiation as conneg
 
 PATH = "/id/agreement/xyz-2024-01-01"
 CONSTRUCT = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 3"
 SELECT = "SELECT ?s WHERE { ?s ?p ?o } LIMIT 1"
-
-
-@pytest.fixture
-def client(ld_app: Flask) -> FlaskClient:  # noqa: F811
-    return ld_app.test_client()
 
 
 def name(header: str | None, kinds: conneg.Kind | tuple[conneg.Kind, ...], **kw: object) -> str:
@@ -106,9 +99,9 @@ def test_memoised() -> None:
     ],
 )
 def test_id_iris_accept_parameters_and_old_types(
-    client: FlaskClient, accept: str, suffix: str
+    ld_client: FlaskClient, accept: str, suffix: str
 ) -> None:
-    r = client.get(PATH, headers={"Accept": accept})
+    r = ld_client.get(PATH, headers={"Accept": accept})
     assert r.status_code == 303
     assert r.headers["Location"] == f"/data{PATH}.{suffix}"
     assert "Accept" in r.headers["Vary"]
@@ -122,25 +115,27 @@ def test_id_iris_accept_parameters_and_old_types(
         'application/ld+json;profile="http://www.w3.org/ns/json-ld#expanded"',
     ],
 )
-def test_void_accepts_parameters(client: FlaskClient, accept: str) -> None:
-    r = client.get("/.well-known/void", headers={"Accept": accept})
+def test_void_accepts_parameters(ld_client: FlaskClient, accept: str) -> None:
+    r = ld_client.get("/.well-known/void", headers={"Accept": accept})
     assert r.status_code == 200
     assert r.mimetype == accept.split(";")[0]
 
 
-def test_sparql_accepts_parameters_and_text_plain(client: FlaskClient) -> None:
-    r = client.get(
+def test_sparql_accepts_parameters_and_text_plain(ld_client: FlaskClient) -> None:
+    r = ld_client.get(
         "/sparql",
         query_string={"query": SELECT},
         headers={"Accept": "application/sparql-results+json; charset=utf-8"},
     )
     assert r.status_code == 200 and r.mimetype == "application/sparql-results+json"
-    r = client.get("/sparql", query_string={"query": CONSTRUCT}, headers={"Accept": "text/plain"})
+    r = ld_client.get(
+        "/sparql", query_string={"query": CONSTRUCT}, headers={"Accept": "text/plain"}
+    )
     assert r.status_code == 200 and r.mimetype == "application/n-triples"
 
 
-def test_construct_for_a_results_only_client_is_rdfxml(client: FlaskClient) -> None:
-    r = client.get(
+def test_construct_for_a_results_only_client_is_rdfxml(ld_client: FlaskClient) -> None:
+    r = ld_client.get(
         "/sparql",
         query_string={"query": CONSTRUCT},
         headers={"Accept": "application/sparql-results+xml"},
@@ -160,19 +155,19 @@ def test_construct_for_a_results_only_client_is_rdfxml(client: FlaskClient) -> N
         ("/queries", {}),
     ],
 )
-def test_406_varies_on_accept(client: FlaskClient, path: str, query: dict[str, str]) -> None:
-    r = client.get(path, query_string=query, headers={"Accept": "image/png"})
+def test_406_varies_on_accept(ld_client: FlaskClient, path: str, query: dict[str, str]) -> None:
+    r = ld_client.get(path, query_string=query, headers={"Accept": "image/png"})
     assert r.status_code == 406
     assert "Accept" in r.headers.get("Vary", "")
 
 
-def test_select_asked_for_rdf_only_is_406_with_vary(client: FlaskClient) -> None:
-    r = client.get("/sparql", query_string={"query": SELECT}, headers={"Accept": "text/turtle"})
+def test_select_asked_for_rdf_only_is_406_with_vary(ld_client: FlaskClient) -> None:
+    r = ld_client.get("/sparql", query_string={"query": SELECT}, headers={"Accept": "text/turtle"})
     assert r.status_code == 406
     assert "Accept" in r.headers["Vary"]
 
 
-def test_cors_exposes_etag_and_link(client: FlaskClient) -> None:
-    r = client.get(f"/data{PATH}.ttl", headers={"Origin": "https://x.example"})
+def test_cors_exposes_etag_and_link(ld_client: FlaskClient) -> None:
+    r = ld_client.get(f"/data{PATH}.ttl", headers={"Origin": "https://x.example"})
     exposed = {h.strip().lower() for h in r.headers["Access-Control-Expose-Headers"].split(",")}
     assert {"etag", "link"} <= exposed

@@ -23,7 +23,6 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 from rdflib.plugins.sparql.parser import parseQuery
 
@@ -38,21 +37,16 @@ CATALOGUE = catalogue.load(QUERIES)
 NAMES = sorted(q.name for q in CATALOGUE)
 
 
-@pytest.fixture(scope="module")
-def client(real_app: Flask) -> FlaskClient:
-    return real_app.test_client()
-
-
 def ordered(q: SavedQuery) -> bool:
     """True when the query's own top level sorts its rows (ORDER BY outside any sub-select)."""
     return "orderby" in parseQuery(q.body)[1]
 
 
-def run(client: FlaskClient, q: SavedQuery) -> str:
+def run(real_client: FlaskClient, q: SavedQuery) -> str:
     suffix = "nt" if q.kind == "graph" else "csv"
     params = {p.name: p.example for p in q.params}
     url = f"/queries/{q.name}.{suffix}" + (f"?{urlencode(params)}" if params else "")
-    response = client.get(url)
+    response = real_client.get(url)
     assert response.status_code == 200, f"{url}: {response.get_data(as_text=True)}"
     return response.get_data(as_text=True)
 
@@ -106,10 +100,10 @@ def test_every_query_has_a_golden_file_and_no_golden_is_orphaned() -> None:
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_query_matches_its_golden(client: FlaskClient, name: str) -> None:
+def test_query_matches_its_golden(real_client: FlaskClient, name: str) -> None:
     q = CATALOGUE.get(name)
     assert q is not None
-    text = run(client, q)
+    text = run(real_client, q)
     path = golden_path(q)
     actual = canonical_nt(text) if q.kind == "graph" else canonical_csv(text)
     if UPDATE:
@@ -131,19 +125,19 @@ def test_query_matches_its_golden(client: FlaskClient, name: str) -> None:
 # --- answers the fact base fixes (data/research/agreements.md) --------------------------
 
 
-def select(client: FlaskClient, name: str, **params: str) -> list[dict[str, str]]:
+def select(real_client: FlaskClient, name: str, **params: str) -> list[dict[str, str]]:
     url = f"/queries/{name}.csv" + (f"?{urlencode(params)}" if params else "")
-    response = client.get(url)
+    response = real_client.get(url)
     assert response.status_code == 200, response.get_data(as_text=True)
     return list(csv.DictReader(io.StringIO(response.get_data(as_text=True), newline="")))
 
 
-def test_facts_lacking_a_source_is_empty(client: FlaskClient) -> None:
-    assert select(client, "facts-lacking-source") == []
+def test_facts_lacking_a_source_is_empty(real_client: FlaskClient) -> None:
+    assert select(real_client, "facts-lacking-source") == []
 
 
-def test_reported_totals_23_in_july_2024_and_28_in_november_2025(client: FlaskClient) -> None:
-    rows = select(client, "reported-vs-computed-totals")
+def test_reported_totals_23_in_july_2024_and_28_in_november_2025(real_client: FlaskClient) -> None:
+    rows = select(real_client, "reported-vs-computed-totals")
     july = [r for r in rows if r["asOf"] == "2024-07-11"]
     assert july and all(r["reported"] == "23" and r["computed"] == "23" for r in july)
     november = [r for r in rows if r["asOf"] == "2025-11" and r["source"].endswith("seed-000-mod")]
@@ -151,10 +145,10 @@ def test_reported_totals_23_in_july_2024_and_28_in_november_2025(client: FlaskCl
     assert [(r["reported"], r["computedListed"]) for r in november] == [("28", "28")]
 
 
-def test_iceland_signatories_and_offices(client: FlaskClient) -> None:
+def test_iceland_signatories_and_offices(real_client: FlaskClient) -> None:
     rows = [
         (r["personLabel"], r["officeKindLabel"], r["officeTitle"])
-        for r in select(client, "signatories")
+        for r in select(real_client, "signatories")
         if r["agreement"].endswith("/isl-2024-05-31")
     ]
     assert sorted(rows) == [
@@ -163,13 +157,13 @@ def test_iceland_signatories_and_offices(client: FlaskClient) -> None:
     ]
 
 
-def test_the_first_and_last_signings(client: FlaskClient) -> None:
-    rows = select(client, "signing-timeline")
+def test_the_first_and_last_signings(real_client: FlaskClient) -> None:
+    rows = select(real_client, "signing-timeline")
     assert (rows[0]["date"], rows[0]["partnerLabel"]) == ("2024-01-12", "United Kingdom")
     assert (rows[-1]["date"], rows[-1]["partnerLabel"]) == ("2025-01-21", "Albania")
 
 
-def test_no_total_adds_up_two_currencies(client: FlaskClient) -> None:
-    rows = select(client, "commitment-totals-by-currency")
+def test_no_total_adds_up_two_currencies(real_client: FlaskClient) -> None:
+    rows = select(real_client, "commitment-totals-by-currency")
     keys = [(r["currency"], r["basis"]) for r in rows]
     assert len(keys) == len(set(keys)) and all(len(r["currency"]) == 3 for r in rows)

@@ -16,11 +16,6 @@ from uasa.query.rows import select
 LABELLED_TYPES = ["agreement", "party", "person", "place", "framework"]
 
 
-@pytest.fixture
-def client(real_app: Flask) -> FlaskClient:
-    return real_app.test_client()
-
-
 def _iris(app: Flask, query: str) -> list[str]:
     rows = select(app.extensions["uasa.executor"], query, timeout=30)
     return [row["x"]["value"] for row in rows]
@@ -31,26 +26,26 @@ def _path(iri: str) -> str:
     return "/" + iri[len(BASE) :]
 
 
-def test_every_agreement_view_round_trips(real_app: Flask, client: FlaskClient) -> None:
+def test_every_agreement_view_round_trips(real_app: Flask, real_client: FlaskClient) -> None:
     agreements = _iris(
         real_app,
         "PREFIX uasa: <https://w3id.org/uasa/def#> SELECT ?x { ?x a uasa:SecurityAgreement }",
     )
     assert agreements
     for iri in agreements:
-        r = client.get(f"/data{_path(iri)}.ttl")
+        r = real_client.get(f"/data{_path(iri)}.ttl")
         assert r.status_code == 200, iri
         g = rdflib.Graph().parse(data=r.data, format="turtle")
         assert (rdflib.URIRef(iri), None, None) in g
         quads = list(parse(r.data, format=RdfFormat.TURTLE))
         assert len(quads) == len(g)
-        jsonld = client.get(f"/data{_path(iri)}.jsonld")
+        jsonld = real_client.get(f"/data{_path(iri)}.jsonld")
         assert len(rdflib.Graph().parse(data=jsonld.data, format="json-ld")) == len(g)
 
 
 @pytest.mark.parametrize("kind", LABELLED_TYPES)
 def test_pages_of_every_type_show_both_languages(
-    real_app: Flask, client: FlaskClient, kind: str
+    real_app: Flask, real_client: FlaskClient, kind: str
 ) -> None:
     rows = select(
         real_app.extensions["uasa.executor"],
@@ -63,8 +58,8 @@ def test_pages_of_every_type_show_both_languages(
     assert rows, kind
     for row in rows:
         path = "/page" + _path(row["x"]["value"])
-        en = client.get(path, query_string={"lang": "en"})
-        uk = client.get(path, query_string={"lang": "uk"})
+        en = real_client.get(path, query_string={"lang": "en"})
+        uk = real_client.get(path, query_string={"lang": "uk"})
         assert en.status_code == uk.status_code == 200, path
         assert _html_text(row["en"]["value"]) in en.get_data(as_text=True)
         assert _html_text(row["uk"]["value"]) in uk.get_data(as_text=True)
@@ -86,7 +81,7 @@ def _html_text(label: str) -> str:
         "/page/id/provision/gbr-2024-01-12-duration",
     ],
 )
-def test_other_pages_render(client: FlaskClient, path: str) -> None:
-    r = client.get(path)
+def test_other_pages_render(real_client: FlaskClient, path: str) -> None:
+    r = real_client.get(path)
     assert r.status_code == 200, path
     assert "<html" in r.get_data(as_text=True)

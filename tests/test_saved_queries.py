@@ -18,7 +18,7 @@ from flask.testing import FlaskClient
 from openapi_spec_validator import validate
 from pyoxigraph import Literal, NamedNode
 
-from tests.conftest import ROOT, make_app, quiet
+from tests.conftest import ROOT, quiet, running_app
 from uasa.build.pipeline import build, file_input
 from uasa.cli import main as cli
 from uasa.core.iris import XSD, Graphs
@@ -26,7 +26,7 @@ from uasa.core.settings import Settings
 from uasa.query import catalogue
 from uasa.query.catalogue import CatalogueError, catalogue_quads, parse_query
 from uasa.query.params import Param, ParamError, bind
-from uasa.web.app import create_app
+from uasa.web.app import close_app, create_app
 
 QUERIES = ROOT / "tests" / "fixtures" / "queries"
 DATA = ROOT / "tests" / "fixtures" / "saved-queries"
@@ -47,24 +47,23 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 @pytest.fixture(scope="module")
 def app(store: str) -> Iterator[Flask]:
-    app = make_app(store, queries=str(QUERIES))
-    yield app
-    app.extensions["uasa.executor"].close()
+    with running_app(store, queries=str(QUERIES)) as app:
+        yield app
 
 
 @pytest.fixture
-def client(app: Flask) -> FlaskClient:
+def catalogue_client(app: Flask) -> FlaskClient:
     return app.test_client()
 
 
-def rows(client: FlaskClient, url: str) -> list[dict[str, str]]:
-    response = client.get(url, headers={"Accept": "text/csv"})
+def rows(catalogue_client: FlaskClient, url: str) -> list[dict[str, str]]:
+    response = catalogue_client.get(url, headers={"Accept": "text/csv"})
     assert response.status_code == 200, response.get_data(as_text=True)
     return list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
 
 
-def column(client: FlaskClient, url: str, name: str = "s") -> list[str]:
-    return [r[name] for r in rows(client, url)]
+def column(catalogue_client: FlaskClient, url: str, name: str = "s") -> list[str]:
+    return [r[name] for r in rows(catalogue_client, url)]
 
 
 # --- headers --------------------------------------------------------------------------------
@@ -274,36 +273,41 @@ def test_bind_checks_unknown_missing_and_defaults() -> None:
 # --- running over HTTP ------------------------------------------------------------------------
 
 
-def test_each_type_filters_on_the_server(client: FlaskClient) -> None:
+def test_each_type_filters_on_the_server(catalogue_client: FlaskClient) -> None:
     c = ["7", "Gamma", "red"]
-    assert sorted(column(client, "/queries/by-iri?node=http://example.org/c", "o")) == c
-    assert sorted(column(client, "/queries/by-iri?node=c", "o")) == c
-    assert column(client, "/queries/by-label?label=Beta") == [EX + "b"]
-    assert column(client, "/queries/by-lang-label?label=Альфа@uk") == [EX + "a"]
-    assert column(client, "/queries/by-lang-label?label=Alpha") == [EX + "a"]  # lang: en
-    assert column(client, "/queries/by-lang-label?label=Alpha@uk") == []
-    assert column(client, "/queries/by-count?n=5") == [EX + "b"]
-    assert column(client, "/queries/by-amount?minimum=50.5") == [EX + "b"]
-    assert column(client, "/queries/by-amount") == [EX + "a", EX + "b"]  # default 0
-    assert column(client, "/queries/since?since=2025-01-01") == [EX + "b"]
-    assert column(client, "/queries/in-year?year=2024") == [EX + "a"]
-    assert column(client, "/queries/by-kind") == [EX + "a", EX + "c"]  # default red
-    assert column(client, "/queries/by-kind?kind=green") == [EX + "b"]
-    assert column(client, "/queries/linking-to?target=http://example.org/c") == [EX + "b"]
-    assert column(client, "/queries/linking-to") == [EX + "a", EX + "b"]  # left unbound
-    assert column(client, "/queries/linking-to?target=") == [EX + "a", EX + "b"]  # blank field
+    assert sorted(column(catalogue_client, "/queries/by-iri?node=http://example.org/c", "o")) == c
+    assert sorted(column(catalogue_client, "/queries/by-iri?node=c", "o")) == c
+    assert column(catalogue_client, "/queries/by-label?label=Beta") == [EX + "b"]
+    assert column(catalogue_client, "/queries/by-lang-label?label=Альфа@uk") == [EX + "a"]
+    assert column(catalogue_client, "/queries/by-lang-label?label=Alpha") == [EX + "a"]  # lang: en
+    assert column(catalogue_client, "/queries/by-lang-label?label=Alpha@uk") == []
+    assert column(catalogue_client, "/queries/by-count?n=5") == [EX + "b"]
+    assert column(catalogue_client, "/queries/by-amount?minimum=50.5") == [EX + "b"]
+    assert column(catalogue_client, "/queries/by-amount") == [EX + "a", EX + "b"]  # default 0
+    assert column(catalogue_client, "/queries/since?since=2025-01-01") == [EX + "b"]
+    assert column(catalogue_client, "/queries/in-year?year=2024") == [EX + "a"]
+    assert column(catalogue_client, "/queries/by-kind") == [EX + "a", EX + "c"]  # default red
+    assert column(catalogue_client, "/queries/by-kind?kind=green") == [EX + "b"]
+    assert column(catalogue_client, "/queries/linking-to?target=http://example.org/c") == [EX + "b"]
+    assert column(catalogue_client, "/queries/linking-to") == [EX + "a", EX + "b"]  # left unbound
+    assert column(catalogue_client, "/queries/linking-to?target=") == [
+        EX + "a",
+        EX + "b",
+    ]  # blank field
 
 
-def test_default_graph_header(client: FlaskClient) -> None:
-    assert column(client, "/queries/other-graph") == [EX + "z"]
-    assert EX + "z" in column(client, "/queries/all-labels")  # the union of all graphs
+def test_default_graph_header(catalogue_client: FlaskClient) -> None:
+    assert column(catalogue_client, "/queries/other-graph") == [EX + "z"]
+    assert EX + "z" in column(catalogue_client, "/queries/all-labels")  # the union of all graphs
 
 
 @pytest.mark.parametrize(
     "value", [INJECTION, 'Alpha" || true || "', "Alpha') } #", "?s", "<http://example.org/a>"]
 )
-def test_injection_is_just_a_string_matching_nothing(client: FlaskClient, value: str) -> None:
-    response = client.get(
+def test_injection_is_just_a_string_matching_nothing(
+    catalogue_client: FlaskClient, value: str
+) -> None:
+    response = catalogue_client.get(
         "/queries/by-label",
         query_string={"label": value},
         headers={"Accept": "application/sparql-results+json"},
@@ -332,8 +336,10 @@ def test_injection_is_just_a_string_matching_nothing(client: FlaskClient, value:
         ("/queries/all-labels?format=gif", 400, ["no format 'gif'"]),
     ],
 )
-def test_client_errors(client: FlaskClient, url: str, status: int, words: list[str]) -> None:
-    response = client.get(url)
+def test_client_errors(
+    catalogue_client: FlaskClient, url: str, status: int, words: list[str]
+) -> None:
+    response = catalogue_client.get(url)
     text = response.get_data(as_text=True)
     assert response.status_code == status, text
     assert response.mimetype == "text/plain"
@@ -341,10 +347,10 @@ def test_client_errors(client: FlaskClient, url: str, status: int, words: list[s
         assert word in text
 
 
-def test_nothing_acceptable_is_406(client: FlaskClient) -> None:
-    response = client.get("/queries/all-labels", headers={"Accept": "image/png"})
+def test_nothing_acceptable_is_406(catalogue_client: FlaskClient) -> None:
+    response = catalogue_client.get("/queries/all-labels", headers={"Accept": "image/png"})
     assert response.status_code == 406
-    assert client.get("/queries", headers={"Accept": "image/png"}).status_code == 406
+    assert catalogue_client.get("/queries", headers={"Accept": "image/png"}).status_code == 406
 
 
 @pytest.mark.parametrize(
@@ -357,8 +363,10 @@ def test_nothing_acceptable_is_406(client: FlaskClient) -> None:
         ("tsv", "text/tab-separated-values"),
     ],
 )
-def test_result_suffixes(client: FlaskClient, suffix: str, mimetype: str) -> None:
-    response = client.get(f"/queries/by-label.{suffix}?label=Alpha", headers={"Accept": "text/csv"})
+def test_result_suffixes(catalogue_client: FlaskClient, suffix: str, mimetype: str) -> None:
+    response = catalogue_client.get(
+        f"/queries/by-label.{suffix}?label=Alpha", headers={"Accept": "text/csv"}
+    )
     assert response.status_code == 200
     assert response.mimetype == mimetype
     assert EX + "a" in response.get_data(as_text=True)
@@ -376,8 +384,8 @@ def test_result_suffixes(client: FlaskClient, suffix: str, mimetype: str) -> Non
         ("rdf", "application/rdf+xml"),
     ],
 )
-def test_graph_suffixes(client: FlaskClient, suffix: str, mimetype: str) -> None:
-    response = client.get(f"/queries/network.{suffix}")
+def test_graph_suffixes(catalogue_client: FlaskClient, suffix: str, mimetype: str) -> None:
+    response = catalogue_client.get(f"/queries/network.{suffix}")
     assert response.status_code == 200
     assert response.mimetype == mimetype
     assert EX + "c" in response.get_data(as_text=True)
@@ -394,21 +402,25 @@ def test_graph_suffixes(client: FlaskClient, suffix: str, mimetype: str) -> None
         ("network", "application/ld+json;q=0.9, text/turtle;q=0.1", "application/ld+json"),
     ],
 )
-def test_conneg(client: FlaskClient, name: str, accept: str | None, mimetype: str) -> None:
+def test_conneg(
+    catalogue_client: FlaskClient, name: str, accept: str | None, mimetype: str
+) -> None:
     headers = {"Accept": accept} if accept else {}
-    response = client.get(f"/queries/{name}", headers=headers)
+    response = catalogue_client.get(f"/queries/{name}", headers=headers)
     assert response.status_code == 200
     assert response.mimetype == mimetype
     assert "Accept" in response.headers["Vary"]
 
 
-def test_format_parameter_overrides_accept(client: FlaskClient) -> None:
-    response = client.get("/queries/all-labels?format=csv", headers={"Accept": "text/html"})
+def test_format_parameter_overrides_accept(catalogue_client: FlaskClient) -> None:
+    response = catalogue_client.get(
+        "/queries/all-labels?format=csv", headers={"Accept": "text/html"}
+    )
     assert response.mimetype == "text/csv"
 
 
-def test_query_text(client: FlaskClient) -> None:
-    response = client.get("/queries/by-label.rq")
+def test_query_text(catalogue_client: FlaskClient) -> None:
+    response = catalogue_client.get("/queries/by-label.rq")
     assert response.status_code == 200
     assert response.mimetype == "application/sparql-query"
     assert response.get_data(as_text=True) == (QUERIES / "by-label.rq").read_text("utf-8")
@@ -422,10 +434,10 @@ def _links(header: str) -> dict[str, str]:
     return out
 
 
-def test_paging_with_link_headers(client: FlaskClient) -> None:
-    everything = rows(client, "/queries/all-labels")
+def test_paging_with_link_headers(catalogue_client: FlaskClient) -> None:
+    everything = rows(catalogue_client, "/queries/all-labels")
     assert len(everything) == 6
-    first = client.get("/queries/all-labels.csv?limit=4")
+    first = catalogue_client.get("/queries/all-labels.csv?limit=4")
     links = _links(first.headers["Link"])
     assert set(links) == {"first", "next"}
     assert links["next"] == "http://localhost/queries/all-labels.csv?limit=4&offset=4"
@@ -433,34 +445,38 @@ def test_paging_with_link_headers(client: FlaskClient) -> None:
     pages: list[list[dict[str, str]]] = []
     url = "/queries/all-labels.csv?limit=4"
     while not pages or len(pages[-1]) == 4:
-        response = client.get(url)
+        response = catalogue_client.get(url)
         pages.append(list(csv.DictReader(io.StringIO(response.get_data(as_text=True)))))
         url = _links(response.headers["Link"])["next"].removeprefix("http://localhost")
     assert [len(page) for page in pages] == [4, 2]
     assert [r for page in pages for r in page] == everything
-    middle = _links(client.get("/queries/all-labels.csv?limit=2&offset=3").headers["Link"])
+    middle = _links(
+        catalogue_client.get("/queries/all-labels.csv?limit=2&offset=3").headers["Link"]
+    )
     assert middle["prev"].endswith("limit=2&offset=1")
     assert middle["next"].endswith("limit=2&offset=5")
-    assert client.get(url).get_data(as_text=True).strip() == "s,label"  # past the end: empty
+    assert (
+        catalogue_client.get(url).get_data(as_text=True).strip() == "s,label"
+    )  # past the end: empty
 
 
-def test_paging_keeps_params_and_works_on_construct(client: FlaskClient) -> None:
-    response = client.get("/queries/by-kind.csv?kind=red&limit=1&offset=1")
-    assert column(client, "/queries/by-kind.csv?kind=red&limit=1&offset=1") == [EX + "c"]
+def test_paging_keeps_params_and_works_on_construct(catalogue_client: FlaskClient) -> None:
+    response = catalogue_client.get("/queries/by-kind.csv?kind=red&limit=1&offset=1")
+    assert column(catalogue_client, "/queries/by-kind.csv?kind=red&limit=1&offset=1") == [EX + "c"]
     assert "kind=red" in _links(response.headers["Link"])["next"]
-    graph = client.get("/queries/network.nt?limit=1").get_data(as_text=True)
+    graph = catalogue_client.get("/queries/network.nt?limit=1").get_data(as_text=True)
     assert len(graph.strip().splitlines()) == 1
 
 
-def test_no_link_header_without_limit(client: FlaskClient) -> None:
-    assert "Link" not in client.get("/queries/all-labels").headers
+def test_no_link_header_without_limit(catalogue_client: FlaskClient) -> None:
+    assert "Link" not in catalogue_client.get("/queries/all-labels").headers
 
 
 # --- the catalogue page, OpenAPI, the meta graph ---------------------------------------------
 
 
-def test_catalogue_as_json(client: FlaskClient) -> None:
-    response = client.get("/queries", headers={"Accept": "application/json"})
+def test_catalogue_as_json(catalogue_client: FlaskClient) -> None:
+    response = catalogue_client.get("/queries", headers={"Accept": "application/json"})
     assert response.status_code == 200
     assert response.mimetype == "application/json"
     items = {q["name"]: q for q in response.get_json()["queries"]}
@@ -473,13 +489,13 @@ def test_catalogue_as_json(client: FlaskClient) -> None:
     assert links["run"] == "/queries/by-label?label=Alpha"
     assert links["text"] == "/queries/by-label.rq"
     assert links["editor"].startswith("/sparql?query=PREFIX")
-    assert client.get(links["run"]).status_code == 200
-    assert client.get(links["editor"]).status_code == 200
-    assert client.get("/queries.json").get_json() == response.get_json()
+    assert catalogue_client.get(links["run"]).status_code == 200
+    assert catalogue_client.get(links["editor"]).status_code == 200
+    assert catalogue_client.get("/queries.json").get_json() == response.get_json()
 
 
-def test_catalogue_as_html(client: FlaskClient) -> None:
-    response = client.get("/queries", headers={"Accept": "text/html,*/*;q=0.8"})
+def test_catalogue_as_html(catalogue_client: FlaskClient) -> None:
+    response = catalogue_client.get("/queries", headers={"Accept": "text/html,*/*;q=0.8"})
     assert response.status_code == 200
     assert response.mimetype == "text/html"
     page = response.get_data(as_text=True)
@@ -493,8 +509,8 @@ def test_catalogue_as_html(client: FlaskClient) -> None:
     )
 
 
-def test_openapi_validates(client: FlaskClient) -> None:
-    doc = client.get("/openapi.json").get_json()
+def test_openapi_validates(catalogue_client: FlaskClient) -> None:
+    doc = catalogue_client.get("/openapi.json").get_json()
     validate(doc)
     assert doc["openapi"] == "3.1.0"
     assert set(doc["paths"]) == {f"/queries/{path.stem}" for path in QUERIES.glob("*.rq")}
@@ -521,7 +537,7 @@ def test_openapi_validates(client: FlaskClient) -> None:
     assert len(doc["paths"]["/queries/first-label"]["get"]["parameters"]) == 0
 
 
-def test_catalogue_graph_through_sparql(client: FlaskClient) -> None:
+def test_catalogue_graph_through_sparql(catalogue_client: FlaskClient) -> None:
     query = """
     PREFIX sh: <http://www.w3.org/ns/shacl#>
     PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
@@ -533,7 +549,9 @@ def test_catalogue_graph_through_sparql(client: FlaskClient) -> None:
         FILTER(lang(?en) = "en" && lang(?uk) = "uk")
       }
     } GROUP BY ?q ?en ?uk ?text ORDER BY ?q"""
-    response = client.get("/sparql", query_string={"query": query}, headers={"Accept": "text/csv"})
+    response = catalogue_client.get(
+        "/sparql", query_string={"query": query}, headers={"Accept": "text/csv"}
+    )
     assert response.status_code == 200
     found = {r["q"]: r for r in csv.DictReader(io.StringIO(response.get_data(as_text=True)))}
     select = {q.name for q in catalogue.load(QUERIES) if q.form == "select"}
@@ -543,7 +561,7 @@ def test_catalogue_graph_through_sparql(client: FlaskClient) -> None:
     assert by_kind["text"].startswith("PREFIX ex:") and "#+" not in by_kind["text"]
     ask = "ASK { GRAPH ?g { <https://w3id.org/uasa/query/network> a "
     ask += "<http://www.w3.org/ns/shacl#SPARQLConstructExecutable> } }"
-    result = client.get("/sparql", query_string={"query": ask}).get_json()
+    result = catalogue_client.get("/sparql", query_string={"query": ask}).get_json()
     assert result["boolean"] is True
 
 
@@ -621,4 +639,4 @@ def test_serve_stops_on_a_broken_saved_query_before_starting(
     try:
         assert app.extensions["uasa.catalogue"] is saved  # not loaded again
     finally:
-        app.extensions["uasa.executor"].close()
+        close_app(app)

@@ -5,21 +5,15 @@ from __future__ import annotations
 import re
 
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 NAV = {"Accept": BROWSER, "Sec-Fetch-Dest": "document"}
 
 
-@pytest.fixture(scope="module")
-def client(real_app: Flask) -> FlaskClient:
-    return real_app.test_client()
-
-
-def test_a_browser_gets_a_table_of_labelled_links(client: FlaskClient) -> None:
-    expected = client.get("/queries/signatories.json").get_json()["results"]["bindings"]
-    r = client.get("/queries/signatories", headers=NAV)
+def test_a_browser_gets_a_table_of_labelled_links(real_client: FlaskClient) -> None:
+    expected = real_client.get("/queries/signatories.json").get_json()["results"]["bindings"]
+    r = real_client.get("/queries/signatories", headers=NAV)
     assert r.status_code == 200 and r.mimetype == "text/html"
     body = r.text
     assert body.count("<tr><td>") == len(expected) > 0
@@ -32,17 +26,17 @@ def test_a_browser_gets_a_table_of_labelled_links(client: FlaskClient) -> None:
     assert "Sec-Fetch-Dest" in r.headers["Vary"]
 
 
-def test_parameters_have_a_form_and_the_links_keep_them(client: FlaskClient) -> None:
-    first = client.get("/queries/agreements-in-year", headers=NAV)
+def test_parameters_have_a_form_and_the_links_keep_them(real_client: FlaskClient) -> None:
+    first = real_client.get("/queries/agreements-in-year", headers=NAV)
     assert (
         first.status_code == 200 and 'name="year"' in first.text and "results-h" not in first.text
     )
-    r = client.get("/queries/agreements-in-year?year=2024", headers=NAV)
-    expected = client.get("/queries/agreements-in-year.srj?year=2024").get_json()
+    r = real_client.get("/queries/agreements-in-year?year=2024", headers=NAV)
+    expected = real_client.get("/queries/agreements-in-year.srj?year=2024").get_json()
     n = len(expected["results"]["bindings"])
     assert len(re.findall(r"<tr><td>", r.text)) == n > 0
     assert 'href="/queries/agreements-in-year.csv?year=2024"' in r.text
-    bad = client.get("/queries/agreements-in-year?year=abc", headers=NAV)
+    bad = real_client.get("/queries/agreements-in-year?year=abc", headers=NAV)
     assert bad.status_code == 400 and "not well-formed" in bad.text and 'name="year"' in bad.text
 
 
@@ -59,12 +53,12 @@ def test_parameters_have_a_form_and_the_links_keep_them(client: FlaskClient) -> 
     ],
 )
 def test_other_clients_keep_their_format(
-    client: FlaskClient, headers: dict[str, str], mimetype: str
+    real_client: FlaskClient, headers: dict[str, str], mimetype: str
 ) -> None:
-    assert client.get("/queries/signatories", headers=headers).mimetype == mimetype
+    assert real_client.get("/queries/signatories", headers=headers).mimetype == mimetype
 
 
-def test_a_suffix_or_format_wins_over_the_page(client: FlaskClient) -> None:
-    assert client.get("/queries/signatories.csv", headers=NAV).mimetype == "text/csv"
-    r = client.get("/queries/signatories?format=json", headers=NAV)
+def test_a_suffix_or_format_wins_over_the_page(real_client: FlaskClient) -> None:
+    assert real_client.get("/queries/signatories.csv", headers=NAV).mimetype == "text/csv"
+    r = real_client.get("/queries/signatories?format=json", headers=NAV)
     assert r.mimetype == "application/sparql-results+json"

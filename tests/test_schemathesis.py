@@ -14,14 +14,13 @@ from flask import Flask
 from hypothesis import HealthCheck, given, settings
 from schemathesis.generation import GenerationMode
 
-from tests.conftest import make_app
+from tests.conftest import running_app
 
 
 @pytest.fixture(scope="module")
 def api_app(real_store: str) -> Iterator[Flask]:
-    app = make_app(real_store, query_timeout=5.0)
-    yield app
-    app.extensions["uasa.executor"].close()
+    with running_app(real_store, query_timeout=5.0) as app:
+        yield app
 
 
 MODES = ["positive", "negative"]

@@ -94,3 +94,11 @@ def create_app(settings: Settings | None = None, saved: catalogue.Catalogue | No
     app.register_blueprint(explore.blueprint)
     app.register_blueprint(agreements.blueprint)
     return app
+
+
+def close_app(app: Flask) -> None:
+    """Stop what the app started: the build follower, its query workers and its lease.
+
+    For tests and embedding; `uasa serve` does the same at exit (registered with atexit).
+    """
+    app.extensions["uasa.follower"].close()
