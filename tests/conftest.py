@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -105,6 +106,22 @@ def app_factory() -> Iterator[Callable[..., Flask]]:
     yield factory
     for app in apps:
         close_app(app)
+
+
+def readable(client: FlaskClient, body: bytes) -> bytes:
+    """A JSON-LD view with its published context inlined, as a client's document loader would
+    fetch it (the test client is no network server); other bodies unchanged."""
+    try:
+        doc = json.loads(body)
+    except ValueError:
+        return body
+    url = doc.get("@context") if isinstance(doc, dict) else None
+    if not isinstance(url, str):
+        return body
+    published = client.get(url.removeprefix("http://localhost"))
+    assert published.status_code == 200 and published.mimetype == "application/ld+json"
+    doc["@context"] = published.get_json(force=True)["@context"]
+    return json.dumps(doc).encode()
 
 
 # -- the three datasets: W3C protocol data, the real dataset, the small linked-data fixture --

@@ -14,10 +14,13 @@ from flask.testing import FlaskClient
 from pyoxigraph import BlankNode, NamedNode, RdfFormat, parse
 from rdflib.namespace import FOAF
 
+from tests.conftest import readable
 from tests.ld_fixtures import AGREEMENT
 from uasa.core import negotiation as conneg
 
 PATH = "/id/agreement/xyz-2024-01-01"
+
+
 RESOURCES = [
     "/id/agreement/xyz-2024-01-01",
     "/id/party/xyz",
@@ -59,7 +62,8 @@ def test_machines_are_sent_to_the_data_in_every_format(
     data = ld_client.get(r.headers["Location"])
     assert data.status_code == 200
     assert data.mimetype == fmt.media_type
-    triples = list(parse(data.data, format=RdfFormat.from_media_type(fmt.media_type)))
+    body = readable(ld_client, data.data)
+    triples = list(parse(body, format=RdfFormat.from_media_type(fmt.media_type)))
     assert triples
 
 
@@ -106,7 +110,7 @@ def test_hash_terms_share_the_ontology_document(ld_client: FlaskClient) -> None:
 
 @pytest.mark.parametrize("suffix", ["ttl", "nt", "jsonld", "rdf", "nq", "trig"])
 def test_the_view_reparses_with_rdflib_and_pyoxigraph(ld_client: FlaskClient, suffix: str) -> None:
-    body = ld_client.get(f"/data{PATH}.{suffix}").data
+    body = readable(ld_client, ld_client.get(f"/data{PATH}.{suffix}").data)
     ox = list(parse(body, format=RdfFormat.from_extension(suffix)))
     if suffix in {"nq", "trig"}:
         with warnings.catch_warnings():  # rdflib's Dataset warns about its own deprecations
@@ -249,7 +253,7 @@ def test_data_documents_describe_themselves(ld_client: FlaskClient, fmt: conneg.
     assert f'</page{PATH}>; rel="alternate"; type="text/html"' in link
     topic = [
         q
-        for q in parse(r.data, format=fmt.oxigraph())
+        for q in parse(readable(ld_client, r.data), format=fmt.oxigraph())
         if q.predicate == NamedNode(FOAF.primaryTopic)
     ]
     assert [(q.subject.value, q.object.value) for q in topic] == [(doc, AGREEMENT)]
@@ -275,9 +279,23 @@ def test_graph_documents_name_their_graph(ld_client: FlaskClient, suffix: str) -
 def test_jsonld_has_one_node_object_per_subject(ld_client: FlaskClient) -> None:
     import json
 
-    nodes = json.loads(ld_client.get(f"/data{PATH}.jsonld").data)
-    ids = [n["@id"] for n in nodes]
+    doc = json.loads(ld_client.get(f"/data{PATH}.jsonld").data)
+    ids: list[str] = []
+
+    def walk(node: object) -> None:  # every node object, top-level or embedded
+        if isinstance(node, list):
+            for n in node:
+                walk(n)
+        elif isinstance(node, dict):
+            if "@id" in node and len(node) > 1:
+                ids.append(node["@id"])
+            for key, value in node.items():
+                if key != "@context":
+                    walk(value)
+
+    walk(doc["@graph"])
     assert len(ids) == len(set(ids)) > 3
+    assert doc["@graph"][0]["@id"] == AGREEMENT
 
 
 def test_jsonld_reads_with_pyld(ld_client: FlaskClient) -> None:
@@ -285,7 +303,7 @@ def test_jsonld_reads_with_pyld(ld_client: FlaskClient) -> None:
 
     from pyld import jsonld
 
-    body = ld_client.get(f"/data{PATH}.jsonld").data
+    body = readable(ld_client, ld_client.get(f"/data{PATH}.jsonld").data)
     nquads = jsonld.to_rdf(json.loads(body), {"format": "application/n-quads"})
     expected = list(parse(ld_client.get(f"/data{PATH}.nt").data, format=RdfFormat.N_TRIPLES))
     assert len([line for line in nquads.splitlines() if line.strip()]) == len(expected) > 20

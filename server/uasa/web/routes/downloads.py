@@ -118,6 +118,16 @@ FILE_TYPES = {
     "csv": "CSV",
 }
 SCHEMES = {ADMS_LICENCE: ADMS_LICENCE + "1.0"}
+# A scheme's dct:title (DCAT-AP makes it mandatory) is its label in the official table, as in
+# the extract tests/dcat-ap/vocabularies.ttl (test_dcat_ap checks they agree). The language and
+# planned-availability tables were not at hand, so those schemes get no title (test documents).
+SCHEME_TITLES = {
+    AUTHORITY + "country": "Country",
+    AUTHORITY + "continent": "Continent Named Authority List",
+    AUTHORITY + "data-theme": "Data theme Named Authority List",
+    AUTHORITY + "file-type": "File type",
+    ADMS_LICENCE + "1.0": "Licence Type",
+}
 KEYWORDS = (
     "Ukraine",
     "security agreements",
@@ -135,6 +145,9 @@ def _concept(
     concept = NamedNode(scheme_ns + code)
     scheme = NamedNode(SCHEMES.get(scheme_ns, scheme_ns.rstrip("/")))
     typed = [Triple(concept, NamedNode(RDF + "type"), NamedNode(kind))] if kind else []
+    title = SCHEME_TITLES.get(scheme.value)
+    if title:
+        typed.append(Triple(scheme, NamedNode(DCT + "title"), Literal(title, language="en")))
     return [
         *typed,
         Triple(subject, NamedNode(prop), concept),
@@ -199,13 +212,13 @@ def catalogue_triples(dataset: NamedNode, service: BlankNode, built: str | None)
     ]
     out += _concept(licence, DCT + "type", ADMS_LICENCE, "Attribution")
     if built:
-        out.append(
-            Triple(
-                catalog,
-                NamedNode(DCT + "modified"),
-                Literal(built, datatype=NamedNode(XSD + "dateTime")),
-            )
-        )
+        # dct:issued: the store keeps no record of earlier builds, so the catalogue's issue date
+        # is this build's (the manifest's `built`), the same as dct:modified: never earlier than
+        # the truth. (The earliest dct:issued in the data dates a source document, not this
+        # catalogue.)
+        stamp = Literal(built, datatype=NamedNode(XSD + "dateTime"))
+        out.append(Triple(catalog, NamedNode(DCT + "modified"), stamp))
+        out.append(Triple(catalog, NamedNode(DCT + "issued"), stamp))
     for lang in ("ENG", "UKR"):
         out += _concept(
             catalog, DCT + "language", AUTHORITY + "language/", lang, DCT + "LinguisticSystem"
@@ -348,7 +361,8 @@ def void_triples(built: BuiltStore, root: str, examples: list[str]) -> list[Trip
         out += _concept(url, DCATAP + "availability", AVAILABILITY, "STABLE")
         file_type = FILE_TYPES.get(entry["name"].removesuffix(".gz").rsplit(".", 1)[-1])
         if file_type:
-            out += _concept(url, DCT + "format", FILE_TYPE, file_type)
+            # DCAT-AP's range for dct:format is dct:MediaTypeOrExtent.
+            out += _concept(url, DCT + "format", FILE_TYPE, file_type, DCT + "MediaTypeOrExtent")
         if entry["name"].endswith(".gz"):
             out.append(Triple(url, n(DCAT + "compressFormat"), n(IANA + "application/gzip")))
             out.append(Triple(n(IANA + "application/gzip"), a, n(DCT + "MediaType")))

@@ -5,15 +5,18 @@ Web" describes for slash IRIs. Which IRI a path names is `uasa.web.support.paths
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, request
+import json
+
+from flask import Blueprint, Response, abort, redirect, request
 from flask.typing import ResponseReturnValue
-from pyoxigraph import QueryResultsFormat, RdfFormat, parse
+from pyoxigraph import QueryResultsFormat
 
 from uasa.core import negotiation as conneg
 from uasa.core.errors import UasaError
 from uasa.core.results import to_bytes
 from uasa.query import resource_view as view
 from uasa.query.types import QueryResult
+from uasa.web.support import jsonld
 from uasa.web.support.paths import (
     QUADS_RESULTS,
     find_iri,
@@ -100,7 +103,7 @@ def data(rest: str) -> ResponseReturnValue:
         return run_query(quads_request(iri), reshape=_quads(fmt, doc, iri), headers=headers)
     if fmt.name == "jsonld":
         req = rdf_request(iri, conneg.by_name("nt", "graph").media_type, doc)  # type: ignore[union-attr]
-        return run_query(req, reshape=_grouped_jsonld(fmt), headers=headers)
+        return run_query(req, reshape=_framed_jsonld(fmt, iri), headers=headers)
     return run_query(rdf_request(iri, fmt.media_type, doc), headers=headers)
 
 
@@ -128,15 +131,27 @@ def _quads(fmt: conneg.Format, doc: str, iri: str) -> Reshape:
     return reshape
 
 
-def _grouped_jsonld(fmt: conneg.Format) -> Reshape:
-    """JSON-LD with one node object per subject: pyoxigraph starts a new node object whenever
-    the subject changes, and a CONSTRUCT's triples come in no particular order."""
+def _context_url() -> str:
+    return f"{request.host_url.rstrip('/')}{request.script_root}{jsonld.PATH}"
+
+
+@blueprint.get(jsonld.PATH)
+def jsonld_context() -> ResponseReturnValue:
+    """The JSON-LD context the /data/….jsonld views use, made from the served ontology."""
+    response = Response(jsonld.body(), content_type="application/ld+json")
+    response.add_etag()
+    response.cache_control.public = True
+    response.cache_control.max_age = 3600
+    return response.make_conditional(request)
+
+
+def _framed_jsonld(fmt: conneg.Format, iri: str) -> Reshape:
+    """JSON-LD compacted with the published context: the resource is one node object with the
+    nodes it owns embedded (see `uasa.web.support.jsonld`)."""
+    url = _context_url()
 
     def reshape(result: QueryResult) -> tuple[bytes, conneg.Format]:
-        quads = sorted(
-            parse(result.body, format=RdfFormat.N_TRIPLES),  # all in the default graph
-            key=lambda q: (str(q.subject), str(q.predicate)),
-        )
-        return to_bytes(quads, fmt.rdf()), fmt
+        doc = jsonld.framed(result.body.decode(), iri, url)
+        return json.dumps(doc, ensure_ascii=False, indent=1).encode(), fmt
 
     return reshape

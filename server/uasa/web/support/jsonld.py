@@ -1,0 +1,177 @@
+"""The published JSON-LD context (`/context.jsonld`) and the framing of `/data/….jsonld` views.
+
+The context is generated from the served build: a term for every class and property the
+ontology defines (object properties coerce to IRIs, datatype properties with an XSD range to
+that datatype), and a prefix for every vocabulary the data uses (the build's VoID statistics).
+It names the ontology version it was made from. A resource view is compacted with it (pyld) and
+framed by hand: the resource is one node object, with the nodes it owns (those pointing at it by
+an owning property of `query.resource_view`) embedded under `@reverse`, and blank nodes used once
+embedded where they are used. Expanding the result gives back exactly the view's triples.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from pyld import jsonld  # type: ignore[import-untyped]
+
+from uasa.core.iris import BASE, DEF, OWNING_PROPERTIES, Graphs
+from uasa.query.rows import select
+from uasa.web.support import context
+
+UASA = DEF
+PATH = "/context.jsonld"
+# Well-known prefixes; the context keeps those whose namespace the data uses, plus these.
+KNOWN = {
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "dct": "http://purl.org/dc/terms/",
+    "prov": "http://www.w3.org/ns/prov#",
+    "org": "http://www.w3.org/ns/org#",
+    "foaf": "http://xmlns.com/foaf/0.1/",
+    "schema": "https://schema.org/",
+    "vann": "http://purl.org/vocab/vann/",
+    "sh": "http://www.w3.org/ns/shacl#",
+    "time": "http://www.w3.org/2006/time#",
+    "wd": "http://www.wikidata.org/entity/",
+    "uasa": UASA,
+}
+ALWAYS = {"rdf", "rdfs", "xsd", "uasa"}
+TERMS = f"""\
+PREFIX owl: <http://www.w3.org/2002/07/owl#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?term ?kind ?range WHERE {{
+  GRAPH <{Graphs.ONTOLOGY}> {{
+    VALUES ?kind {{ owl:Class owl:ObjectProperty owl:DatatypeProperty }}
+    ?term a ?kind .
+    OPTIONAL {{
+      ?term rdfs:range ?range .
+      FILTER(STRSTARTS(STR(?range), "http://www.w3.org/2001/XMLSchema#"))
+    }}
+    FILTER(STRSTARTS(STR(?term), "{UASA}"))
+  }}
+}} ORDER BY ?term ?range
+"""
+VERSION = f"""\
+SELECT ?version WHERE {{ GRAPH <{Graphs.ONTOLOGY}> {{
+  <{BASE}def> <http://www.w3.org/2002/07/owl#versionInfo> ?version }} }}
+"""
+
+_cache: dict[str | None, dict[str, Any]] = {}
+
+
+def document() -> dict[str, Any]:
+    """The context document for the served build (made once per build)."""
+    key = context.build_hash()
+    if key not in _cache:
+        _cache.clear()
+        _cache[key] = _make()
+    return _cache[key]
+
+
+def _make() -> dict[str, Any]:
+    timeout = context.settings().query_timeout
+    used = set(context.built().manifest.get("statistics", {}).get("vocabularies", []))
+    terms: dict[str, Any] = {name: ns for name, ns in KNOWN.items() if name in ALWAYS or ns in used}
+    for row in select(context.executor(), TERMS, timeout):
+        iri = row["term"]["value"]
+        name = iri.removeprefix(UASA)
+        if not name or name in terms:
+            continue  # a second range: keep the first (ORDER BY makes it stable)
+        kind = row["kind"]["value"].rsplit("#", 1)[-1]
+        if kind == "ObjectProperty":
+            terms[name] = {"@id": iri, "@type": "@id"}
+        elif kind == "DatatypeProperty" and "range" in row:
+            terms[name] = {"@id": iri, "@type": row["range"]["value"]}
+        else:
+            terms[name] = iri
+    versions = select(context.executor(), VERSION, timeout)
+    version = versions[0]["version"]["value"] if versions else None
+    doc: dict[str, Any] = {"@context": terms}
+    if version:
+        # Ignored by JSON-LD processors (only "@context" counts); says what the terms are from.
+        doc["ontology"] = {"@id": f"{BASE}def/{version}", "version": version}
+    return doc
+
+
+def body() -> bytes:
+    return json.dumps(document(), ensure_ascii=False, indent=1, sort_keys=True).encode()
+
+
+def _loader(url: str, url_root: str) -> Any:
+    def load(requested: str, options: Any = None) -> dict[str, Any]:
+        if requested != url:
+            raise jsonld.JsonLdError(f"no remote contexts: {requested}", "loading document failed")
+        return {"contextUrl": None, "documentUrl": url, "document": document()}
+
+    return load
+
+
+def framed(ntriples: str, topic: str, context_url: str) -> dict[str, Any]:
+    """The view's triples as one node object for `topic` with its parts embedded."""
+    nodes = jsonld.from_rdf(ntriples, {"format": "application/n-quads"})
+    by_id = {n["@id"]: n for n in nodes}
+    owning = OWNING_PROPERTIES
+    main = by_id.get(topic, {"@id": topic})
+    by_id[topic] = main
+    embedded: set[str] = {topic}
+    for prop in owning:
+        parts = []
+        for node in list(by_id.values()):
+            refs = node.get(prop, [])
+            if node["@id"] in embedded or {"@id": topic} not in refs:
+                continue
+            rest = [r for r in refs if r != {"@id": topic}]
+            if rest:
+                node[prop] = rest
+            else:
+                del node[prop]
+            parts.append(node)
+            embedded.add(node["@id"])
+        if parts:
+            main.setdefault("@reverse", {})[prop] = parts
+    # Blank nodes used exactly once go where they are used.
+    uses: dict[str, int] = {}
+    for node in by_id.values():
+        for key, values in node.items():
+            if key.startswith("@"):
+                continue
+            for v in values:
+                if isinstance(v, dict) and v.get("@id", "").startswith("_:"):
+                    uses[v["@id"]] = uses.get(v["@id"], 0) + 1
+
+    def embed(node: dict[str, Any], depth: int) -> None:
+        for key, values in list(node.items()):
+            if key == "@reverse":
+                for parts in values.values():
+                    for part in parts:
+                        embed(part, depth + 1)
+                continue
+            if key.startswith("@"):
+                continue
+            for i, v in enumerate(values):
+                ref = v.get("@id", "") if isinstance(v, dict) else ""
+                once = ref.startswith("_:") and uses.get(ref) == 1 and ref in by_id
+                if once and ref not in embedded and depth < 8:
+                    embedded.add(ref)
+                    values[i] = by_id[ref]
+                    embed(by_id[ref], depth + 1)
+
+    embed(main, 0)
+    rest = [n for i, n in sorted(by_id.items()) if i not in embedded]
+    for node in rest:
+        embed(node, 1)
+    rest = [n for n in rest if n["@id"] not in embedded or n is main]
+    graph = [main, *[n for n in rest if n is not main]]
+    ctx = document()["@context"]
+    compacted = jsonld.compact(
+        {"@graph": graph},
+        {"@context": ctx},
+        {"documentLoader": _loader(context_url, ""), "graph": True},
+    )
+    compacted["@context"] = context_url
+    return dict(compacted)
