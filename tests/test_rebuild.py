@@ -204,11 +204,21 @@ def test_a_build_that_cannot_write_fails_clearly_and_leaves_the_served_build(
     before = sorted(str(p.relative_to(served)) for p in served.rglob("*"))
     write_data(data, 1)
     if how == "read-only":
-        if os.geteuid() == 0:
-            pytest.skip("root writes into a read-only directory; the file-size case still runs")
-        (tmp_path / "stores").chmod(0o555)
-        done = uasa_build(store, data)
-        (tmp_path / "stores").chmod(0o755)
+        stores = tmp_path / "stores"
+        if os.geteuid() != 0:
+            stores.chmod(0o555)
+            done = uasa_build(store, data)
+            stores.chmod(0o755)
+        else:  # root ignores permission bits: make the folder a read-only bind mount instead
+            mount = ["mount", "--bind", str(stores), str(stores)]
+            if subprocess.run(mount, capture_output=True).returncode != 0:
+                pytest.skip("root, and no mount(8) here to make a read-only folder")
+            try:
+                remount = ["mount", "-o", "remount,ro,bind", str(stores)]
+                subprocess.run(remount, check=True, capture_output=True)
+                done = uasa_build(store, data)
+            finally:
+                subprocess.run(["umount", str(stores)], check=True)
     else:
 
         def small_files() -> None:
