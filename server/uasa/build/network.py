@@ -19,6 +19,7 @@ from collections.abc import Iterable
 import networkx as nx
 from pyoxigraph import Literal, NamedNode, Quad
 
+from uasa.core import labels as labels_rule
 from uasa.core.iris import (
     BASE,
     CONCEPT,
@@ -60,10 +61,7 @@ def resource_network(quads: Iterable[Quad]) -> nx.MultiDiGraph:
     their labels are kept, so a big store's literals never sit in memory.
     """
     out: dict[str, dict[str, set[NamedNode]]] = defaultdict(lambda: defaultdict(set))
-    # (property, literal as written, text): the first in N-Quads line order is the label.
-    label_sets: dict[str, dict[str, set[tuple[str, str, str]]]] = defaultdict(
-        lambda: defaultdict(set)
-    )
+    label_sets: dict[str, set[labels_rule.Candidate]] = defaultdict(set)
     for q in quads:
         s, p, o = q.subject, q.predicate.value, q.object
         if not isinstance(s, NamedNode):
@@ -71,24 +69,20 @@ def resource_network(quads: Iterable[Quad]) -> nx.MultiDiGraph:
         if isinstance(o, NamedNode):
             out[s.value][p].add(o)
         elif p in LABEL_PROPERTIES and isinstance(o, Literal):
-            label_sets[s.value][o.language or ""].add((p, str(o), o.value))
+            label_sets[s.value].add((p, o.language, o.value))
     # Sorted as the N-Quads lines of the canonical dump are, so the files come out the same
     # from every build of the same data (a label is the first in that order).
     props = {
         iri: {p: sorted(values, key=str) for p, values in by_p.items()} for iri, by_p in out.items()
     }
-    labels = {
-        iri: {lang: min(values)[2] for lang, values in by_lang.items()}
-        for iri, by_lang in label_sets.items()
-    }
-    del out, label_sets
+    del out
 
     def label(iri: str, lang: str = "en") -> str:
-        found = labels.get(iri, {})
-        return found.get(lang) or found.get("en") or found.get("") or _local(iri)
+        chosen = labels_rule.best(label_sets.get(iri, ()), lang)
+        return chosen[2] if chosen else _local(iri)
 
     graph: nx.MultiDiGraph[str] = nx.MultiDiGraph(name="uasa resource network")
-    for iri in sorted(set(props) | set(labels)):
+    for iri in sorted(set(props) | set(label_sets)):
         kind = node_kind(iri)
         if kind is None:
             continue

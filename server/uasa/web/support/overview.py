@@ -15,6 +15,7 @@ from typing import Any
 from flask import current_app
 from pyoxigraph import Literal, NamedNode
 
+from uasa.core import labels as labels_rule
 from uasa.query.rows import select
 from uasa.query.types import QueryError
 from uasa.web.support import context
@@ -43,10 +44,6 @@ SELECT ?s ?p ?l WHERE {
   ?s ?p ?l .
 }"""
 )
-LABEL_RANK = {
-    "http://www.w3.org/2000/01/rdf-schema#label": 0,
-    "http://www.w3.org/2004/02/skos/core#prefLabel": 0,
-}
 LABEL_BATCH = 200
 
 
@@ -207,8 +204,7 @@ def labels(iris: Iterable[str | None], lang: str) -> dict[str, str]:
     ``lang``, English, no language, any. Fetched after the main query, in batches, so the main
     query has no OPTIONAL label joins to multiply its rows."""
     wanted = sorted({i for i in iris if i})
-    best: dict[str, tuple[tuple[int, int], str]] = {}
-    lang_rank = {lang: 0, "en": 1, "": 2}
+    found: dict[str, list[labels_rule.Candidate]] = {}
     for start in range(0, len(wanted), LABEL_BATCH):
         # These IRIs come from the store's own answers and are re-serialised by NamedNode,
         # which rejects anything that is not an IRI: user input never reaches this text.
@@ -216,16 +212,11 @@ def labels(iris: Iterable[str | None], lang: str) -> dict[str, str]:
         query = LABELS_QUERY.replace("  ?s ?p ?l .", f"  VALUES ?s {{ {values} }}\n  ?s ?p ?l .")
         for row in _run(query):
             label = row["l"]
-            if label["type"] != "literal":
-                continue
-            rank = (
-                LABEL_RANK.get(row["p"]["value"], 1),
-                lang_rank.get(label.get("xml:lang", ""), 3),
-            )
-            iri = row["s"]["value"]
-            if iri not in best or rank < best[iri][0]:
-                best[iri] = (rank, label["value"])
-    return {iri: text for iri, (_, text) in best.items()}
+            if label["type"] == "literal":
+                candidate = (row["p"]["value"], label.get("xml:lang"), label["value"])
+                found.setdefault(row["s"]["value"], []).append(candidate)
+    chosen = {iri: labels_rule.best(candidates, lang) for iri, candidates in found.items()}
+    return {iri: c[2] for iri, c in chosen.items() if c is not None}
 
 
 def counts() -> dict[str, int]:
