@@ -307,6 +307,7 @@
         notice.hidden = true;
       }
       accessible();
+      mount.dataset.responses = String(Number(mount.dataset.responses || 0) + 1);
     }, 0);
   });
 
