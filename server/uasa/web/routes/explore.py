@@ -179,7 +179,7 @@ def commitments_page() -> ResponseReturnValue:
     lang, chosen, sort = how["lang"], how["chosen"], how["sort"]
     t = UI[lang]
     args = _args()
-    facets = []
+    facets: list[dict[str, Any]] = []
     for facet, items in commitment_table.facets(shown, everything, chosen).items():
         values = []
         for item in items:

@@ -225,7 +225,9 @@ def facets(
                     labels[value] = row["partner"]["label"]
                 elif facet == "qualifier" and row["qualifier"]:
                     labels[value] = row["qualifier"]["label"]
-        items = [{"value": v, "count": n, "label": labels.get(v, v)} for v, n in counts.items()]
+        items: list[dict[str, Any]] = [
+            {"value": v, "count": n, "label": labels.get(v, v)} for v, n in counts.items()
+        ]
         if facet in ("year", "currency"):
             items.sort(key=lambda i: i["value"])
         else:
