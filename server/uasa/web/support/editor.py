@@ -21,6 +21,7 @@ from flask.typing import ResponseReturnValue
 from pyoxigraph import Store
 
 from uasa.core import negotiation as conneg
+from uasa.core.iris import BASE
 from uasa.web.support import context
 from uasa.web.support.i18n import choose_lang, lang_href
 from uasa.web.support.ui import UI
@@ -120,7 +121,15 @@ def page() -> ResponseReturnValue:
         query=query,
         endpoint=endpoint,
         examples=saved,
-        config={"endpoint": endpoint, "examples": saved, "lang": lang},
+        config={
+            "endpoint": endpoint,
+            "examples": saved,
+            "lang": lang,
+            # IRIs under these bases open their local page (/page/…) in the results.
+            "bases": sorted({BASE, context.settings().public_base}),
+            "pageRoot": f"{request.script_root}/page/",
+            "text": {k[3:]: v for k, v in UI[lang].items() if k.startswith("ed_")},
+        },
     )
     response = current_app.make_response(body)
     response.content_type = "text/html; charset=utf-8"

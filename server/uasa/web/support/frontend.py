@@ -20,6 +20,9 @@ FILES: dict[str, dict[str, str]] = {
     "cytoscape": {
         "cytoscape.min.js": "cytoscape/dist/cytoscape.min.js",
     },
+    "chartjs": {
+        "chart.umd.min.js": "chart.js/dist/chart.umd.min.js",
+    },
 }
 
 DEFAULT_NODE_MODULES = paths.NODE_MODULES

@@ -18,9 +18,10 @@ from pyoxigraph import Literal, NamedNode
 from uasa.core import labels as labels_rule
 from uasa.query.rows import select
 from uasa.query.types import QueryError
-from uasa.web.support import context
+from uasa.web.support import context, formats
 from uasa.web.support.labels import local_name
 from uasa.web.support.paths import page_path
+from uasa.web.support.ui import UI
 
 PREFIXES = """PREFIX uasa: <https://w3id.org/uasa/def#>
 PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
@@ -66,12 +67,12 @@ TRIPLES = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 TIMELINE = (
     PREFIXES
     + """
-SELECT ?lang ?item ?kind ?when ?partner ?agreement ?mkind ?description
+SELECT ?lang ?item ?kind ?group ?when ?partner ?agreement ?mkind ?description
 WHERE {
   {
     ?item a uasa:SecurityAgreement ; uasa:signingDate ?when .
     OPTIONAL { ?item uasa:partner ?partner }
-    BIND("signing" AS ?kind) BIND(?item AS ?agreement)
+    BIND("signing" AS ?kind) BIND("signing" AS ?group) BIND(?item AS ?agreement)
   } UNION {
     ?item a ?mc ; dct:date ?when .
     VALUES ?mc { uasa:NegotiationMilestone uasa:Milestone }
@@ -80,6 +81,12 @@ WHERE {
     OPTIONAL { ?item uasa:milestoneKind ?mkind }
     OPTIONAL { ?item dct:description ?description FILTER(LANG(?description) IN (?lang, "en")) }
     BIND("milestone" AS ?kind)
+    # A negotiation milestone: with one partner, or of the agreements' whole series; every
+    # other milestone is an event in the life of a framework or body.
+    BIND(IF(EXISTS { ?item a uasa:NegotiationMilestone }
+            || EXISTS { ?item uasa:milestoneOf/a uasa:AgreementSeries }
+            || EXISTS { ?item uasa:milestoneOf/a uasa:SecurityAgreement },
+            "negotiation", "framework") AS ?group)
   }"""
     + """
 }"""
@@ -232,6 +239,22 @@ def counts() -> dict[str, int]:
     return counted
 
 
+def composed_label(row: dict[str, Any], names: dict[str, str], lang: str) -> str:
+    """A human label for a dated event that has none: its kind, its partner (or what it is a
+    milestone of) and its date, in the page language: "Talks launched: Lithuania, 10 January
+    2024". Never the IRI's slug."""
+    t = UI.get(lang, UI["en"])
+    date = formats.when(val(row, "when"), lang)
+    partner = names.get(val(row, "partner") or "")
+    if val(row, "kind") == "signing":
+        return t["tl_signed"].format(partner=partner or "?", date=date).strip(", ")
+    kind = names.get(val(row, "mkind") or "") or t["milestone"]
+    what = partner or names.get(val(row, "agreement") or "") or ""
+    if not what:
+        return f"{kind}, {date}" if date else kind
+    return t["tl_label_of"].format(kind=kind, what=what, date=date).rstrip(", ")
+
+
 def timeline(lang: str) -> list[dict[str, Any]]:
     def compute() -> list[dict[str, Any]]:
         seen: dict[str, dict[str, Any]] = {}
@@ -247,8 +270,10 @@ def timeline(lang: str) -> list[dict[str, Any]]:
                 "iri": item,
                 "href": href(item),
                 "kind": val(row, "kind"),
+                "group": val(row, "group"),
                 "date": val(row, "when") or "",
-                "label": names.get(item) or local_name(item),
+                "year": (val(row, "when") or "")[:4],
+                "label": names.get(item) or composed_label(row, names, lang),
                 "partner": val(row, "partner"),
                 "partner_label": names.get(val(row, "partner") or ""),
                 "partner_href": href(val(row, "partner")),
@@ -260,6 +285,7 @@ def timeline(lang: str) -> list[dict[str, Any]]:
                 if val(row, "agreement") != item
                 else None,
                 "description": val(row, "description"),
+                "description_lang": (row.get("description") or {}).get("xml:lang", ""),
             }
         # Dates may be xsd:date, gYearMonth or gYear: as strings they sort chronologically.
         return sorted(seen.values(), key=lambda e: (e["date"], e["kind"] != "milestone"))

@@ -331,3 +331,134 @@ PLURALS: dict[str, dict[str, dict[str, str]]] = {
         "source": {"one": "джерело", "few": "джерела", "many": "джерел", "other": "джерела"},
     },
 }
+
+
+# --- The timeline, the commitments table and the editor (issue 16: tables) --------------------
+_TABLES: dict[str, dict[str, str]] = {
+    "en": {
+        "timeline_intro": (
+            "Signings of the agreements, the milestones of their negotiation and the events of "
+            "the frameworks around them, by year."
+        ),
+        "tl_show": "Show",
+        "tl_kinds": "What to show",
+        "tl_kind_signing": "Signings",
+        "tl_kind_negotiation": "Negotiation milestones",
+        "tl_kind_framework": "Framework events",
+        "tl_partner": "Partner",
+        "tl_tag_signing": "Signing",
+        "tl_tag_negotiation": "Negotiation",
+        "tl_tag_framework": "Framework",
+        "tl_any_partner": "Any partner",
+        "tl_apply": "Apply",
+        "tl_years": "Years",
+        "tl_recent": "Showing 2024 and later.",
+        "tl_all_years": "Show all years, from {first}",
+        "tl_recent_only": "Show 2024 and later only",
+        "tl_none": "No events match these filters.",
+        "tl_events": "{n} events",
+        "tl_label_of": "{kind}: {what}, {date}",
+        "tl_signed": "Agreement with {partner} signed, {date}",
+        "subtotal_intro": (
+            "Each currency has its own table, sorted within that currency only, with subtotals "
+            "per amount basis. As in the saved query 'Totals of money commitments per currency', "
+            "a part of a larger commitment, a contribution to another party's fund and the "
+            "frameworks' own budgets are shown but not added."
+        ),
+        "commitments_shown": "{shown} of {total} commitments",
+        "commitment_of": "Agreement or framework",
+        "source": "Source",
+        "subtotal": "Subtotal",
+        "subtotal_of": "{n} commitments added",
+        "subtotal_inexact": "{n} not exact (at least, up to, about), so the total is approximate",
+        "not_added": "not added",
+        "not_counted_part": "part of a larger commitment that is counted",
+        "not_counted_contribution": "a contribution to another party's fund, counted there",
+        "not_counted_framework": "a framework's own budget, not an agreement's commitment",
+        "no_period": "no period stated",
+        "no_amount": "No amount stated",
+        "unstated": "Not stated",
+        "sort_by": "Sort within each currency",
+        "sort_date": "Period",
+        "sort_amount": "Amount, smallest first",
+        "sort_amount_desc": "Amount, largest first",
+        "sort_partner": "Partner",
+        "cfacet_partner": "Partner",
+        "cfacet_currency": "Currency",
+        "cfacet_year": "Year of the period",
+        "cfacet_qualifier": "Qualifier",
+        "ed_search": "Find an example",
+        "ed_search_hint": "Type to filter the saved queries; opening one runs it.",
+        "ed_chart": "Chart",
+        "ed_chart_bar": "Bars",
+        "ed_chart_line": "Line",
+        "ed_graph": "Graph",
+        "ed_no_chart": "A chart needs a column of labels and a column of numbers.",
+    },
+    "uk": {
+        "timeline_intro": (
+            "Підписання угод, етапи переговорів про них і події рамкових механізмів навколо них, "
+            "за роками."
+        ),
+        "tl_show": "Показати",
+        "tl_kinds": "Що показати",
+        "tl_kind_signing": "Підписання",
+        "tl_kind_negotiation": "Етапи переговорів",
+        "tl_kind_framework": "Події рамкових механізмів",
+        "tl_partner": "Партнер",
+        "tl_tag_signing": "Підписання",
+        "tl_tag_negotiation": "Переговори",
+        "tl_tag_framework": "Рамковий механізм",
+        "tl_any_partner": "Будь-який партнер",
+        "tl_apply": "Застосувати",
+        "tl_years": "Роки",
+        "tl_recent": "Показано 2024 рік і пізніше.",
+        "tl_all_years": "Показати всі роки, від {first}",
+        "tl_recent_only": "Показати лише 2024 рік і пізніше",
+        "tl_none": "Жодна подія не відповідає цим фільтрам.",
+        "tl_events": "Подій: {n}",
+        "tl_label_of": "{kind}: {what}, {date}",
+        "tl_signed": "Підписано угоду з партнером {partner}, {date}",
+        "subtotal_intro": (
+            "Кожна валюта має власну таблицю, упорядковану лише в межах цієї валюти, з "
+            "проміжними підсумками за базою суми. Як і в збереженому запиті «Суми фінансових "
+            "зобов'язань за кожною валютою», частину більшого зобов'язання, внесок до фонду "
+            "іншої сторони та власні бюджети рамкових механізмів показано, але не додано."
+        ),
+        "commitments_shown": "{shown} з {total} зобов'язань",
+        "commitment_of": "Угода або рамковий механізм",
+        "source": "Джерело",
+        "subtotal": "Проміжний підсумок",
+        "subtotal_of": "Додано зобов'язань: {n}",
+        "subtotal_inexact": (
+            "неточних сум (щонайменше, до, приблизно): {n}, тож підсумок наближений"
+        ),
+        "not_added": "не додано",
+        "not_counted_part": "частина більшого зобов'язання, яке враховано",
+        "not_counted_contribution": "внесок до фонду іншої сторони, врахований там",
+        "not_counted_framework": "власний бюджет рамкового механізму, а не зобов'язання угоди",
+        "no_period": "період не вказано",
+        "no_amount": "Суму не вказано",
+        "unstated": "Не вказано",
+        "sort_by": "Упорядкувати в межах кожної валюти",
+        "sort_date": "Період",
+        "sort_amount": "Сума, від найменшої",
+        "sort_amount_desc": "Сума, від найбільшої",
+        "sort_partner": "Партнер",
+        "cfacet_partner": "Партнер",
+        "cfacet_currency": "Валюта",
+        "cfacet_year": "Рік періоду",
+        "cfacet_qualifier": "Уточнення суми",
+        "ed_search": "Знайти приклад",
+        "ed_search_hint": (
+            "Почніть вводити, щоб відібрати збережені запити; відкритий запит виконується."
+        ),
+        "ed_chart": "Діаграма",
+        "ed_chart_bar": "Стовпці",
+        "ed_chart_line": "Лінія",
+        "ed_graph": "Граф",
+        "ed_no_chart": "Для діаграми потрібні стовпець назв і стовпець чисел.",
+    },
+}
+for _lang, _strings in _TABLES.items():
+    UI[_lang].update(_strings)
