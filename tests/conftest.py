@@ -280,7 +280,7 @@ SLOW_MODULES = {
     "test_synth",
     "test_rebuild",
 }
-BROWSER_MODULES = {"test_browser"}
+BROWSER_MODULES = {"test_browser"}  # and every module under tests/browser/
 LIVE_FIXTURES = {"w3c_server", "w3c_remote_server", "real_server", "live_server"}
 
 
@@ -289,7 +289,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         module = item.module.__name__.rsplit(".", 1)[-1] if item.module else ""
         if module in SLOW_MODULES:
             item.add_marker(pytest.mark.slow)
-        if module in BROWSER_MODULES:
+        if module in BROWSER_MODULES or "tests/browser/" in str(item.path):
             item.add_marker(pytest.mark.browser)
         fixtures = set(getattr(item, "fixturenames", ()))
         if fixtures & LIVE_FIXTURES or "LiveServer" in getattr(item.module, "__dict__", {}):

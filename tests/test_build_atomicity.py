@@ -57,7 +57,8 @@ def fingerprint(build_dir: Path) -> str:
     digest = hashlib.sha256()
     for path in sorted(build_dir.rglob("*")):
         rel = path.relative_to(build_dir)
-        if path.is_file() and rel.parts[0] != store_layout.DB_DIR:
+        # The database's own files change as it is read; leases are the servers' runtime state.
+        if path.is_file() and rel.parts[0] not in (store_layout.DB_DIR, ".leases"):
             digest.update(str(rel).encode() + b"\0" + path.read_bytes())
     db = sorted(
         p.name for p in (build_dir / store_layout.DB_DIR).iterdir() if p.name.endswith(".sst")

@@ -18,7 +18,7 @@ def test_soak_for_a_minute(real_store: str, capsys: pytest.CaptureFixture[str]) 
     assert result["connection_errors"] == 0, result["samples"]
     assert result["rss_growth"] < soak.MAX_GROWTH
     assert result["healthy_after"]
-    assert result["tracebacks_in_log"] == 0
+    assert result["tracebacks_in_log"] == 0, result["log_errors"]
     assert len(result["rebuild_seconds"]) == 2 and not result["rebuilds_failed"]
     assert result["ended_on_newest"]
     assert result["dumps_checked"] > 0 and not result["dumps_bad"], result["dumps_bad"]

@@ -3,107 +3,19 @@
 Playwright drives Debian's chromium over a live server (loopback only). Each page is checked
 for what a reader needs (the June-2024 signers two clicks from the landing page), for width
 (nothing wider than the 390 px phone viewport) and with axe-core for accessibility (0
-violations). Screenshots go to ``test-output/screenshots/``.
+violations). Screenshots go to ``test-output/screenshots/``. Fixtures: tests/browser/conftest.py.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
 
-from tests.conftest import ROOT, LiveServer
+from tests.browser.support import check_page, shoot
+from tests.conftest import LiveServer
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM = "/usr/bin/chromium"
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-SCREENSHOTS = ROOT / "test-output" / "screenshots"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
-WIDTHS = {"desktop": (1366, 900), "phone": (390, 844)}
-
-if not Path(CHROMIUM).exists():
-    pytest.skip(f"{CHROMIUM} is missing: run `make setup` as root", allow_module_level=True)
-if not AXE.is_file():
-    pytest.skip("node_modules/axe-core is missing: run `npm ci`", allow_module_level=True)
-
-sync_api = pytest.importorskip("playwright.sync_api")
-
-
-@pytest.fixture(scope="module")
-def server(real_store: str) -> Iterator[LiveServer]:
-    live = LiveServer(real_store, {"UASA_QUERY_TIMEOUT": "10"})
-    yield live
-    live.stop()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with sync_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture(params=["desktop", "phone"])
-def width(request: pytest.FixtureRequest) -> str:
-    return str(request.param)
-
-
-@pytest.fixture(params=["en", "uk"])
-def lang(request: pytest.FixtureRequest) -> str:
-    return str(request.param)
-
-
-@pytest.fixture
-def page(browser: Any, server: LiveServer, width: str, lang: str) -> Iterator[Any]:
-    w, h = WIDTHS[width]
-    context = browser.new_context(
-        viewport={"width": w, "height": h},
-        locale="uk-UA" if lang == "uk" else "en-GB",
-        extra_http_headers={"Accept-Language": "uk" if lang == "uk" else "en"},
-    )
-    # axe-core goes in as an init script: the pages' own CSP refuses scripts added to the page.
-    context.add_init_script(path=str(AXE))
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    seen: list[str] = []
-    page.on("request", lambda r: seen.append(r.url))
-    refused: list[str] = []
-    page.on(
-        "console",
-        lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None,
-    )
-    yield page
-    context.close()
-    assert not refused, f"the Content-Security-Policy refused something: {refused}"
-    host = urlsplit(server.url).netloc
-    outside = [
-        u for u in seen if urlsplit(u).scheme.startswith("http") and urlsplit(u).netloc != host
-    ]
-    assert not outside, f"requests left the server: {outside}"
-
-
-def shoot(page: Any, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
-
-
-def check_page(page: Any, width: str) -> None:
-    """Nothing wider than the viewport at phone width; no axe-core violations anywhere."""
-    if width == "phone":
-        wide = page.evaluate("document.documentElement.scrollWidth")
-        assert wide <= 390, f"{page.url} is {wide} px wide at 390 px"
-    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-    violations = [
-        {"id": v["id"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]}
-        for v in result["violations"]
-    ]
-    assert not violations, json.dumps(violations, indent=1, ensure_ascii=False)
 
 
 def test_june_2024_signers_in_two_clicks(

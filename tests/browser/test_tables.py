@@ -1,10 +1,10 @@
-# ruff: noqa: F811 (the fixtures imported from test_browser_pages are parameters here)
-"""The timeline, the commitments table and the SPARQL editor in a real browser (issue 16).
+"""The timeline, the commitments table and the SPARQL editor in a real browser.
 
-Same set-up as test_browser_pages (Playwright + Debian chromium over a live server, 1366 px and
-390 px, English and Ukrainian, axe-core injected as an init script). What is checked comes from
-the store or from the page itself, never from numbers written here: the commitments' subtotals
-are compared with the saved query commitment-totals-by-currency.rq run over the endpoint, and
+Same set-up as tests/browser/test_pages.py (Playwright + Debian chromium over a live server,
+1366 px and 390 px, English and Ukrainian, axe-core injected as an init script). What is checked
+comes from the store or from the page itself, never from numbers written here: the commitments'
+subtotals are compared with the saved query commitment-totals-by-currency.rq run over the
+endpoint, and
 the CSV with the rows the page shows.
 """
 
@@ -19,16 +19,8 @@ from typing import Any
 import pytest
 import requests
 
+from tests.browser.support import check_page, shoot
 from tests.conftest import ROOT, LiveServer
-from tests.test_browser_pages import (  # noqa: F401 (fixtures)
-    browser,
-    check_page,
-    lang,
-    page,
-    server,
-    shoot,
-    width,
-)
 
 pytestmark = pytest.mark.browser
 
