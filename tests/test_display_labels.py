@@ -1,5 +1,6 @@
 """The display-label rule (server/uasa/build/rules/30-display-labels.ru): every signature,
-milestone, claim, provision, commitment, membership and source gets one English and one
+milestone, claim, provision, commitment, membership, adherence, participation and source gets
+one English and one
 Ukrainian rdfs:label in the derived graph, composed from its parts, so no page shows a slug."""
 
 # ruff: noqa: RUF001 (Cyrillic letters and dashes are meant here)
@@ -22,6 +23,8 @@ TYPES = {
     "commitment": "uasa:Commitment",
     "membership": "org:Membership",
     "source": "uasa:Source",
+    "adherence": "uasa:Adherence",
+    "participation": "uasa:Participation",
 }
 PREFIXES = """PREFIX uasa: <https://w3id.org/uasa/def#>
 PREFIX org: <http://www.w3.org/ns/org#>

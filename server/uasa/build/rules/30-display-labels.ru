@@ -1,6 +1,6 @@
 # Display labels (rdfs:label @en and @uk) for the nodes the curation leaves unlabelled because
 # they are statements about other things: signatures, milestones, claims, provisions,
-# commitments, memberships and sources. Each label is composed from the node's own parts (the
+# commitments, memberships, adherences, participations and sources. Each label is composed from the node's own parts (the
 # labels of the person, party, agreement, concept or property it links to, its date, amount or
 # publisher), so it says nothing the data does not; pages show it instead of the IRI's slug.
 # Only nodes with no rdfs:label in the language get one, so a curated label always wins.
@@ -271,6 +271,67 @@ WHERE {
                COALESCE(?byUk, ?short)), "uk") AS ?uk)
 }
 ;
+# 7b. Adherences to frameworks: "Adherence: Canada — G7 Joint Declaration …, 12 July 2023".
+INSERT {
+  GRAPH <https://w3id.org/uasa/graph/derived> { ?s rdfs:label ?en , ?uk }
+}
+WHERE {
+  {
+    SELECT ?s (MIN(?whoEn) AS ?we) (MIN(?whoUk) AS ?wu) (MIN(?toEn) AS ?te) (MIN(?toUk) AS ?tu)
+           (MIN(?dateEn) AS ?de) (MIN(?dateUk) AS ?du)
+    WHERE {
+      GRAPH <https://w3id.org/uasa/graph/curated> {
+        ?s a uasa:Adherence ; uasa:adherent ?who ; uasa:adheredTo ?to .
+      }
+      FILTER NOT EXISTS { GRAPH ?lg { ?s rdfs:label ?any } }
+      GRAPH ?g1 { ?who rdfs:label ?whoEn FILTER(LANG(?whoEn) = "en") }
+      GRAPH ?g2 { ?who rdfs:label ?whoUk FILTER(LANG(?whoUk) = "uk") }
+      GRAPH ?g3 { ?to rdfs:label ?toEn FILTER(LANG(?toEn) = "en") }
+      GRAPH ?g4 { ?to rdfs:label ?toUk FILTER(LANG(?toUk) = "uk") }
+      OPTIONAL {
+        GRAPH <https://w3id.org/uasa/graph/curated> { ?s dct:date ?date }
+        BIND(IRI(CONCAT("urn:uasa:date:", STR(?date))) AS ?dk)
+        GRAPH <urn:uasa:build:dates> { ?dk uasa:en ?dateEn ; uasa:uk ?dateUk }
+      }
+    } GROUP BY ?s
+  }
+  BIND(STRLANG(CONCAT("Adherence: ", ?we, " — ", ?te, IF(BOUND(?de), CONCAT(", ", ?de), "")), "en") AS ?en)
+  BIND(STRLANG(CONCAT("Приєднання: ", ?wu, " — ", ?tu, IF(BOUND(?du), CONCAT(", ", ?du), "")), "uk") AS ?uk)
+}
+;
+# 7c. Participations in milestones: "Participation: Volodymyr Zelenskyy (Ukraine), principal".
+INSERT {
+  GRAPH <https://w3id.org/uasa/graph/derived> { ?s rdfs:label ?en , ?uk }
+}
+WHERE {
+  {
+    SELECT ?s (MIN(?personEn) AS ?pe) (MIN(?personUk) AS ?pu) (MIN(?partyEn) AS ?ae)
+           (MIN(?partyUk) AS ?au) (MIN(?roleEn) AS ?re) (MIN(?roleUk) AS ?ru)
+    WHERE {
+      GRAPH <https://w3id.org/uasa/graph/curated> {
+        ?s a uasa:Participation ; uasa:participatingPerson ?person .
+      }
+      FILTER NOT EXISTS { GRAPH ?lg { ?s rdfs:label ?any } }
+      GRAPH ?g1 { ?person rdfs:label ?personEn FILTER(LANG(?personEn) = "en") }
+      GRAPH ?g2 { ?person rdfs:label ?personUk FILTER(LANG(?personUk) = "uk") }
+      OPTIONAL {
+        GRAPH <https://w3id.org/uasa/graph/curated> { ?s uasa:actingFor ?party }
+        GRAPH ?g3 { ?party rdfs:label ?partyEn FILTER(LANG(?partyEn) = "en") }
+        GRAPH ?g4 { ?party rdfs:label ?partyUk FILTER(LANG(?partyUk) = "uk") }
+      }
+      OPTIONAL {
+        GRAPH <https://w3id.org/uasa/graph/curated> { ?s uasa:participantRole ?role }
+        GRAPH ?g5 { ?role skos:prefLabel ?roleEn FILTER(LANG(?roleEn) = "en") }
+        GRAPH ?g6 { ?role skos:prefLabel ?roleUk FILTER(LANG(?roleUk) = "uk") }
+      }
+    } GROUP BY ?s
+  }
+  BIND(STRLANG(CONCAT("Participation: ", ?pe, IF(BOUND(?ae), CONCAT(" (", ?ae, ")"), ""),
+                      IF(BOUND(?re), CONCAT(", ", ?re), "")), "en") AS ?en)
+  BIND(STRLANG(CONCAT("Участь: ", ?pu, IF(BOUND(?au), CONCAT(" (", ?au, ")"), ""),
+                      IF(BOUND(?ru), CONCAT(", ", ?ru), "")), "uk") AS ?uk)
+}
+;
 # 8. Claims, last (a claim may be about a commitment, labelled above): "Number of agreements
 #    (Ukraine's bilateral security agreements): 23, as of
 #    11 July 2024 — Babel". The value is a number, a year, a resource's label, or a text
@@ -338,8 +399,8 @@ INSERT {
   GRAPH <https://w3id.org/uasa/graph/derived> {
     <https://w3id.org/uasa/id/derivation/display-labels> a uasa:Derivation ;
       rdfs:label "Display labels"@en , "Відображувані назви"@uk ;
-      dct:description "rdfs:label @en and @uk of signatures, milestones, claims, provisions, commitments, memberships and sources, composed from the labels, dates, amounts and publishers they link to (server/uasa/build/rules/30-display-labels.ru). A display name, not a fact about the world: a source's label is not its title."@en ,
-        "rdfs:label @en і @uk підписів, подій, тверджень, положень, зобов'язань, членств і джерел, складені з назв, дат, сум і видавців, на які вони посилаються (server/uasa/build/rules/30-display-labels.ru). Це назва для показу, а не факт про світ: назва джерела не є його заголовком."@uk .
+      dct:description "rdfs:label @en and @uk of signatures, milestones, claims, provisions, commitments, memberships, adherences, participations and sources, composed from the labels, dates, amounts and publishers they link to (server/uasa/build/rules/30-display-labels.ru). A display name, not a fact about the world: a source's label is not its title."@en ,
+        "rdfs:label @en і @uk підписів, подій, тверджень, положень, зобов'язань, членств, приєднань, участі та джерел, складені з назв, дат, сум і видавців, на які вони посилаються (server/uasa/build/rules/30-display-labels.ru). Це назва для показу, а не факт про світ: назва джерела не є його заголовком."@uk .
   }
 }
 WHERE {
