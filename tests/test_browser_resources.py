@@ -15,6 +15,7 @@ import pytest
 
 from tests.conftest import LiveServer
 from tests.test_browser_pages import (  # noqa: F401
+    SCREENSHOTS,
     browser,
     check_page,
     lang,
@@ -49,6 +50,12 @@ KNOWN_SLUGS = (
 PRAVDA = "https://www.pravda.com.ua/eng/news/2024/01/12/7436957/"
 
 
+def shoot_view(page: Any, name: str) -> None:
+    """What the reader sees first (the viewport), for the README."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}-view.png"))
+
+
 def url(server: LiveServer, path: str, lang: str) -> str:
     return f"{server.url}{path}?lang={lang}"
 
@@ -72,6 +79,7 @@ def test_the_signing_dates_source_is_one_click_away(
     assert source_page.endswith("/page/id/source/pravda-com-ua-2024-01-12-7436957")
     assert "Ukrainska Pravda" in reference.inner_text()
     shoot(page, f"resource-reference-{width}-{lang}")
+    shoot_view(page, f"resource-reference-{width}-{lang}")
 
 
 @pytest.mark.parametrize("kind", sorted(PAGES))
@@ -92,6 +100,7 @@ def test_resource_pages_show_labels_not_slugs(
         assert page.locator("sup.refs").count() > 0
     check_page(page, width)
     shoot(page, f"resource-{kind}-{width}-{lang}")
+    shoot_view(page, f"resource-{kind}-{width}-{lang}")
 
 
 def test_no_source_is_said_not_hidden(page: Any, server: LiveServer, lang: str) -> None:
@@ -133,3 +142,4 @@ def test_the_network_of_the_series(page: Any, server: LiveServer, width: str, la
     assert page.locator("section table tbody tr").count() >= 29
     check_page(page, width)
     shoot(page, f"network-{width}-{lang}")
+    shoot_view(page, f"network-{width}-{lang}")
