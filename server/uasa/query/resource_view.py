@@ -99,6 +99,25 @@ RESOURCE_QUADS = (
     PREFIXES + "SELECT ?this ?g ?op ?oo ?is ?ip ?s ?p ?o\n" + _union(_branches(in_graph=True))
 )
 
+# The sources behind a resource page: those the resource cites and those of every node that
+# points at it (its signatures, provisions, claims …, and the agreements, milestones or
+# memberships naming it), each with what a reference list shows (title, publisher, date, URL).
+_CITING = "prov:wasDerivedFrom dct:source uasa:announcement uasa:officialText"
+RESOURCE_SOURCES = (
+    PREFIXES
+    + "PREFIX prov: <http://www.w3.org/ns/prov#>\n"
+    + f"""SELECT DISTINCT ?this ?node ?src ?title ?publisher ?issued ?url WHERE {{
+  {{ ?this ?cites ?src . VALUES ?cites {{ {_CITING} }} }}
+  UNION
+  {{ ?node ?ip ?this . FILTER(isIRI(?node)) ?node ?cites ?src . VALUES ?cites {{ {_CITING} }} }}
+  OPTIONAL {{ ?src dct:title ?title }}
+  OPTIONAL {{ ?src dct:publisher ?pub . ?pub foaf:name ?publisher }}
+  OPTIONAL {{ ?src dct:issued ?issued }}
+  OPTIONAL {{ ?src schema:url ?url }}
+}}
+"""
+)
+
 # Does the server know this IRI at all? (404 otherwise.)
 EXISTS = "ASK { { ?this ?p ?o } UNION { ?s ?p ?this } UNION { GRAPH ?this { ?s ?p ?o } } }"
 

@@ -20,6 +20,7 @@ from uasa.web.routes import (
     explore,
     health,
     linked_data,
+    network,
     pages,
     queries,
     sparql,
@@ -93,6 +94,7 @@ def create_app(settings: Settings | None = None, saved: catalogue.Catalogue | No
     app.register_blueprint(assets.blueprint)
     app.register_blueprint(explore.blueprint)
     app.register_blueprint(agreements.blueprint)
+    app.register_blueprint(network.blueprint)
     return app
 
 

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, render_template, request
 from flask.typing import ResponseReturnValue
@@ -24,6 +25,7 @@ from uasa.core.iris import (
     GRAPH,
     LABEL_PROPERTIES,
     ONTOLOGY,
+    ORG,
     OWL,
     OWNING_PROPERTIES,
     PROV,
@@ -36,7 +38,7 @@ from uasa.core.iris import (
 from uasa.query import resource_view as view
 from uasa.query.rows import select
 from uasa.query.types import QueryRequest
-from uasa.web.support import context, overview
+from uasa.web.support import context, formats, overview
 from uasa.web.support.i18n import choose_lang
 from uasa.web.support.labels import local_name
 from uasa.web.support.paths import (
@@ -59,6 +61,10 @@ DEFINITIONS = (SKOS + "definition", RDFS + "comment", DCT + "description")
 RDF_VIEWS = (("Turtle", "ttl"), ("JSON-LD", "jsonld"), ("N-Triples", "nt"), ("RDF/XML", "rdf"))
 
 Term = NamedNode | BlankNode | Literal
+XSD = "http://www.w3.org/2001/XMLSchema#"
+DATE_TYPES = {XSD + "date", XSD + "gYearMonth", XSD + "gYear"}
+# Values the build computes (rules/10-expiry-dates.ru): marked "computed", not sourced.
+COMPUTED = {DEF + "expiryDate"}
 
 
 class Graph:
@@ -126,6 +132,8 @@ class Row:
     label: str
     href: str | None
     values: list[Value]
+    refs: list[int] | None = None  # reference numbers; [] = no source; None = no marker
+    computed: bool = False  # derived by the build, not stated by a source
 
 
 def _decimal(text: str) -> str:
@@ -141,6 +149,8 @@ def value_of(g: Graph, node: Term, depth: int = 0) -> Value:
         shown = node.value
         if datatype and datatype.endswith("#decimal"):
             shown = _decimal(shown)
+        if datatype in DATE_TYPES:
+            return Value(formats.when(shown, g.lang))
         return Value(
             shown,
             lang=node.language,
@@ -149,6 +159,9 @@ def value_of(g: Graph, node: Term, depth: int = 0) -> Value:
     if isinstance(node, BlankNode):
         return Value(g.label(node), rows=rows_of(g, node, depth + 1) if depth < 3 else [])
     url = g.first(node, *URLS)
+    has_name = g.text(node, LABEL_PROPERTIES) or g.text(node, NAMES)
+    if not has_name and not node.value.startswith(BASE):
+        return Value(node.value, href=node.value)  # a web page's URL: shown whole
     return Value(
         g.label(node),
         href=page_path(node.value) or node.value,
@@ -188,13 +201,17 @@ def _parts(g: Graph, this: NamedNode) -> dict[str, list[Term]]:
     return parts
 
 
-def _part_items(g: Graph, nodes: Iterable[Term], this: NamedNode) -> list[dict[str, Any]]:
-    """The owned nodes of one kind (signatures, provisions …), each with its own rows."""
+def _part_items(
+    g: Graph, nodes: Iterable[Term], this: NamedNode, refs: References
+) -> list[dict[str, Any]]:
+    """The owned nodes of one kind (signatures, provisions …), each with its own rows and
+    the numbers of its sources."""
     items = [
         {
             "title": _part_title(g, n, this),
             "href": page_path(n.value) if isinstance(n, NamedNode) else None,
-            "rows": rows_of(g, n, skip={TYPE, *OWNING_PROPERTIES}),
+            "rows": rows_of(g, n, skip={TYPE, *OWNING_PROPERTIES, *LABEL_PROPERTIES, *SOURCES}),
+            "refs": refs.cite(n),
         }
         for n in nodes
     ]
@@ -216,40 +233,109 @@ def _part_title(g: Graph, node: Term, this: NamedNode) -> str:
     return ": ".join(x for x in (", ".join(types), ", ".join(others[:2])) if x) or g.label(node)
 
 
-def agreement_sections(g: Graph, this: NamedNode, parts: dict[str, list[Term]]) -> dict[str, Any]:
+class References:
+    """The page's reference list, numbered in the order the page first cites each source
+    (as Wikipedia and Wikidata do): ``cite(node)`` gives the numbers of the sources that node
+    states its facts from (``prov:wasDerivedFrom`` and the like)."""
+
+    def __init__(self, g: Graph, rows: list[dict[str, Any]]) -> None:
+        self.g = g
+        self.by_node: dict[str, list[str]] = defaultdict(list)
+        self.info: dict[str, dict[str, Any]] = {}
+        for row in rows:
+            node = (row.get("node") or row.get("this") or {}).get("value")
+            src = row.get("src", {})
+            if node is None or src.get("type") != "uri":
+                continue
+            if src["value"] not in self.by_node[node]:
+                self.by_node[node].append(src["value"])
+            entry = self.info.setdefault(src["value"], {})
+            for key in ("title", "publisher", "issued", "url"):
+                if key in row and key not in entry:
+                    entry[key] = row[key]
+        self.numbers: dict[str, int] = {}
+
+    def cite(self, *nodes: Term) -> list[int]:
+        found: list[int] = []
+        for node in nodes:
+            if not isinstance(node, NamedNode):
+                continue
+            sources = self.by_node.get(node.value) or [
+                v.value for p in SOURCES for v in self.g.values(node, p) if isinstance(v, NamedNode)
+            ]
+            for src in sources:
+                n = self.numbers.setdefault(src, len(self.numbers) + 1)
+                if n not in found:
+                    found.append(n)
+        return sorted(found)
+
+    def items(self) -> list[dict[str, Any]]:
+        out = []
+        for src, n in sorted(self.numbers.items(), key=lambda kv: kv[1]):
+            info = self.info.get(src, {})
+            title = info.get("title")
+            url = info.get("url", {}).get("value")
+            out.append(
+                {
+                    "n": n,
+                    "href": page_path(src) or src,
+                    "label": self.g.label(NamedNode(src)),
+                    "title": title["value"] if title else None,
+                    "title_lang": title.get("xml:lang") if title else None,
+                    "publisher": info.get("publisher", {}).get("value"),
+                    "date": formats.when(info.get("issued", {}).get("value"), self.g.lang),
+                    "url": url,
+                    "host": urlsplit(url).hostname if url else None,
+                }
+            )
+        return out
+
+
+def _dated(g: Graph, node: Term | None) -> str:
+    return formats.when(node.value, g.lang) if isinstance(node, Literal) else ""
+
+
+def agreement_sections(
+    g: Graph, this: NamedNode, parts: dict[str, list[Term]], refs: References
+) -> dict[str, Any]:
+    """The agreement's summary, then its signatures, provisions and commitments, each value
+    with the numbers of its sources (the agreement's core facts share the agreement's)."""
+    core = refs.cite(this)
+    clauses = [p for p in parts.get(DEF + "provisionOf", []) if g.values(p, DEF + "durationYears")]
+    duration = [
+        {"years": v.value, "refs": refs.cite(c)}
+        for c in clauses
+        for v in g.values(c, DEF + "durationYears")
+    ]
+    expiry = g.first(this, DEF + "expiryDate")
     signatures = [
         {
             "href": page_path(s.value) if isinstance(s, NamedNode) else None,
+            "label": g.label(s),
             "signatory": [value_of(g, v) for v in g.values(s, DEF + "signatory")],
             "behalf": [value_of(g, v) for v in g.values(s, DEF + "onBehalfOf")],
             "office": g.text(s, [DEF + "officeTitle"]),
-            "date": g.first(s, DCT + "date"),
+            "date": _dated(g, g.first(s, DCT + "date")),
             "place": [value_of(g, v) for v in g.values(s, DEF + "atPlace")],
+            "refs": refs.cite(s),
         }
         for s in parts.get(DEF + "signatureOf", [])
     ]
-    by_category: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for p in parts.get(DEF + "provisionOf", []):
-        item = {
-            "href": page_path(p.value) if isinstance(p, NamedNode) else None,
-            "title": _part_title(g, p, this),
-            "text": g.text(p, DEFINITIONS),
-        }
-        for category in g.values(p, DCT + "subject") or [Literal("—")]:
-            by_category[g.label(category)].append(item)
     commitments = []
     for c in parts.get(DEF + "commitmentOf", []):
         amounts = []
         for a in g.values(c, DEF + "amount"):
             value, currency = g.first(a, SCHEMA + "value"), g.first(a, SCHEMA + "currency")
             if value is not None:
-                shown = _decimal(value.value)
+                shown = formats.number(_decimal_value(value.value), g.lang)
                 amounts.append(f"{currency.value} {shown}" if currency is not None else shown)
         start, end = g.first(c, DEF + "periodStart"), g.first(c, DEF + "periodEnd")
         period = g.first(c, DEF + "periodLabel")
         commitments.append(
             {
                 "href": page_path(c.value) if isinstance(c, NamedNode) else None,
+                "label": g.label(c),
+                "headline": not g.values(c, DEF + "partOfCommitment"),
                 "obligor": [value_of(g, v) for v in g.values(c, DEF + "obligor")],
                 "category": [value_of(g, v) for v in g.values(c, DCT + "subject")],
                 "amount": ", ".join(amounts),
@@ -259,14 +345,34 @@ def agreement_sections(g: Graph, this: NamedNode, parts: dict[str, list[Term]]) 
                 else "\u2013".join(x.value for x in (start, end) if x is not None),
                 "purpose": g.text(c, [DEF + "purpose"]),
                 "text": g.text(c, DEFINITIONS),
+                "refs": refs.cite(c),
             }
         )
+    by_category: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for p in parts.get(DEF + "provisionOf", []):
+        item = {
+            "href": page_path(p.value) if isinstance(p, NamedNode) else None,
+            "title": _part_title(g, p, this),
+            "text": g.text(p, DEFINITIONS),
+            "refs": refs.cite(p),
+        }
+        for category in g.values(p, DCT + "subject") or [Literal("—")]:
+            by_category[g.label(category)].append(item)
     frameworks = [
         value_of(g, v)
         for prop in (DEF + "implements", DEF + "refersTo")
         for v in g.values(this, prop)
     ]
+    summary = {
+        "partner": [value_of(g, v) for v in g.values(this, DEF + "partner")],
+        "date": _dated(g, g.first(this, DEF + "signingDate")),
+        "place": [value_of(g, v) for v in g.values(this, DEF + "signingPlace")],
+        "duration": duration,
+        "expiry": _dated(g, expiry),
+        "refs": core,
+    }
     return {
+        "summary": summary,
         "signatures": signatures,
         "provisions": sorted(by_category.items(), key=lambda kv: kv[0].casefold()),
         "commitments": commitments,
@@ -274,50 +380,127 @@ def agreement_sections(g: Graph, this: NamedNode, parts: dict[str, list[Term]]) 
     }
 
 
+def _decimal_value(text: str) -> Decimal | str:
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        return text
+
+
+# The few facts a page of another kind leads with, in this order (when the resource has them).
+KEY_FACTS = (
+    DEF + "milestoneKind",
+    DEF + "negotiatingPartner",
+    DEF + "milestoneOf",
+    DEF + "signatory",
+    DEF + "onBehalfOf",
+    DEF + "signatureOf",
+    DEF + "provisionOf",
+    DEF + "commitmentOf",
+    DEF + "claimSubject",
+    DEF + "claimProperty",
+    DEF + "claimedValue",
+    DEF + "claimedObject",
+    DEF + "asOf",
+    ORG + "member",
+    ORG + "organization",
+    DEF + "memberSince",
+    DCT + "title",
+    DCT + "publisher",
+    DCT + "issued",
+    SCHEMA + "url",
+    DCT + "date",
+    DEF + "atPlace",
+    DEF + "officeTitle",
+    DCT + "subject",
+    DEF + "obligor",
+    DEF + "amount",
+    DEF + "isoAlpha",
+    OWL + "sameAs",
+)
+# Agreements a party or person page lists first, by the property pointing at the page.
+LINKS_IN = {
+    DEF + "partner": "agreements",
+    DEF + "party": "agreements",
+    DEF + "signatory": "signatures",
+}
+
+
 def resource_page(iri: str, lang: str) -> dict[str, Any]:
     req = rdf_request(iri, "application/n-triples")
     g = Graph(_fetch(req), lang)
     this = NamedNode(iri)
-    types = g.values(this, TYPE)
-    parts = _parts(g, this)
-    is_agreement = any(
-        isinstance(t, NamedNode) and t.value in {DEF + "Agreement", DEF + "SecurityAgreement"}
-        for t in types
+    settings, executor = context.settings(), context.executor()
+    cited = select(
+        executor, view.RESOURCE_SOURCES, settings.query_timeout, substitutions={"this": this}
     )
+    refs = References(g, cited)
+    types = g.values(this, TYPE)
+    type_iris = {t.value for t in types if isinstance(t, NamedNode)}
+    parts = _parts(g, this)
+    is_agreement = bool(type_iris & {DEF + "Agreement", DEF + "SecurityAgreement"})
+    is_source = DEF + "Source" in type_iris
     part_nodes = {n for nodes in parts.values() for n in nodes}
-    sources = [
-        value_of(g, v)
-        for node in [this, *part_nodes]
-        for prop in SOURCES
-        for v in g.values(node, prop)
-    ]
-    unique_sources = list({(s.href, s.text): s for s in sources}.values())
     incoming: dict[str, list[Term]] = defaultdict(list)
     for subject, prop in g.inc.get(this, []):
         if subject not in part_nodes and subject not in incoming[prop]:
             incoming[prop].append(subject)
+
+    def marked(row: Row) -> Row:
+        if is_source or row.iri in (TYPE, *LABEL_PROPERTIES, SKOS + "altLabel"):
+            return row
+        if row.iri in COMPUTED:
+            row.computed = True
+        else:
+            row.refs = refs.cite(this)
+        return row
+
+    agreement = agreement_sections(g, this, parts, refs) if is_agreement else None
+    key_rows = []
+    if not is_agreement:
+        present = g.out.get(this, {})
+        key_rows = [marked(prop_row(g, p, present[p])) for p in KEY_FACTS if p in present]
+    linked: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for prop, subjects in incoming.items():
+        if prop in LINKS_IN and not is_agreement:
+            for subject in subjects:
+                linked[LINKS_IN[prop]].append(
+                    {"value": value_of(g, subject), "refs": refs.cite(subject)}
+                )
+    if not is_agreement:
+        for part in parts.get(ORG + "member", []):
+            linked["memberships"].append({"value": value_of(g, part), "refs": refs.cite(part)})
+    for key in linked:
+        unique = {item["value"].href: item for item in linked[key]}
+        linked[key] = sorted(unique.values(), key=lambda i: i["value"].text.casefold())
     special = set(SOURCES) | {TYPE}
+    rows = [marked(r) for r in rows_of(g, this, skip=special)]
     page = {
         "iri": iri,
         "title": g.label(this),
         "title_lang": g.label_lang(this),
         "definition": g.text(this, DEFINITIONS),
         "types": [value_of(g, t) for t in types],
-        "rows": rows_of(g, this, skip=special),
-        "incoming": sorted(
-            (prop_row(g, p, subjects) for p, subjects in incoming.items()),
-            key=lambda r: r.label.casefold(),
-        ),
+        "kind": overview.kind_of(type_iris),
+        "key_rows": key_rows,
+        "linked": dict(linked),
+        "agreement": agreement,
+        "rows": rows,
         "parts": [
             {
                 "prop": g.label(NamedNode(prop)),
-                "items": _part_items(g, nodes, this),
+                "key": local_name(prop),
+                "items": _part_items(g, nodes, this, refs),
             }
             for prop, nodes in sorted(parts.items())
             if not (is_agreement and prop in AGREEMENT_PARTS)
         ],
-        "sources": sorted(unique_sources, key=lambda v: v.text.casefold()),
-        "agreement": agreement_sections(g, this, parts) if is_agreement else None,
+        "incoming": sorted(
+            (prop_row(g, p, subjects) for p, subjects in incoming.items()),
+            key=lambda r: r.label.casefold(),
+        ),
+        "is_source": is_source,
+        "refs": refs,
     }
     return page
 
@@ -422,7 +605,10 @@ def page(rest: str) -> ResponseReturnValue:
         template, model = "graph.html", graph_page(iri)
     else:
         template, model = "resource.html", resource_page(iri, lang)
-        events = overview.party_timeline(iri, lang)
+        events = [
+            {**e, "refs": model["refs"].cite(NamedNode(e["iri"]))}
+            for e in overview.party_timeline(iri, lang)
+        ]
     base_path = f"{request.script_root}/{path}"
     body = render_template(
         template,

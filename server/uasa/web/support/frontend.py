@@ -23,6 +23,13 @@ FILES: dict[str, dict[str, str]] = {
     "chartjs": {
         "chart.umd.min.js": "chart.js/dist/chart.umd.min.js",
     },
+    # The force-directed layout of /network (cytoscape-fcose and the two packages it needs),
+    # loaded as browser globals in this order: layoutBase, coseBase, cytoscapeFcose.
+    "fcose": {
+        "layout-base.js": "layout-base/layout-base.js",
+        "cose-base.js": "cose-base/cose-base.js",
+        "cytoscape-fcose.js": "cytoscape-fcose/cytoscape-fcose.js",
+    },
 }
 
 DEFAULT_NODE_MODULES = paths.NODE_MODULES

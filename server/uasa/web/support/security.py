@@ -22,9 +22,10 @@ DIRECTIVES = (
 )
 CSP = "; ".join((*DIRECTIVES, "style-src 'self'"))
 # The YASGUI editor (/sparql) and cytoscape's graph (resource pages) write style attributes
-# from their scripts; only those pages allow inline styles. Scripts never run inline anywhere.
+# from their scripts (and so does /network's); only those pages allow inline styles. Scripts
+# never run inline anywhere.
 CSP_INLINE_STYLES = "; ".join((*DIRECTIVES, "style-src 'self' 'unsafe-inline'"))
-INLINE_STYLE_ENDPOINTS = {"sparql.endpoint", "pages.page"}
+INLINE_STYLE_ENDPOINTS = {"sparql.endpoint", "pages.page", "network.network_page"}
 REFERRER_POLICY = "strict-origin-when-cross-origin"
 
 

@@ -1,0 +1,30 @@
+"""`/network`: the whole series drawn as one force-directed graph (cytoscape-fcose), with the
+same links as a table underneath; `/network.json` is the graph's data."""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, request
+from flask.typing import ResponseReturnValue
+
+from uasa.web.support.i18n import LANGS, choose_lang, render
+from uasa.web.support.series_network import series
+from uasa.web.support.ui import UI
+
+blueprint = Blueprint("network", __name__)
+
+
+@blueprint.get("/network")
+def network_page() -> ResponseReturnValue:
+    lang = choose_lang()
+    data = series(lang)
+    return render(
+        "network.html", lang, page={"title": UI[lang]["network_title"]}, rows=data["rows"]
+    )
+
+
+@blueprint.get("/network.json")
+def network_data() -> ResponseReturnValue:
+    lang = request.args.get("lang") if request.args.get("lang") in LANGS else "en"
+    response = jsonify(series(lang or "en")["elements"])
+    response.vary.add("Accept-Language")
+    return response
