@@ -1,4 +1,4 @@
-"""Every English description in the curated data has exactly one Ukrainian one (issue 17, item 17).
+"""Every English description in the curated data has exactly one Ukrainian one.
 
 The Ukrainian versions of `dct:description` and `uasa:purpose` live in
 `data/translations/uk.ttl` (or, for new nodes, beside the English in the node's own file). These

@@ -431,7 +431,7 @@ PLURALS: dict[str, dict[str, dict[str, str]]] = {
 }
 
 
-# --- The timeline, the commitments table and the editor (issue 16: tables) --------------------
+# --- The timeline, the commitments table and the editor --------------------
 _TABLES: dict[str, dict[str, str]] = {
     "en": {
         "timeline_intro": (
