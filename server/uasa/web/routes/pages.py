@@ -17,6 +17,7 @@ from flask import Blueprint, abort, current_app, render_template, request
 from flask.typing import ResponseReturnValue
 from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple, parse
 
+from uasa.core import labels as labels_rule
 from uasa.core.iris import (
     BASE,
     DCT,
@@ -35,6 +36,7 @@ from uasa.core.iris import (
     SKOS,
     Graphs,
 )
+from uasa.core.labels import NAME_PROPERTIES, NAMING_PROPERTIES
 from uasa.query import resource_view as view
 from uasa.query.rows import select
 from uasa.query.types import QueryRequest
@@ -54,7 +56,6 @@ from uasa.web.support.ui import UI
 blueprint = Blueprint("pages", __name__)
 
 TYPE = RDF + "type"
-NAMES = (DCT + "title", SCHEMA + "name", FOAF + "name")
 URLS = (SCHEMA + "url", FOAF + "page")
 SOURCES = (PROV + "wasDerivedFrom", DCT + "source", DEF + "announcement", DEF + "officialText")
 DEFINITIONS = (SKOS + "definition", RDFS + "comment", DCT + "description")
@@ -101,10 +102,21 @@ class Graph:
                     return v
         return found[0] if found else None
 
+    def _best_name(self, node: Term) -> Literal | None:
+        """The label a person should see (core/labels.best: labels, then names; language)."""
+        found = [
+            (p, v.language, v.value, v)
+            for p in NAMING_PROPERTIES
+            for v in self.values(node, p)
+            if isinstance(v, Literal)
+        ]
+        chosen = labels_rule.best([c[:3] for c in found], self.lang)
+        return next((c[3] for c in found if c[:3] == chosen), None) if chosen else None
+
     def label(self, node: Term) -> str:
         if isinstance(node, Literal):
             return node.value
-        found = self.text(node, LABEL_PROPERTIES) or self.text(node, NAMES)
+        found = self._best_name(node)
         if found is not None:
             return found.value
         if isinstance(node, NamedNode):
@@ -112,7 +124,7 @@ class Graph:
         return "(unnamed node)"
 
     def label_lang(self, node: Term) -> str | None:
-        found = self.text(node, LABEL_PROPERTIES) or self.text(node, NAMES)
+        found = self._best_name(node)
         return found.language if found is not None else None
 
 
@@ -159,7 +171,7 @@ def value_of(g: Graph, node: Term, depth: int = 0) -> Value:
     if isinstance(node, BlankNode):
         return Value(g.label(node), rows=rows_of(g, node, depth + 1) if depth < 3 else [])
     url = g.first(node, *URLS)
-    has_name = g.text(node, LABEL_PROPERTIES) or g.text(node, NAMES)
+    has_name = g.text(node, NAMING_PROPERTIES)
     if not has_name and not node.value.startswith(BASE):
         return Value(node.value, href=node.value)  # a web page's URL: shown whole
     return Value(
@@ -220,7 +232,7 @@ def _part_items(
 
 def _part_title(g: Graph, node: Term, this: NamedNode) -> str:
     """A part's label, or its type and what it links to (a membership: "Membership: G7")."""
-    if g.text(node, LABEL_PROPERTIES) or g.text(node, NAMES):
+    if g.text(node, NAMING_PROPERTIES):
         return g.label(node)
     types = [g.label(t) for t in g.values(node, TYPE)]
     others = [
@@ -554,10 +566,10 @@ def ontology_page(lang: str) -> dict[str, Any]:
             shapes.append({"name": local_name(node), "target": target or ""})
     return {
         "iri": ONTOLOGY,
-        "title": g.label(this) if g.text(this, NAMES) else "uasa ontology",
+        "title": g.label(this) if g.text(this, NAME_PROPERTIES) else "uasa ontology",
         "title_lang": g.label_lang(this),
         "definition": g.text(this, DEFINITIONS),
-        "rows": rows_of(g, this, skip={TYPE, *NAMES, *DEFINITIONS}),
+        "rows": rows_of(g, this, skip={TYPE, *NAME_PROPERTIES, *DEFINITIONS}),
         "terms": terms,
         "schemes": [
             {**s, "href": page_path(s["iri"])}
