@@ -190,6 +190,91 @@ class _Offset:
         return self.make(n + self.offset)
 
 
+# -- wrk, the second load generator ----------------------------------------------------------
+
+WRK = shutil.which("wrk")
+
+_WRK_LUA = """
+local specs = { %s }
+local distinct = %s
+local offset = %d
+local counter = 0
+local id = 0
+setup = function(thread)
+  thread:set("id", id)
+  id = id + 1
+end
+request = function()
+  counter = counter + 1
+  local spec = specs[(counter %% #specs) + 1]
+  local path = spec[1]
+  if distinct then
+    path = path:gsub("%%%%7Bn%%%%7D", tostring(offset + id * 10000000 + counter))
+  end
+  return wrk.format("GET", path, spec[2])
+end
+"""
+
+
+@dataclass
+class WrkSample:
+    """What wrk reports: requests per second (2xx and 3xx) and latency percentiles."""
+
+    rps: list[float] = field(default_factory=list)
+    p50: list[float] = field(default_factory=list)
+    p99: list[float] = field(default_factory=list)
+    errors: int = 0
+
+    def mean(self, values: list[float]) -> float:
+        return statistics.fmean(values) if values else float("nan")
+
+
+def _lua_string(text: str) -> str:
+    return "[==[" + text + "]==]"
+
+
+def _wrk_ms(text: str) -> float:
+    value, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text).groups()  # type: ignore[union-attr]
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def wrk_run(port: int, make: Any, duration: float, clients: int, offset: int, work: Path) -> tuple:
+    """One wrk run (2 threads, `clients` connections): req/s, p50 ms, p99 ms, errors."""
+    specs = make.specs if isinstance(make, Cycle) else make.templates
+    entries = []
+    for path, headers in specs:
+        hdrs = ", ".join(f"[{_lua_string(k)}] = {_lua_string(v)}" for k, v in headers.items())
+        entries.append(f"{{ {_lua_string(path)}, {{ {hdrs} }} }}")
+    script = work / "wrk.lua"
+    script.write_text(
+        _WRK_LUA % (", ".join(entries), "true" if isinstance(make, Distinct) else "false", offset)
+    )
+    out = subprocess.run(
+        [
+            str(WRK),
+            "-t2",
+            f"-c{clients}",
+            f"-d{max(1, round(duration))}s",
+            "--latency",
+            "-s",
+            str(script),
+            f"http://127.0.0.1:{port}",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    p50 = _wrk_ms(re.search(r"\s50%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
+    p99 = _wrk_ms(re.search(r"\s99%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
+    bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    total = re.search(r"(\d+) requests in", out)
+    errors = int(bad.group(1)) if bad else 0
+    if bad and total:  # wrk's Requests/sec counts them too
+        rps *= 1 - errors / max(1, int(total.group(1)))
+    return rps, p50, p99, errors
+
+
 # -- servers ---------------------------------------------------------------------------------
 
 
@@ -296,6 +381,7 @@ class Server:
 # Saved queries are copied here at the start: the repository's queries/ may change while the
 # benchmark runs, and both the build (meta graph) and the server read the catalogue.
 QUERIES: Path | None = None
+WORK: Path | None = None  # scratch folder (wrk's Lua scripts)
 
 
 def ours(store: str, work: Path, tag: str) -> Server:
@@ -550,6 +636,8 @@ class Row:
     ours: Sample
     oxi: Sample
     note: str = ""
+    wrk_ours: WrkSample = field(default_factory=WrkSample)
+    wrk_oxi: WrkSample = field(default_factory=WrkSample)
 
 
 def compare(
@@ -580,6 +668,26 @@ def compare(
             t0 = time.perf_counter()
             lat, err = gen.run(srv.port, make, per_round, offset=(r + 1) * 10**7)
             sample.add(lat, err, time.perf_counter() - t0)
+    # wrk cannot follow a 303 and time both requests together: 2b is left to the first tool.
+    if WRK and WORK is not None and not getattr(ours_make, "follow", False):
+        for r in range(rounds):
+            order = [(ours_srv, ours_make, row.wrk_ours), (oxi_srv, oxi_make, row.wrk_oxi)]
+            if r % 2:
+                order.reverse()
+            for srv, make, ws in order:
+                rps, p50, p99, errors = wrk_run(
+                    srv.port, make, per_round, gen.clients, (r + 5) * 10**9, WORK
+                )
+                ws.rps.append(rps)
+                ws.p50.append(p50)
+                ws.p99.append(p99)
+                ws.errors += errors
+        wo, wx = row.wrk_ours, row.wrk_oxi
+        print(
+            f"  {'  (wrk)':<38} ours {wo.mean(wo.rps):8.1f} req/s p99 {max(wo.p99):7.1f} ms "
+            f"| oxigraph {wx.mean(wx.rps):8.1f} req/s p99 {max(wx.p99):7.1f} ms",
+            flush=True,
+        )
     print(
         f"  {workload:<38} ours {row.ours.rps:8.1f} req/s p50 {row.ours.pct(0.5):7.1f} ms "
         f"p99 {row.ours.pct(0.99):7.1f} ms | oxigraph {row.oxi.rps:8.1f} req/s "
@@ -716,6 +824,31 @@ def report(
             f"{r.oxi.pct(0.99):.1f} | {ratio(r.ours.rps, r.oxi.rps)} | "
             f"{ratio(r.ours.pct(0.99), r.oxi.pct(0.99))} | {r.ours.errors}/{r.oxi.errors} |"
         )
+    if any(r.wrk_ours.rps for r in rows):
+        lines += [
+            "",
+            "The same workloads driven by `wrk` (C, 2 threads, the same number of connections, "
+            "a Lua script sending the same requests; the same rounds, alternating). req/s is "
+            "the mean over rounds of 2xx/3xx answers per second; p50 the mean of the rounds' "
+            "medians, p99 the worst round's. wrk cannot follow a 303 and time both requests "
+            "together, so 2b is measured by the first tool only.",
+            "",
+            "| workload | data | ours req/s | ours p50 | ours p99 | oxigraph req/s | "
+            "oxigraph p50 | oxigraph p99 | throughput ratio | p99 ratio | errors (ours/oxi) |",
+            "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        ]
+        for r in rows:
+            wo, wx = r.wrk_ours, r.wrk_oxi
+            if not wo.rps:
+                continue
+            lines.append(
+                f"| {r.workload} | {r.dataset} | {wo.mean(wo.rps):.1f} | {wo.mean(wo.p50):.1f} "
+                f"| {max(wo.p99):.1f} | {wx.mean(wx.rps):.1f} | {wx.mean(wx.p50):.1f} | "
+                f"{max(wx.p99):.1f} | {ratio(wo.mean(wo.rps), wx.mean(wx.rps))} | "
+                f"{ratio(max(wo.p99), max(wx.p99))} | {wo.errors}/{wx.errors} |"
+            )
+    elif not WRK:
+        lines += ["", "wrk is not installed (Debian package `wrk`): no second load generator."]
     lines += ["", "What each workload sends:", ""]
     lines += [f"- **{r.workload}**: {r.note}" for r in rows if r.note]
     lines += [
@@ -801,7 +934,8 @@ def main(argv: list[str] | None = None) -> int:
     started = dt.datetime.now(dt.UTC)
     work = Path(args.work)
     work.mkdir(parents=True, exist_ok=True)
-    global QUERIES
+    global QUERIES, WORK
+    WORK = work
     QUERIES = work / "queries"
     shutil.rmtree(QUERIES, ignore_errors=True)
     shutil.copytree(ROOT / "queries", QUERIES)

@@ -1,8 +1,10 @@
 """`uasa serve`: the app behind gunicorn, a production WSGI server.
 
-One gunicorn process with threads: pyoxigraph releases the GIL and the queries themselves run
-in the executor's worker processes, so threads are enough for the HTTP side and every request
-shares one pool (and later one cache).
+UASA_HTTP_WORKERS gunicorn worker processes (one per core by default), each with threads: the
+HTTP side is Python and holds a GIL, so one process would keep the other cores idle however
+fast the store is. Each worker process creates its own app after the fork: its own query worker
+pool, result cache, build follower (with its own lease) and metrics. The rate limits are
+shared: their table is made here, in the master, before the fork.
 """
 
 from __future__ import annotations
@@ -24,10 +26,15 @@ if TYPE_CHECKING:
 
 class _Gunicorn(BaseApplication):
     def __init__(
-        self, settings: Settings, options: dict[str, Any], saved: Catalogue | None = None
+        self,
+        settings: Settings,
+        options: dict[str, Any],
+        saved: Catalogue | None = None,
+        shared_limits: Any = None,
     ) -> None:
         self.settings = settings
         self.saved = saved  # the catalogue `uasa serve` already loaded and checked
+        self.shared_limits = shared_limits
         self.options = options
         super().__init__()
 
@@ -39,7 +46,7 @@ class _Gunicorn(BaseApplication):
         # Runs in the gunicorn worker, after the fork, so the query workers are its children.
         from uasa.web.app import create_app
 
-        return create_app(self.settings, self.saved)
+        return create_app(self.settings, self.saved, self.shared_limits)
 
 
 def _worker_exit(server: Any, worker: Any) -> None:
@@ -60,10 +67,19 @@ def _post_worker_init(worker: Any) -> None:
         signal.signal(signal.SIGHUP, lambda *_: follower.wake())
 
 
+def http_workers(settings: Settings) -> int:
+    return settings.http_workers if settings.http_workers > 0 else (os.cpu_count() or 1)
+
+
 def serve(settings: Settings, saved: Catalogue | None = None) -> None:
+    from uasa.web.support.limits import SharedLimits
+
+    shared = None
+    if settings.rate_limit > 0 or settings.client_concurrency > 0:
+        shared = SharedLimits(settings.rate_limit)
     options = {
         "bind": f"{settings.host}:{settings.port}",
-        "workers": 1,
+        "workers": http_workers(settings),
         "worker_class": "gthread",
         "threads": settings.threads,
         # A slow query is stopped by the executor; this only guards against a hung worker.
@@ -78,4 +94,4 @@ def serve(settings: Settings, saved: Catalogue | None = None) -> None:
         "worker_exit": _worker_exit,
         "post_worker_init": _post_worker_init,
     }
-    _Gunicorn(settings, options, saved).run()
+    _Gunicorn(settings, options, saved, shared).run()

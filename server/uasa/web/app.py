@@ -11,6 +11,7 @@ from flask_cors import CORS
 from uasa.core import store_layout
 from uasa.core.settings import Settings, load
 from uasa.query import catalogue
+from uasa.web import fastpath
 from uasa.web.routes import (
     assets,
     documents,
@@ -25,9 +26,14 @@ from uasa.web.routes import (
 from uasa.web.support import errors, frontend, limits, observability, serving
 
 
-def create_app(settings: Settings | None = None, saved: catalogue.Catalogue | None = None) -> Flask:
+def create_app(
+    settings: Settings | None = None,
+    saved: catalogue.Catalogue | None = None,
+    shared_limits: limits.SharedLimits | None = None,
+) -> Flask:
     """The app. `saved` is the catalogue when the caller has already loaded and checked it
-    (`uasa serve` does, to stop with a clear message before gunicorn starts)."""
+    (`uasa serve` does, to stop with a clear message before gunicorn starts);
+    `shared_limits` the rate-limit table its HTTP worker processes share."""
     settings = settings or load()
     logging.basicConfig(level=settings.log_level.upper())
     app = Flask(__name__)
@@ -72,7 +78,8 @@ def create_app(settings: Settings | None = None, saved: catalogue.Catalogue | No
     errors.register(app)
     frontend.register(app)
     observability.register(app)
-    limits.register(app)  # after observability, so refusals are logged and counted too
+    # After observability, so refusals are logged and counted too.
+    limits.register(app, shared_limits)
     app.register_blueprint(sparql.blueprint)
     app.register_blueprint(health.blueprint)
     app.register_blueprint(linked_data.blueprint)
@@ -82,4 +89,5 @@ def create_app(settings: Settings | None = None, saved: catalogue.Catalogue | No
     app.register_blueprint(queries.blueprint)
     app.register_blueprint(assets.blueprint)
     app.register_blueprint(explore.blueprint)
+    fastpath.install(app)  # last: its hook runs after every other before_request hook
     return app
