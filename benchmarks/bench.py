@@ -98,8 +98,10 @@ def _client_thread(
         t0 = time.perf_counter()
         try:
             status = _get(conn, path, headers)
-            if status in (301, 302, 303, 307) and make.follow:
+            hops = 0  # a replaced IRI answers 303 to its successor, which answers 303 again
+            while status in (301, 302, 303, 307) and make.follow and hops < 3:
                 status = _get(conn, conn._uasa_location, headers)  # type: ignore[attr-defined]
+                hops += 1
         except (OSError, http.client.HTTPException):
             conn.close()
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
@@ -243,7 +245,7 @@ def wrk_run(port: int, make: Any, duration: float, clients: int, offset: int, wo
     specs = make.specs if isinstance(make, Cycle) else make.templates
     entries = []
     for path, headers in specs:
-        hdrs = ", ".join(f"[{_lua_string(k)}] = {_lua_string(v)}" for k, v in headers.items())
+        hdrs = ", ".join(f"[ {_lua_string(k)} ] = {_lua_string(v)}" for k, v in headers.items())
         entries.append(f"{{ {_lua_string(path)}, {{ {hdrs} }} }}")
     script = work / "wrk.lua"
     script.write_text(
@@ -412,6 +414,25 @@ def oxigraph(db: Path, work: Path, tag: str) -> Server:
         # crashed (os error 11, then 12) in a run on 2026-11-30.
     ]
     return Server("oxigraph", cmd, dict(os.environ), port, work / f"oxigraph-{tag}.log")
+
+
+# Our server's memory after the real-dataset workloads: filled in by main().
+MEMORY: dict[str, Any] = {}
+
+
+def serving_memory(srv: Server) -> dict[str, Any]:
+    """RSS and PSS (shared pages split among their sharers) of every process of a server."""
+    assert srv.proc is not None
+    root = psutil.Process(srv.proc.pid)
+    procs = [root, *root.children(recursive=True)]
+    rss = pss = 0
+    for proc in procs:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            info = proc.memory_full_info()
+            rss += info.rss
+            pss += getattr(info, "pss", info.uss)
+    http = len(root.children())
+    return {"processes": len(procs), "http_workers": http, "rss": rss, "pss": pss}
 
 
 # -- builds ----------------------------------------------------------------------------------
@@ -903,11 +924,115 @@ def report(
                 f"| {name} | {len(times)} | {min(times):.2f} s | "
                 f"{statistics.median(times):.2f} s | {max(times):.2f} s |"
             )
+    lines += targets(args, rows, builds, cold)
     if notes:
         lines += ["", "## Notes", "", *[f"- {n}" for n in notes]]
     if profile:
         lines += ["", profile.strip()]
     return "\n".join(lines) + "\n"
+
+
+def _row(rows: list[Row], workload: str, dataset: str | None = None) -> Row | None:
+    return next(
+        (r for r in rows if r.workload == workload and (dataset is None or r.dataset == dataset)),
+        None,
+    )
+
+
+def targets(
+    args: argparse.Namespace, rows: list[Row], builds: list[BuildRow], cold: dict[str, list[float]]
+) -> list[str]:
+    """Issue #14's targets, each with this run's number and whether it is met."""
+    out = [
+        "",
+        "## Targets (issue #14)",
+        "",
+        "The issue measured with wrk (8 connections), so wrk's ratio decides where wrk ran; the "
+        "Python load generator's ratio is shown first (it spends a core of its own, which "
+        "the servers then lack, so it favours the server that needs less CPU per request). "
+        "2b (a 303 followed) is measured by the Python generator only. 'missed by' is how far "
+        "the deciding number is from the target.",
+        "",
+        "| target | measured | met? |",
+        "|---|---|---|",
+    ]
+
+    def verdict(value: float, goal: float, higher: bool) -> str:
+        if value != value:  # NaN: not measured
+            return "not measured"
+        if (value >= goal) if higher else (value <= goal):
+            return "yes"
+        return f"no, missed by {abs(value / goal - 1):.0%}"
+
+    def throughput(label: str, workload: str, goal: float, dataset: str | None = None) -> None:
+        r = _row(rows, workload, dataset)
+        if r is None:
+            return
+        first = r.ours.rps / r.oxi.rps if r.oxi.rps else float("nan")
+        text = f"{first:.2f}x"
+        worst = first
+        if r.wrk_ours.rps:
+            w = r.wrk_ours.mean(r.wrk_ours.rps) / r.wrk_oxi.mean(r.wrk_oxi.rps)
+            text += f"; wrk {w:.2f}x"
+            worst = w
+        out.append(f"| {label} ≥ {goal:g}x | {text} | {verdict(worst, goal, True)} |")
+
+    throughput("uncached point lookups", "3. ad-hoc point lookups (uncached)", 0.3)
+    throughput("/data/… Turtle vs Oxigraph DESCRIBE", "2. dereference (GET /data/….ttl)", 0.5)
+    throughput("/id/… with its 303 vs DESCRIBE", "2b. dereference (/id/ + 303)", 0.3)
+    throughput("uncached analyst queries", "4b. analytics (uncached)", 1.0)
+    for workload in (
+        "2. dereference (GET /data/….ttl)",
+        "2b. dereference (/id/ + 303)",
+        "3. ad-hoc point lookups (uncached)",
+        "4b. analytics (uncached)",
+    ):
+        r = _row(rows, workload)
+        if r is None:
+            continue
+        p99 = r.ours.pct(0.99) / r.oxi.pct(0.99)
+        text, worst = f"{p99:.2f}x", p99
+        if r.wrk_ours.p99:
+            w = max(r.wrk_ours.p99) / max(r.wrk_oxi.p99)
+            text += f"; wrk {w:.2f}x"
+            worst = w
+        out.append(f"| p99 of {workload} ≤ 3x Oxigraph's | {text} | {verdict(worst, 3, False)} |")
+    for r in rows:
+        if r.workload in {"1. saved queries", "4. analytics (repeated)"}:
+            throughput(f"{r.workload}, {r.dataset}", r.workload, 5.0, r.dataset)
+    if cold.get("uasa"):
+        median = statistics.median(cold["uasa"])
+        out.append(f"| cold start < 1 s | {median:.2f} s (median) | {verdict(median, 1, False)} |")
+    if MEMORY:
+        out.append(
+            f"| serving memory, real dataset (in the README) | {MEMORY['http_workers']} HTTP "
+            f"workers, {MEMORY['processes']} processes: PSS {fmt_bytes(MEMORY['pss'])} "
+            f"(RSS summed {fmt_bytes(MEMORY['rss'])}) | stated |"
+        )
+    for b in builds:
+        if not b.dataset.startswith("synthetic"):
+            continue
+        ready, whole = b.ours_ready_s / b.oxi_s, b.ours_s / b.oxi_s
+        out.append(
+            f"| {b.dataset} build: store ready ≤ 1.5x `oxigraph load` | {ready:.2f}x | "
+            f"{verdict(ready, 1.5, False)} |"
+        )
+        out.append(
+            f"| {b.dataset} build: whole build with dumps ≤ 5x | {whole:.2f}x | "
+            f"{verdict(whole, 5, False)} |"
+        )
+        if b.triples > 5_000_000:
+            gib = b.ours_peak / 2**30
+            out.append(
+                f"| {b.dataset} build: peak memory < 16 GiB | {gib:.1f} GiB | "
+                f"{verdict(gib, 16, False)} |"
+            )
+    if args.quick:
+        out.append(
+            "\nA `--quick` run: the synthetic store is smaller than the 1M triples the build "
+            "targets name, and each number comes from a few seconds of load."
+        )
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -1099,6 +1224,7 @@ def main(argv: list[str] | None = None) -> int:
                 "LIMIT never used before, so no cache has seen the query.",
             )
         )
+        MEMORY.update(serving_memory(o))
         o.stop()
         x.stop()
 

@@ -316,11 +316,13 @@ def test_the_http_worker_killed_comes_back(w3c_store: str) -> None:
         for _ in range(10):  # new connections: both workers answer
             r = requests.get(server.url + "/sparql", params={"query": "ASK {}"}, timeout=10)
             assert r.status_code == 200 and r.json()["boolean"] is True
-        # The dead worker's lease is ignored: the build is held by the two live workers.
+        # The dead worker's lease is ignored; the two live workers hold the build (other
+        # servers of this test session may hold the same store too).
         time.sleep(1)  # the new worker writes its lease as its app starts
         leases = store_layout.live_leases(Path(w3c_store).resolve())
-        servers = {p.name.split(".")[0] for p in leases if not p.name.startswith(f"{os.getpid()}.")}
-        assert servers == {str(pid) for pid in now}, (servers, now)
+        servers = {p.name.split(".")[0] for p in leases}
+        assert str(workers[0]) not in servers, servers
+        assert {str(pid) for pid in now} <= servers, (servers, now)
     finally:
         server.stop()
 

@@ -10,6 +10,7 @@ shared: their table is made here, in the master, before the fork.
 from __future__ import annotations
 
 import atexit
+import gc
 import logging
 import os
 import signal
@@ -65,6 +66,10 @@ def _post_worker_init(worker: Any) -> None:
     follower = getattr(worker.wsgi, "extensions", {}).get("uasa.follower")
     if follower is not None:
         signal.signal(signal.SIGHUP, lambda *_: follower.wake())
+    # What start-up made lives as long as the worker: out of the collector's way, so that a
+    # full collection under load does not walk it again and again (a tail-latency cost).
+    gc.collect()
+    gc.freeze()
 
 
 def http_workers(settings: Settings) -> int:
@@ -72,6 +77,9 @@ def http_workers(settings: Settings) -> int:
 
 
 def serve(settings: Settings, saved: Catalogue | None = None) -> None:
+    # Imported here, in the master, before the fork: each HTTP worker starts with the app's
+    # modules loaded (0.4-0.9 s of imports once, not once per worker at the same time).
+    import uasa.web.app  # noqa: F401
     from uasa.web.support.limits import SharedLimits
 
     shared = None
