@@ -166,3 +166,14 @@ def test_rate_limit_holds_across_http_workers(w3c_store: str) -> None:
         assert len(workers.split()) == 2
     finally:
         server.stop()
+
+
+def test_nothing_is_kept_without_memory_for_it(real_store: str) -> None:
+    app = make_app(real_store, cache_mb=0)
+    try:
+        client = app.test_client()
+        for _ in range(2):
+            assert client.get("/data/id/party/gbr.ttl").status_code == 200
+        assert app.extensions["uasa.fastpath"].hits == 0
+    finally:
+        app.extensions["uasa.follower"].close()

@@ -10,7 +10,8 @@ itself costs. This WSGI layer answers the common cases without them, and hands e
   headers (ETag, Cache-Control, Vary);
 - ``GET /data/…`` and the 303s of ``/id/…``, ``/concept/…``, ``/graph/…``: rendered once per
   build by the Flask app itself, then kept (status, headers and bytes) and served from memory
-  for as long as that build is served, up to half of UASA_CACHE_MB.
+  for as long as that build is served, up to half of UASA_CACHE_MB (one answer at most an
+  eighth of that; a bigger one is rendered each time, through the result cache).
 
 Every answer from here still gets its request id, the build header, the metrics and the access
 log line. Anything unusual goes to Flask: another method, an ``Origin`` (CORS), an
@@ -182,7 +183,8 @@ class FastPath:
             with self._lock:
                 if self._kept_build != build:  # a new build: the old answers are dead
                     self._kept, self._kept_build, self._kept_bytes = {}, build, 0
-                if self._kept_bytes + len(body) <= self.budget and key not in self._kept:
+                fits = len(body) <= self.budget // 8  # as the result cache: no one answer
+                if fits and self._kept_bytes + len(body) <= self.budget and key not in self._kept:
                     self._kept[key] = (status, kept, body)
                     self._kept_bytes += len(body)
         return answer
