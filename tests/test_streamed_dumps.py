@@ -26,8 +26,13 @@ def _store(tmp_path: Path) -> tuple[Store, Path]:
 def test_parallel_streamed_dumps_equal_the_sequential_ones(tmp_path: Path) -> None:
     db, path = _store(tmp_path)
     lines: list[str] = []
-    one = dumps.write_streamed_dumps(db, tmp_path / "one", lines.append)
-    many = dumps.write_streamed_dumps(db, tmp_path / "many", lines.append, path, processes=2)
+    extra = {"name": "extra.csv", "size": 0, "sha256": "-", "format": "text/csv"}
+    one = dumps.write_streamed_dumps(db, tmp_path / "one", lines.append, meanwhile=lambda: [extra])
+    many = dumps.write_streamed_dumps(
+        db, tmp_path / "many", lines.append, path, processes=2, meanwhile=lambda: [extra]
+    )
+    assert one[-1] == many[-1] == extra  # what ran meanwhile comes after the dumps
+    one, many = one[:-1], many[:-1]
     assert [e["name"] for e in one] == [e["name"] for e in many]
     assert len(one) == 2 * len(dumps.FORMATS)  # each format and its gzip
     for a, b in zip(one, many, strict=True):

@@ -290,6 +290,7 @@ def write_streamed_dumps(
     out: Callable[[str], None],
     db_path: Path | None = None,
     processes: int | None = None,
+    meanwhile: Callable[[], list[dict[str, Any]]] | None = None,
 ) -> list[dict[str, Any]]:
     """Every RDF dump and its gzip, written straight from the store without holding it.
 
@@ -298,7 +299,9 @@ def write_streamed_dumps(
     with a read-only opening of the store: serialising is single-threaded in Oxigraph, so this
     is what uses more than one core. The files are the same as one process writes. Without
     it, zlib and Oxigraph's serializers both release the GIL, so each file is compressed on a
-    second thread while the next one is written.
+    second thread while the next one is written. ``meanwhile`` (more files to write, such as
+    the network exports) runs in this process while the worker processes write; its entries
+    come after the dumps'.
     """
     folder.mkdir(parents=True, exist_ok=True)
     if db_path is not None:
@@ -311,12 +314,16 @@ def write_streamed_dumps(
                 (f, pool.submit(_dump_in_process, str(db_path), str(folder), f.suffix))
                 for f in FORMATS
             ]
+            started = time.perf_counter()
+            extra = meanwhile() if meanwhile is not None else []
+            if meanwhile is not None:
+                out(f"  meanwhile, in this process: {time.perf_counter() - started:.1f} s")
             entries = []
             for fmt, job in jobs:
                 written, seconds = job.result()
                 out(f"  dump {NAME}.{fmt.suffix} (+ .gz, own process): {seconds:.1f} s")
                 entries += written
-            return entries
+            return entries + extra
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="uasa-gzip") as pool:
         pending = []
         for fmt in FORMATS:
@@ -324,7 +331,8 @@ def write_streamed_dumps(
             path = _streamed_dump(db, folder, fmt)
             out(f"  dump {path.name}: {time.perf_counter() - started:.1f} s")
             pending.append(pool.submit(_finish, path, fmt.media_type))
-        return [entry for job in pending for entry in job.result()]
+        extra = meanwhile() if meanwhile is not None else []
+        return [entry for job in pending for entry in job.result()] + extra
 
 
 def write_all(
@@ -346,8 +354,15 @@ def write_all(
         entries += export.write_exports(quads, folder)
     else:
         out(f"  {quad_count} quads: streaming the dumps (not canonicalised)")
-        entries = write_streamed_dumps(db, folder, out, db_path)
-        entries += export.write_exports(db.quads_for_pattern(None, None, None, None), folder)
+        entries = write_streamed_dumps(
+            db,
+            folder,
+            out,
+            db_path,
+            meanwhile=lambda: export.write_exports(
+                db.quads_for_pattern(None, None, None, None), folder
+            ),
+        )
     write_checksums(folder, entries)
     out(f"  dumps: {len(entries)} files written (served at /dumps/)")
     started = time.perf_counter()
