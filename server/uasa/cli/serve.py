@@ -15,6 +15,7 @@ import logging
 import os
 import signal
 import sys
+import threading
 from typing import TYPE_CHECKING, Any
 
 from gunicorn.app.base import BaseApplication
@@ -66,10 +67,17 @@ def _post_worker_init(worker: Any) -> None:
     follower = getattr(worker.wsgi, "extensions", {}).get("uasa.follower")
     if follower is not None:
         signal.signal(signal.SIGHUP, lambda *_: follower.wake())
+
     # What start-up made lives as long as the worker: out of the collector's way, so that a
-    # full collection under load does not walk it again and again (a tail-latency cost).
-    gc.collect()
-    gc.freeze()
+    # full collection under load does not walk it again and again (a tail-latency cost). A
+    # moment later, so that the first answer does not wait for the collection.
+    def freeze() -> None:
+        gc.collect()
+        gc.freeze()
+
+    timer = threading.Timer(2.0, freeze)
+    timer.daemon = True
+    timer.start()
 
 
 def http_workers(settings: Settings) -> int:
