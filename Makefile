@@ -50,6 +50,9 @@ serve: build
 .PHONY: bench
 bench: setup
 	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test,bench]'
+	@[ -x /usr/bin/wrk ] || { if [ "$$(id -u)" = 0 ]; then apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; \
+	  else echo "missing Debian package: wrk (run 'sudo apt-get install -y wrk'); bench runs without it"; fi; }
 	$(BIN)/python benchmarks/bench.py $(BENCH_ARGS)
 
 # ruff, the layer contract (pyproject's [tool.importlinter]) and the type checker, all clean.

@@ -11,9 +11,11 @@ from __future__ import annotations
 import gzip
 import hashlib
 import io
+import multiprocessing
+import os
 import time
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -263,30 +265,75 @@ def _finish(path: Path, media_type: str) -> list[dict[str, Any]]:
     return [file_entry(path, media_type), file_entry(gzip_file(path), media_type)]
 
 
+def _streamed_dump(db: Store, folder: Path, fmt: DumpFormat) -> Path:
+    path = folder / f"{NAME}.{fmt.suffix}"
+    pretty = fmt.fmt in {RdfFormat.TRIG, RdfFormat.TURTLE, RdfFormat.RDF_XML}
+    prefixes = PREFIXES if pretty else None
+    if fmt.quads:
+        db.dump(path, fmt.fmt, prefixes=prefixes)
+    else:
+        triples = results.triples(db, UNION, use_default_graph_as_union=True)
+        serialize(triples, path, fmt.fmt, prefixes=prefixes)
+    return path
+
+
+def _dump_in_process(db_path: str, folder: str, suffix: str) -> tuple[list[dict[str, Any]], float]:
+    """One format and its gzip, in a worker process with its own read-only opening."""
+    started = time.perf_counter()
+    fmt = next(f for f in DUMP_FORMATS if f.suffix == suffix)
+    path = _streamed_dump(Store.read_only(db_path), Path(folder), fmt)
+    return _finish(path, fmt.media_type), time.perf_counter() - started
+
+
 def write_streamed_dumps(
-    db: Store, folder: Path, out: Callable[[str], None]
+    db: Store,
+    folder: Path,
+    out: Callable[[str], None],
+    db_path: Path | None = None,
+    processes: int | None = None,
+    meanwhile: Callable[[], list[dict[str, Any]]] | None = None,
 ) -> list[dict[str, Any]]:
     """Every RDF dump and its gzip, written straight from the store without holding it.
 
-    zlib and Oxigraph's serializers both release the GIL, so each file is compressed on a
-    second thread while the next one is written.
+    With ``db_path`` (the store's directory, flushed here first) each format is written and
+    compressed by its own worker process, ``processes`` at a time (default: one per core), each
+    with a read-only opening of the store: serialising is single-threaded in Oxigraph, so this
+    is what uses more than one core. The files are the same as one process writes. Without
+    it, zlib and Oxigraph's serializers both release the GIL, so each file is compressed on a
+    second thread while the next one is written. ``meanwhile`` (more files to write, such as
+    the network exports) runs in this process while the worker processes write; its entries
+    come after the dumps'.
     """
     folder.mkdir(parents=True, exist_ok=True)
+    if db_path is not None:
+        db.flush()
+        workers = min(len(DUMP_FORMATS), processes or os.cpu_count() or 1)
+        # spawn: a fresh interpreter, no copy of this process's open RocksDB handles
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            jobs = [
+                (f, pool.submit(_dump_in_process, str(db_path), str(folder), f.suffix))
+                for f in DUMP_FORMATS
+            ]
+            started = time.perf_counter()
+            extra = meanwhile() if meanwhile is not None else []
+            if meanwhile is not None:
+                out(f"  meanwhile, in this process: {time.perf_counter() - started:.1f} s")
+            entries = []
+            for fmt, job in jobs:
+                written, seconds = job.result()
+                out(f"  dump {NAME}.{fmt.suffix} (+ .gz, own process): {seconds:.1f} s")
+                entries += written
+            return entries + extra
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="uasa-gzip") as pool:
         pending = []
         for fmt in DUMP_FORMATS:
             started = time.perf_counter()
-            path = folder / f"{NAME}.{fmt.suffix}"
-            pretty = fmt.fmt in {RdfFormat.TRIG, RdfFormat.TURTLE, RdfFormat.RDF_XML}
-            prefixes = PREFIXES if pretty else None
-            if fmt.quads:
-                db.dump(path, fmt.fmt, prefixes=prefixes)
-            else:
-                triples = results.triples(db, UNION, use_default_graph_as_union=True)
-                serialize(triples, path, fmt.fmt, prefixes=prefixes)
+            path = _streamed_dump(db, folder, fmt)
             out(f"  dump {path.name}: {time.perf_counter() - started:.1f} s")
             pending.append(pool.submit(_finish, path, fmt.media_type))
-        return [entry for job in pending for entry in job.result()]
+        extra = meanwhile() if meanwhile is not None else []
+        return [entry for job in pending for entry in job.result()] + extra
 
 
 def _write_exports(quads: Iterable[Quad], folder: Path) -> list[dict[str, Any]]:
@@ -294,9 +341,15 @@ def _write_exports(quads: Iterable[Quad], folder: Path) -> list[dict[str, Any]]:
 
 
 def write_all(
-    db: Store, build_dir: Path, quad_count: int, out: Callable[[str], None] = print
+    db: Store,
+    build_dir: Path,
+    quad_count: int,
+    out: Callable[[str], None] = print,
+    db_path: Path | None = None,
 ) -> dict[str, Any]:
-    """The build hook: dumps, graph exports, checksums and statistics for the manifest."""
+    """The build hook: dumps, graph exports, checksums and statistics for the manifest.
+    ``db_path``: the store's directory, so that a big store's dumps are written by several
+    processes at once."""
     folder = build_dir / DUMPS_DIR
     if quad_count <= CANONICAL_MAX_QUADS:
         quads = canonical_quads(store_quads(db))
@@ -304,8 +357,13 @@ def write_all(
         entries += _write_exports(quads, folder)
     else:
         out(f"  {quad_count} quads: streaming the dumps (not canonicalised)")
-        entries = write_streamed_dumps(db, folder, out)
-        entries += _write_exports(db.quads_for_pattern(None, None, None, None), folder)
+        entries = write_streamed_dumps(
+            db,
+            folder,
+            out,
+            db_path,
+            meanwhile=lambda: _write_exports(db.quads_for_pattern(None, None, None, None), folder),
+        )
     write_checksums(folder, entries)
     out(f"  dumps: {len(entries)} files written (served at /dumps/)")
     started = time.perf_counter()

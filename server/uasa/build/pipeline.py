@@ -183,7 +183,9 @@ def build(
         lap("validate")
         counts = graph_counts(db)
         # dumps, exports, VoID statistics
-        published = dumps.write_all(db, build_dir, sum(counts.values()), out)
+        published = dumps.write_all(
+            db, build_dir, sum(counts.values()), out, build_dir / store_layout.DB_DIR
+        )
         lap("dumps")
         if upload_to:
             out(f"  loading the graphs into {redact(upload_to)} (Graph Store Protocol) …")

@@ -62,12 +62,20 @@ SETTINGS: tuple[Setting, ...] = (
         "https://w3id.org/uasa/",
         "Public base of the dataset's IRIs; also the base IRI for relative IRIs in queries.",
     ),
-    Setting("threads", 8, "HTTP worker threads in the gunicorn process.", int),
+    Setting(
+        "http_workers",
+        0,
+        "HTTP worker processes (gunicorn workers; 0: one per core, `os.cpu_count()`). Each has "
+        "its own threads, query worker pool, result cache, build follower and metrics; "
+        "rate limits are shared between them (see Serving).",
+        int,
+    ),
+    Setting("threads", 8, "HTTP worker threads in each gunicorn worker process.", int),
     Setting(
         "query_workers",
         3,
-        "Query worker processes; each runs one query at a time and is "
-        "killed when it overruns the time limit.",
+        "Query worker processes per HTTP worker process; each runs one query at a time and "
+        "is killed when it overruns the time limit.",
         int,
     ),
     Setting(

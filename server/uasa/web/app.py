@@ -12,6 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from uasa.core import store_layout
 from uasa.core.settings import Settings, load
 from uasa.query import catalogue
+from uasa.web import fastpath
 from uasa.web.routes import (
     agreements,
     assets,
@@ -28,9 +29,14 @@ from uasa.web.routes import (
 from uasa.web.support import errors, frontend, i18n, limits, observability, security, serving
 
 
-def create_app(settings: Settings | None = None, saved: catalogue.Catalogue | None = None) -> Flask:
+def create_app(
+    settings: Settings | None = None,
+    saved: catalogue.Catalogue | None = None,
+    shared_limits: limits.SharedLimits | None = None,
+) -> Flask:
     """The app. `saved` is the catalogue when the caller has already loaded and checked it
-    (`uasa serve` does, to stop with a clear message before gunicorn starts)."""
+    (`uasa serve` does, to stop with a clear message before gunicorn starts);
+    `shared_limits` the rate-limit table its HTTP worker processes share."""
     settings = settings or load()
     logging.basicConfig(level=settings.log_level.upper())
     app = Flask(__name__)
@@ -83,7 +89,8 @@ def create_app(settings: Settings | None = None, saved: catalogue.Catalogue | No
     i18n.register(app)
     frontend.register(app)
     observability.register(app)
-    limits.register(app)  # after observability, so refusals are logged and counted too
+    # After observability, so refusals are logged and counted too.
+    limits.register(app, shared_limits)
     app.register_blueprint(sparql.blueprint)
     app.register_blueprint(health.blueprint)
     app.register_blueprint(linked_data.blueprint)
@@ -95,6 +102,7 @@ def create_app(settings: Settings | None = None, saved: catalogue.Catalogue | No
     app.register_blueprint(explore.blueprint)
     app.register_blueprint(agreements.blueprint)
     app.register_blueprint(network.blueprint)
+    fastpath.install(app)  # last: its hook runs after every other before_request hook
     return app
 
 

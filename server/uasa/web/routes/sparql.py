@@ -85,23 +85,25 @@ def _read() -> Protocol:
     )
 
 
-def _choose(kind: conneg.Kind, override: str | None) -> conneg.Format | None:
+def _choose(kind: conneg.Kind, override: str | None, accept: str | None) -> conneg.Format | None:
     if override:
         chosen = conneg.by_name(override, kind)
         if chosen is not None:
             return chosen
-    return conneg.negotiate(request.headers.get("Accept"), kind, graph_query=kind == "graph")
+    return conneg.negotiate(accept, kind, graph_query=kind == "graph")
 
 
-def _plan(proto: Protocol, settings: Settings) -> QueryRequest:
+def plan(proto: Protocol, settings: Settings, accept: str | None) -> QueryRequest:
+    """The query to run for a protocol request (the fast path in uasa.web.fastpath too);
+    raises :class:`Refusal` for an update, SERVICE, or no acceptable format."""
     query = proto.query or ""
     verdict = query_guard.inspect(query, frozenset(settings.service_allow.split()))
     if verdict.is_update:
         raise Refusal(403, READ_ONLY)
     if verdict.service:
         raise Refusal(400, verdict.service)
-    results = _choose("results", proto.format_override)
-    graph = _choose("graph", proto.format_override)
+    results = _choose("results", proto.format_override, accept)
+    graph = _choose("graph", proto.format_override, accept)
     if results is None and graph is None:
         raise Refusal(
             406,
@@ -133,4 +135,4 @@ def endpoint() -> ResponseReturnValue:
     proto = _read()
     if proto.query is None:
         return service_description.respond(context.built(), settings)
-    return run_query(_plan(proto, settings))
+    return run_query(plan(proto, settings, request.headers.get("Accept")))

@@ -16,13 +16,20 @@ connection's address, or, with ``UASA_TRUSTED_PROXIES`` > 0, the address Werkzeu
 takes from ``X-Forwarded-For`` (set up in the app factory), so the limiter and the access log
 name the same client. The header is never believed by default, since any client can send one.
 
-The state lives in the app (one gunicorn process serves every thread), so a limit counts all the
-requests of one server process; several processes or hosts would each count their own.
+`uasa serve` runs several HTTP worker processes (UASA_HTTP_WORKERS), so its limits live in
+shared memory (:class:`SharedLimits`, made by the gunicorn master before it forks): a client
+gets UASA_RATE_LIMIT a minute from the whole server, whichever process answers it. An app made
+without that table (tests, scripts) counts in its own process. Several hosts each count their
+own.
 """
 
 from __future__ import annotations
 
+import hashlib
 import math
+import mmap
+import multiprocessing
+import struct
 import threading
 import time
 from collections.abc import Callable
@@ -104,6 +111,90 @@ class InFlight:
                 self.counts[client] = n
             else:
                 self.counts.pop(client, None)
+
+
+_SLOT = struct.Struct("<QddI4x")  # client key (0: free), tokens, last seen, in flight
+SHARED_SLOTS = 16_384  # 512 KiB; a client probes PROBES slots from its hash
+PROBES = 8
+
+
+class SharedLimits:
+    """The rate limiter's buckets and the in-flight counts in memory shared by processes that
+    fork after it is made (gunicorn's workers), under one process-shared lock.
+
+    A client hashes to PROBES neighbouring slots: its own slot if it has one, else a free one
+    (never used, or back to a full bucket with nothing in flight: forgetting it changes
+    nothing). When all are busy with other clients it shares the first, which can only make
+    its limit stricter, never looser. Offers ``take`` (as :class:`RateLimiter`) and
+    ``enter``/``leave`` (as :class:`InFlight`).
+    """
+
+    def __init__(self, per_minute: int, clock: Callable[[], float] = time.monotonic) -> None:
+        self.per_minute = per_minute
+        self.clock = clock
+        self.memory = mmap.mmap(-1, _SLOT.size * SHARED_SLOTS)  # anonymous, MAP_SHARED
+        self.lock = multiprocessing.get_context("fork").Lock()
+
+    @staticmethod
+    def _key(client: str) -> int:
+        digest = hashlib.blake2b(client.encode("utf-8"), digest_size=8).digest()
+        return int.from_bytes(digest, "little") or 1
+
+    def _slot(self, key: int, now: float) -> tuple[int, float, float, int]:
+        """Offset and (tokens, last, in flight) of the client's slot; the lock is held."""
+        rate = self.per_minute / 60.0
+        first = key % SHARED_SLOTS
+        free = None
+        for i in range(PROBES):
+            offset = ((first + i) % SHARED_SLOTS) * _SLOT.size
+            owner, tokens, last, flight = _SLOT.unpack_from(self.memory, offset)
+            if owner == key:
+                return offset, tokens, last, flight
+            idle = flight == 0 and (
+                owner == 0 or rate == 0 or tokens + (now - last) * rate >= self.per_minute
+            )
+            if free is None and idle:
+                free = offset
+        if free is not None:
+            _SLOT.pack_into(self.memory, free, key, float(self.per_minute), now, 0)
+            return free, float(self.per_minute), now, 0
+        offset = first * _SLOT.size  # all taken: share, which is stricter, never looser
+        _, tokens, last, flight = _SLOT.unpack_from(self.memory, offset)
+        return offset, tokens, last, flight
+
+    def take(self, client: str) -> float:
+        rate = self.per_minute / 60.0
+        key = self._key(client)
+        with self.lock:
+            now = self.clock()
+            offset, tokens, last, flight = self._slot(key, now)
+            tokens = min(float(self.per_minute), tokens + (now - last) * rate)
+            wait = 0.0
+            if tokens >= 1.0:
+                tokens -= 1.0
+            else:
+                wait = (1.0 - tokens) / rate
+            _SLOT.pack_into(self.memory, offset, key, tokens, now, flight)
+        return wait
+
+    def enter(self, client: str, cap: int) -> bool:
+        key = self._key(client)
+        with self.lock:
+            offset, tokens, last, flight = self._slot(key, self.clock())
+            if flight >= cap:
+                return False
+            _SLOT.pack_into(self.memory, offset, key, tokens, last, flight + 1)
+            return True
+
+    def leave(self, client: str) -> None:
+        key = self._key(client)
+        with self.lock:
+            offset, tokens, last, flight = self._slot(key, self.clock())
+            _SLOT.pack_into(self.memory, offset, key, tokens, last, max(0, flight - 1))
+
+    def in_flight(self, client: str) -> int:
+        with self.lock:
+            return self._slot(self._key(client), self.clock())[3]
 
 
 def _parameter_count() -> int:
@@ -189,11 +280,12 @@ def _drain() -> None:
         pass
 
 
-def register(app: Flask) -> None:
+def register(app: Flask, shared: SharedLimits | None = None) -> None:
+    """``shared``: the table `uasa serve` made before forking its HTTP workers."""
     settings: Settings = app.config["UASA"]
     app.extensions["uasa.limits"] = {
-        "rate": RateLimiter(settings.rate_limit),
-        "inflight": InFlight(),
+        "rate": shared if shared is not None else RateLimiter(settings.rate_limit),
+        "inflight": shared if shared is not None else InFlight(),
     }
 
     @app.before_request

@@ -1,9 +1,11 @@
 """Request ids, structured access logs and Prometheus metrics at `/metrics`.
 
 Each app has its own metrics registry, so several apps in one process (the tests) never share
-counters. One JSON line per request goes to the `uasa.access` logger: request id, method, route,
-status, duration and, for queries, a hash of the query text (never the text itself, which may be
-large or private).
+counters. `uasa serve` runs one app per HTTP worker process (UASA_HTTP_WORKERS), so `/metrics`
+shows the counters of the process that answered the scrape; sum over scrapes, or run one
+worker, for the server's totals. One JSON line per request goes to the `uasa.access` logger:
+request id, method, route, status, duration and, for queries, a hash of the query text (never
+the text itself, which may be large or private).
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ from uasa.core import negotiation as conneg
 from uasa.core.settings import Settings
 from uasa.query import guard as query_guard
 from uasa.query.result_cache import request_key
-from uasa.query.types import QueryError, QueryRequest, QueryResult
+from uasa.query.types import Executor, QueryError, QueryRequest, QueryResult
 from uasa.web.support import context, observability
 
 READ_ONLY = "SPARQL Update is not allowed: this endpoint is read-only."
@@ -42,16 +42,7 @@ def run_query(
         response.headers.update(headers)
         return response
     g.query_hash = observability.query_hash(req.query)
-    started = time.perf_counter()
-    try:
-        result = executor.execute(req, timeout=settings.query_timeout)
-    except QueryError as exc:
-        if exc.status == 400 and query_guard.looks_like_update(req.query):
-            raise QueryError(403, READ_ONLY, reason=exc.reason) from None
-        if exc.status == 406:  # negotiated, like every answer of ours
-            exc.headers["Vary"] = "Accept"
-        raise
-    observability.metrics().query_seconds.observe(time.perf_counter() - started)
+    result = execute(executor, req, settings, observability.metrics())
     if reshape is not None:
         body, fmt = reshape(result)
     else:
@@ -65,9 +56,31 @@ def run_query(
     return response
 
 
+def execute(
+    executor: Executor, req: QueryRequest, settings: Settings, metrics: observability.Metrics
+) -> QueryResult:
+    """Run ``req``; a syntax error that reads as an update becomes 403, a 406 is negotiated.
+    Shared with the fast path (uasa.web.fastpath)."""
+    started = time.perf_counter()
+    try:
+        result = executor.execute(req, timeout=settings.query_timeout)
+    except QueryError as exc:
+        if exc.status == 400 and query_guard.looks_like_update(req.query):
+            raise QueryError(403, READ_ONLY, reason=exc.reason) from None
+        if exc.status == 406:  # negotiated, like every answer of ours
+            exc.headers["Vary"] = "Accept"
+        raise
+    metrics.query_seconds.observe(time.perf_counter() - started)
+    return result
+
+
+def cache_control(settings: Settings) -> str:
+    return f"public, max-age={settings.cache_max_age}"
+
+
 def _cache_headers(response: Response, etag: str, settings: Settings) -> None:
     # Plain header strings: werkzeug's Vary/Cache-Control objects cost 0.1 ms per request.
     response.headers["Vary"] = "Accept"
     response.headers["ETag"] = f'W/"{etag}"'
     if request.method in {"GET", "HEAD"}:
-        response.headers["Cache-Control"] = f"public, max-age={settings.cache_max_age}"
+        response.headers["Cache-Control"] = cache_control(settings)
