@@ -17,8 +17,7 @@ from typing import Any
 from pyoxigraph import Literal
 
 from uasa.web.support import overview
-from uasa.web.support.labels import local_name
-from uasa.web.support.overview import href, val
+from uasa.web.support.overview import val
 
 ROWS = (
     overview.PREFIXES
@@ -134,14 +133,7 @@ def rows(lang: str) -> list[dict[str, Any]]:
         )
 
         def ref(iri: str | None) -> dict[str, Any] | None:
-            if not iri:
-                return None
-            return {
-                "iri": iri,
-                "id": local_name(iri),
-                "label": names.get(iri) or local_name(iri),
-                "href": href(iri),
-            }
+            return overview.linked(iri, names)
 
         table: dict[str, dict[str, Any]] = {}
         for r in base:

@@ -90,14 +90,7 @@ def rows(lang: str) -> list[dict[str, Any]]:
         )
 
         def ref(iri: str | None) -> dict[str, Any] | None:
-            if not iri:
-                return None
-            return {
-                "iri": iri,
-                "id": local_name(iri),
-                "label": names.get(iri) or local_name(iri),
-                "href": href(iri),
-            }
+            return overview.linked(iri, names)
 
         table: dict[str, dict[str, Any]] = {}
         for r in found:

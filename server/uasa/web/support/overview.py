@@ -206,6 +206,18 @@ def format_amount(value: str | None) -> str:
 # -- data ----------------------------------------------------------------------------------
 
 
+def linked(iri: str | None, names: dict[str, str]) -> dict[str, Any] | None:
+    """An IRI as the tables show it: its label (or local name) and its local page."""
+    if not iri:
+        return None
+    return {
+        "iri": iri,
+        "id": local_name(iri),
+        "label": names.get(iri) or local_name(iri),
+        "href": href(iri),
+    }
+
+
 def labels(iris: Iterable[str | None], lang: str) -> dict[str, str]:
     """The best label of each IRI: rdfs:label/skos:prefLabel before titles and names, then
     ``lang``, English, no language, any. Fetched after the main query, in batches, so the main
