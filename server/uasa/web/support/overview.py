@@ -92,27 +92,6 @@ WHERE {
 }"""
 )
 
-COMMITMENTS = (
-    PREFIXES
-    + """
-SELECT ?lang ?c ?agreement ?obligor ?category ?value ?currency ?qualifier ?basis ?start ?end
-       ?period ?purpose
-WHERE {
-  ?c a uasa:Commitment ; uasa:commitmentOf ?agreement .
-  OPTIONAL { ?c uasa:obligor ?obligor }
-  OPTIONAL { ?c dct:subject ?category }
-  OPTIONAL { ?c uasa:amount ?amount . ?amount schema:value ?value .
-             OPTIONAL { ?amount schema:currency ?currency } }
-  OPTIONAL { ?c uasa:amountQualifier ?qualifier }
-  OPTIONAL { ?c uasa:amountBasis ?basis }
-  OPTIONAL { ?c uasa:periodStart ?start }
-  OPTIONAL { ?c uasa:periodEnd ?end }
-  OPTIONAL { ?c uasa:periodLabel ?period }
-  OPTIONAL { ?c uasa:purpose ?purpose FILTER(LANG(?purpose) IN (?lang, "en", "")) }"""
-    + """
-}"""
-)
-
 NETWORK = (
     PREFIXES
     + """
@@ -304,50 +283,6 @@ def timeline(lang: str) -> list[dict[str, Any]]:
 
     events: list[dict[str, Any]] = cached(("timeline", lang), compute)
     return events
-
-
-def commitments(lang: str) -> list[dict[str, Any]]:
-    def compute() -> list[dict[str, Any]]:
-        rows: dict[str, dict[str, Any]] = {}
-        found = _run(COMMITMENTS, lang=Literal(lang))
-        names = labels(
-            (
-                val(r, v)
-                for r in found
-                for v in ("agreement", "obligor", "category", "qualifier", "basis")
-            ),
-            lang,
-        )
-        for row in found:
-            c = val(row, "c") or ""
-            entry = rows.setdefault(
-                c,
-                {
-                    "iri": c,
-                    "href": href(c),
-                    "agreement": names.get(val(row, "agreement") or ""),
-                    "agreement_href": href(val(row, "agreement")),
-                    "obligor": names.get(val(row, "obligor") or ""),
-                    "obligor_href": href(val(row, "obligor")),
-                    "categories": [],
-                    "value": val(row, "value"),
-                    "amount": format_amount(val(row, "value")),
-                    "currency": val(row, "currency") or "",
-                    "qualifier": names.get(val(row, "qualifier") or "") or "",
-                    "basis": names.get(val(row, "basis") or "") or "",
-                    "start": val(row, "start") or "",
-                    "end": val(row, "end") or "",
-                    "period": val(row, "period") or "",
-                    "purpose": val(row, "purpose") or "",
-                },
-            )
-            category = names.get(val(row, "category") or "")
-            if category and category not in entry["categories"]:
-                entry["categories"].append(category)
-        return sorted(rows.values(), key=lambda r: (r["start"], r["agreement"] or ""))
-
-    found: list[dict[str, Any]] = cached(("commitments", lang), compute)
-    return found
 
 
 def neighbourhood(iri: str, lang: str) -> dict[str, Any]:
