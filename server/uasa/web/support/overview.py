@@ -9,7 +9,6 @@ cached per build, keyed by the build's content hash.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from flask import current_app
@@ -171,18 +170,6 @@ def val(row: dict[str, Any], var: str) -> str | None:
 
 def href(iri: str | None) -> str | None:
     return page_path(iri) if iri else None
-
-
-def format_amount(value: str | None) -> str:
-    if value is None:
-        return ""
-    try:
-        return f"{Decimal(value):,f}"
-    except InvalidOperation:
-        return value
-
-
-# -- data ----------------------------------------------------------------------------------
 
 
 def linked(iri: str | None, names: dict[str, str]) -> dict[str, Any] | None:
