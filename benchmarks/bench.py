@@ -950,7 +950,7 @@ def targets(
     """Issue #14's targets, each with this run's number and whether it is met."""
     out = [
         "",
-        "## Targets (issue #14)",
+        "## Targets",
         "",
         "The issue measured with wrk (8 connections), so wrk's ratio decides where wrk ran; the "
         "Python load generator's ratio is shown first (it spends a core of its own, which "
