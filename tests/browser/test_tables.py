@@ -286,8 +286,10 @@ def test_other_pages_pass_axe(
     path: str,
 ) -> None:
     page.goto(server.url + path)
-    if path != "/queries":  # the catalogue page is English only (routes/queries.py)
-        assert page.locator("html").get_attribute("lang") == lang
+    assert page.locator("html").get_attribute("lang") == lang
+    if path == "/queries":  # the catalogue speaks the page's language too
+        title = {"en": "Saved queries · uasa", "uk": "Збережені запити · uasa"}[lang]
+        assert page.title() == title
     check_page(page, width)
 
 

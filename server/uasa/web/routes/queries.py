@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, jsonify, render_template, request, url_for
+from flask import Blueprint, Response, jsonify, request, url_for
 from flask.typing import ResponseReturnValue
 
 from uasa.core import negotiation as conneg
@@ -19,7 +19,9 @@ from uasa.query import openapi
 from uasa.query.catalogue import Catalogue, SavedQuery
 from uasa.query.params import ParamError, bind
 from uasa.web.support import context, saved_page
+from uasa.web.support.i18n import choose_lang, render
 from uasa.web.support.run import run_query
+from uasa.web.support.ui import UI
 
 blueprint = Blueprint("queries", __name__)
 
@@ -86,7 +88,8 @@ def listing() -> ResponseReturnValue:
     if wanted is not conneg.HTML:
         response = jsonify({"queries": items, "openapi": url_for("queries.openapi_document")})
     else:
-        response = Response(render_template("queries.html", queries=items))
+        lang = choose_lang()
+        response = render("queries.html", lang, page={"title": UI[lang]["sq_title"]}, queries=items)
     response.vary.add("Accept")
     return response
 

@@ -11,7 +11,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 from flask import Flask, Response, current_app, render_template, request
-from flask.typing import ResponseReturnValue
 
 from uasa.web.support import formats
 from uasa.web.support.ui import PLURALS, UI
@@ -61,7 +60,7 @@ def lang_href(lang: str) -> str:
     return "?" + urlencode([*args, ("lang", lang)])  # relative: the path stays as it is
 
 
-def render(template: str, lang: str, **context: Any) -> ResponseReturnValue:
+def render(template: str, lang: str, **context: Any) -> Response:
     body = render_template(
         template,
         lang=lang,

@@ -131,6 +131,6 @@ def page(q: SavedQuery, values: dict[str, str]) -> ResponseReturnValue:
         max_rows=MAX_ROWS,
     )
     if error is not None:
-        response.status_code = 400  # type: ignore[union-attr]
-    response.vary.update(["Accept", "Sec-Fetch-Dest"])  # type: ignore[union-attr]
+        response.status_code = 400
+    response.vary.update(["Accept", "Sec-Fetch-Dest"])
     return response

@@ -560,3 +560,51 @@ _TABLES: dict[str, dict[str, str]] = {
 }
 for _lang, _strings in _TABLES.items():
     UI[_lang].update(_strings)
+
+# --- The saved-query catalogue page (/queries) ---------------------------------------------------
+_CATALOGUE: dict[str, dict[str, str]] = {
+    "en": {
+        "sq_title": "Saved queries",
+        "sq_intro": "Each question runs by name:",
+        "sq_formats": "A suffix on the name chooses a format (tables, then graphs); page with",
+        "sq_empty": "The catalogue is empty.",
+        "sq_contents": "Contents",
+        "sq_parameters": "Parameters of",
+        "sq_parameter": "parameter",
+        "sq_value": "value",
+        "sq_type": "type",
+        "sq_meaning": "meaning",
+        "sq_required": "required",
+        "sq_any": "any",
+        "sq_default": "Default",
+        "sq_example": "Example",
+        "sq_format": "Format",
+        "sq_run": "Run",
+        "sq_run_examples": "Run with example values",
+        "sq_text": "Query text",
+        "sq_editor": "Open in the SPARQL editor",
+    },
+    "uk": {
+        "sq_title": "Збережені запити",
+        "sq_intro": "Кожне питання виконується за назвою:",
+        "sq_formats": "Суфікс до назви обирає формат (таблиці, потім графи); посторінково —",
+        "sq_empty": "Каталог порожній.",
+        "sq_contents": "Зміст",
+        "sq_parameters": "Параметри запиту",
+        "sq_parameter": "параметр",
+        "sq_value": "значення",
+        "sq_type": "тип",
+        "sq_meaning": "значення параметра",
+        "sq_required": "обов'язковий",
+        "sq_any": "будь-яке",
+        "sq_default": "Типово",
+        "sq_example": "Приклад",
+        "sq_format": "Формат",
+        "sq_run": "Виконати",
+        "sq_run_examples": "Виконати з прикладами значень",
+        "sq_text": "Текст запиту",
+        "sq_editor": "Відкрити в редакторі SPARQL",
+    },
+}
+for _lang, _strings in _CATALOGUE.items():
+    UI[_lang].update(_strings)
