@@ -252,13 +252,8 @@ def facet_label(rows: Iterable[Mapping[str, Any]], facet: str, value: str) -> st
 
 
 def selected(args: Mapping[str, list[str]]) -> dict[str, list[str]]:
-    """The facet filters of a request: only known facets, values trimmed, duplicates dropped."""
-    chosen: dict[str, list[str]] = {}
-    for facet in FACETS:
-        values = [v.strip() for v in args.get(facet, []) if v.strip()]
-        if values:
-            chosen[facet] = list(dict.fromkeys(values))
-    return chosen
+    """The facet filters of a request; repeated values of one facet must all hold."""
+    return overview.facet_filters(args, FACETS)
 
 
 def apply(all_rows: list[dict[str, Any]], chosen: Mapping[str, list[str]]) -> list[dict[str, Any]]:

@@ -185,12 +185,7 @@ def facet_values(row: Mapping[str, Any], facet: str) -> list[str]:
 
 def selected(args: Mapping[str, list[str]]) -> dict[str, list[str]]:
     """The facet filters of a request; several values of one facet are alternatives."""
-    chosen: dict[str, list[str]] = {}
-    for facet in FACETS:
-        values = [v.strip() for v in args.get(facet, []) if v.strip()]
-        if values:
-            chosen[facet] = list(dict.fromkeys(values))
-    return chosen
+    return overview.facet_filters(args, FACETS)
 
 
 def apply(all_rows: list[dict[str, Any]], chosen: Mapping[str, list[str]]) -> list[dict[str, Any]]:

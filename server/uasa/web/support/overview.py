@@ -8,7 +8,7 @@ cached per build, keyed by the build's content hash.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from flask import current_app
@@ -170,6 +170,17 @@ def val(row: dict[str, Any], var: str) -> str | None:
 
 def href(iri: str | None) -> str | None:
     return page_path(iri) if iri else None
+
+
+def facet_filters(args: Mapping[str, list[str]], facets: Iterable[str]) -> dict[str, list[str]]:
+    """A table's facet filters from the query string: known facets only, values trimmed,
+    blanks and duplicates dropped (how they combine is the table's business)."""
+    chosen: dict[str, list[str]] = {}
+    for facet in facets:
+        values = [v.strip() for v in args.get(facet, []) if v.strip()]
+        if values:
+            chosen[facet] = list(dict.fromkeys(values))
+    return chosen
 
 
 def linked(iri: str | None, names: dict[str, str]) -> dict[str, Any] | None:
