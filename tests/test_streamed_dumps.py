@@ -25,6 +25,8 @@ def _store(tmp_path: Path) -> tuple[Store, Path]:
 
 def test_parallel_streamed_dumps_equal_the_sequential_ones(tmp_path: Path) -> None:
     db, path = _store(tmp_path)
+    del db  # the writer closes before readers open it, as in `uasa build`
+    db = Store.read_only(str(path))
     lines: list[str] = []
     extra = {"name": "extra.csv", "size": 0, "sha256": "-", "format": "text/csv"}
     one = dumps.write_streamed_dumps(db, tmp_path / "one", lines.append, meanwhile=lambda: [extra])

@@ -295,7 +295,8 @@ def write_streamed_dumps(
 ) -> list[dict[str, Any]]:
     """Every RDF dump and its gzip, written straight from the store without holding it.
 
-    With ``db_path`` (the store's directory, flushed here first) each format is written and
+    With ``db_path`` (the store's directory; ``db`` must be a read-only opening of it, as no
+    process may write a store that others open read-only) each format is written and
     compressed by its own worker process, ``processes`` at a time (default: one per core), each
     with a read-only opening of the store: serialising is single-threaded in Oxigraph, so this
     is what uses more than one core. The files are the same as one process writes. Without
@@ -306,7 +307,6 @@ def write_streamed_dumps(
     """
     folder.mkdir(parents=True, exist_ok=True)
     if db_path is not None:
-        db.flush()
         workers = min(len(DUMP_FORMATS), processes or os.cpu_count() or 1)
         # spawn: a fresh interpreter, no copy of this process's open RocksDB handles
         context = multiprocessing.get_context("spawn")

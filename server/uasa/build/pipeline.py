@@ -7,6 +7,7 @@ included, removes the half-built directory and leaves the served build as it was
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import shutil
@@ -18,7 +19,7 @@ from pathlib import Path
 
 from pyoxigraph import NamedNode, Quad, RdfFormat, Store
 
-from uasa.build import dumps
+from uasa.build import dumps, rules_runner
 from uasa.build.upload import upload
 from uasa.core import store_layout
 from uasa.core.iris import BASE, Graphs
@@ -103,8 +104,8 @@ def derive(db: Store) -> list[str]:
     names = []
     for name, text in _rules():
         try:
-            db.update(text, base_iri=BASE)
-        except SyntaxError as exc:
+            rules_runner.run(db, text, BASE)
+        except (SyntaxError, ValueError) as exc:
             raise BuildError(f"rules/{name}: {exc}") from None
         names.append(name)
     return names
@@ -182,6 +183,13 @@ def build(
                 raise BuildError("SHACL validation failed:\n" + "\n".join(problems))
         lap("validate")
         counts = graph_counts(db)
+        # The store is complete: close it for writing and read it from here on. The dump
+        # processes open it read-only, which is only safe while no process has it open for
+        # writing (RocksDB's compactions delete files a reader still expects: "Corruption").
+        db.flush()
+        del db
+        gc.collect()  # the SHACL step leaves reference cycles that may still hold the store
+        db = Store.read_only(str(build_dir / store_layout.DB_DIR))
         # dumps, exports, VoID statistics
         published = dumps.write_all(
             db, build_dir, sum(counts.values()), out, build_dir / store_layout.DB_DIR
@@ -193,7 +201,6 @@ def build(
                 upload(db, upload_to, out)
             except OSError as exc:
                 raise BuildError(str(exc)) from None
-        db.flush()
         del db  # pyoxigraph closes the store when the object goes away
         manifest = {
             "content_hash": content_hash(inputs, [*_rules(), *_extra_hash_input(extra_quads)]),
