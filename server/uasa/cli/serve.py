@@ -1,4 +1,5 @@
-"""`uasa serve`: the app behind gunicorn, a production WSGI server.
+"""`uasa serve`: the app behind gunicorn, a production WSGI server (or Granian, with
+UASA_HTTP_SERVER=granian: cli/serve_granian.py).
 
 UASA_HTTP_WORKERS gunicorn worker processes (one per core by default), each with threads: the
 HTTP side is Python and holds a GIL, so one process would keep the other cores idle however
@@ -93,6 +94,11 @@ def serve(settings: Settings, saved: Catalogue | None = None) -> None:
     shared = None
     if settings.rate_limit > 0 or settings.client_concurrency > 0:
         shared = SharedLimits(settings.rate_limit)
+    if settings.http_server == "granian":
+        from uasa.cli import serve_granian
+
+        serve_granian.serve(settings, saved, shared, http_workers(settings))
+        return
     options = {
         "bind": f"{settings.host}:{settings.port}",
         "workers": http_workers(settings),

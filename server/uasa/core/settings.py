@@ -20,6 +20,13 @@ def _bool(text: str) -> bool:
     raise ValueError(f"expected true or false, got {text!r}")
 
 
+def _http_server(text: str) -> str:
+    value = text.strip().lower()
+    if value not in {"gunicorn", "granian"}:
+        raise ValueError(f"expected gunicorn or granian, got {text!r}")
+    return value
+
+
 def _iri_list(text: str) -> str:
     """Checked http(s) IRIs, space-separated (commas are accepted too)."""
     iris = sorted(set(text.replace(",", " ").split()))
@@ -63,14 +70,22 @@ SETTINGS: tuple[Setting, ...] = (
         "Public base of the dataset's IRIs; also the base IRI for relative IRIs in queries.",
     ),
     Setting(
+        "http_server",
+        "gunicorn",
+        "The production HTTP server behind `uasa serve`: `gunicorn` (threads in each worker "
+        "process) or `granian` (HTTP parsed in Rust; faster per request, see "
+        "docs/benchmarks.md; UASA_THREADS then sets its blocking threads per worker).",
+        _http_server,
+    ),
+    Setting(
         "http_workers",
         0,
-        "HTTP worker processes (gunicorn workers; 0: one per core, `os.cpu_count()`). Each has "
+        "HTTP worker processes (0: one per core, `os.cpu_count()`). Each has "
         "its own threads, query worker pool, result cache, build follower and metrics; "
         "rate limits are shared between them (see Serving).",
         int,
     ),
-    Setting("threads", 8, "HTTP worker threads in each gunicorn worker process.", int),
+    Setting("threads", 8, "HTTP worker threads in each HTTP worker process.", int),
     Setting(
         "query_workers",
         3,

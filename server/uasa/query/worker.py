@@ -98,15 +98,20 @@ def _form(kind: str) -> str:
 def answer_queries(store_path: str, conn: Connection, max_result_bytes: int = 0) -> None:
     # Ctrl-C in a terminal reaches the whole process group; the parent decides when we stop.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # A closed pipe (BrokenPipeError is an OSError) means the HTTP worker that started us is
+    # gone, killed or stopped: end quietly, there is nobody to answer.
     try:
-        store = Store.read_only(store_path)
-    except OSError as exc:
-        conn.send(f"cannot open store {store_path}: {exc}")
-        return
-    conn.send(None)  # ready
-    while True:
         try:
-            req = conn.recv()
-        except (EOFError, OSError):
+            store = Store.read_only(store_path)
+        except OSError as exc:
+            conn.send(f"cannot open store {store_path}: {exc}")
             return
-        conn.send(run(store, req, max_result_bytes))
+        conn.send(None)  # ready
+        while True:
+            try:
+                req = conn.recv()
+            except EOFError:
+                return
+            conn.send(run(store, req, max_result_bytes))
+    except OSError:
+        return
