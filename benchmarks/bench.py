@@ -388,7 +388,7 @@ QUERIES: Path | None = None
 WORK: Path | None = None  # scratch folder (wrk's Lua scripts)
 
 
-def ours(store: str, work: Path, tag: str) -> Server:
+def ours(store: str, work: Path, tag: str, extra: dict[str, str] | None = None) -> Server:
     port = free_port()
     env = {
         **os.environ,
@@ -397,6 +397,7 @@ def ours(store: str, work: Path, tag: str) -> Server:
         "UASA_HOST": "127.0.0.1",
         "UASA_PORT": str(port),
         "UASA_LOG_LEVEL": "warning",
+        **(extra or {}),
     }
     return Server("uasa", [str(BIN / "uasa"), "serve"], env, port, work / f"uasa-{tag}.log")
 
@@ -417,6 +418,9 @@ def oxigraph(db: Path, work: Path, tag: str) -> Server:
     ]
     return Server("oxigraph", cmd, dict(os.environ), port, work / f"oxigraph-{tag}.log")
 
+
+GRANIAN = {"UASA_HTTP_SERVER": "granian"}
+GRANIAN_SUFFIX = " [granian]"
 
 # Our server's memory after the real-dataset workloads: filled in by main().
 MEMORY: dict[str, Any] = {}
@@ -770,7 +774,16 @@ def cold_start(store: str, db: Path, work: Path, repeats: int) -> dict[str, list
 def machine() -> dict[str, str]:
     """report_blocks' CPU, cores and memory, plus the software the benchmark compares."""
     versions = {}
-    for pkg in ("uasa", "pyoxigraph", "oxigraph", "flask", "gunicorn", "pyshacl", "rdflib"):
+    for pkg in (
+        "uasa",
+        "pyoxigraph",
+        "oxigraph",
+        "flask",
+        "gunicorn",
+        "granian",
+        "pyshacl",
+        "rdflib",
+    ):
         try:
             versions[pkg] = metadata.version(pkg)
         except metadata.PackageNotFoundError:
@@ -986,11 +999,29 @@ def targets(
     throughput("/data/… Turtle vs Oxigraph DESCRIBE", "2. dereference (GET /data/….ttl)", 0.5)
     throughput("/id/… with its 303 vs DESCRIBE", "2b. dereference (/id/ + 303)", 0.3)
     throughput("uncached analyst queries", "4b. analytics (uncached)", 1.0)
+    throughput(
+        "uncached point lookups, granian",
+        "3. ad-hoc point lookups (uncached)" + GRANIAN_SUFFIX,
+        0.3,
+    )
+    throughput(
+        "/data/… Turtle vs DESCRIBE, granian",
+        "2. dereference (GET /data/….ttl)" + GRANIAN_SUFFIX,
+        0.5,
+    )
+    throughput(
+        "/id/… with its 303 vs DESCRIBE, granian",
+        "2b. dereference (/id/ + 303)" + GRANIAN_SUFFIX,
+        0.3,
+    )
     for workload in (
         "2. dereference (GET /data/….ttl)",
         "2b. dereference (/id/ + 303)",
         "3. ad-hoc point lookups (uncached)",
         "4b. analytics (uncached)",
+        "2. dereference (GET /data/….ttl)" + GRANIAN_SUFFIX,
+        "2b. dereference (/id/ + 303)" + GRANIAN_SUFFIX,
+        "3. ad-hoc point lookups (uncached)" + GRANIAN_SUFFIX,
     ):
         r = _row(rows, workload)
         if r is None:
@@ -1236,6 +1267,34 @@ def main(argv: list[str] | None = None) -> int:
         )
         MEMORY.update(serving_memory(o))
         o.stop()
+
+        # The same uncached workloads with UASA_HTTP_SERVER=granian (HTTP parsed in Rust),
+        # against the same Oxigraph server.
+        print("== real dataset, ours under granian", flush=True)
+        g = ours(real_store, work, "real-granian", GRANIAN)
+        servers.append(g)
+        g.start("/health")
+        for workload, ours_make, oxi_make in (
+            ("2. dereference (GET /data/….ttl)", Cycle(ours_data), Cycle(oxi_describe)),
+            ("2b. dereference (/id/ + 303)", Cycle(ours_303, follow=True), Cycle(oxi_describe)),
+            ("3. ad-hoc point lookups (uncached)", Distinct(ours_t), Distinct(oxi_t)),
+        ):
+            rows.append(
+                compare(
+                    gen,
+                    workload + GRANIAN_SUFFIX,
+                    "real",
+                    g,
+                    x,
+                    ours_make,
+                    oxi_make,
+                    args.duration,
+                    args.rounds,
+                    "as the workload of that number, with ours run with "
+                    "`UASA_HTTP_SERVER=granian` (the rest of its defaults unchanged).",
+                )
+            )
+        g.stop()
         x.stop()
 
         print(f"== {synth_label}", flush=True)
