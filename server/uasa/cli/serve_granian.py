@@ -13,6 +13,7 @@ import atexit
 import gc
 import logging
 import os
+import signal
 import sys
 import threading
 from typing import TYPE_CHECKING, Any
@@ -44,6 +45,11 @@ def make_app() -> Flask:
     assert _ARGS is not None, "make_app runs in a worker started by serve()"
     atexit.register(_hard_exit)
     app = create_app(*_ARGS)
+    # SIGHUP to the worker: look at the store link now rather than at the next poll (SIGHUP to
+    # `uasa serve` itself makes Granian respawn every worker on the current build).
+    follower = app.extensions.get("uasa.follower")
+    if follower is not None and threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGHUP, lambda *_: follower.wake())
 
     # What start-up made lives as long as the worker: out of the collector's way (see serve.py).
     def freeze() -> None:
