@@ -46,7 +46,7 @@ serve: build
 	$(BIN)/uasa serve
 
 # Side-by-side benchmark against `oxigraph serve-read-only`; writes docs/benchmarks.md.
-# `make bench BENCH_ARGS=--quick` for a ~2-minute run, `BENCH_ARGS=--big` adds 10M triples.
+# `make bench BENCH_ARGS=--quick` for a ~7-minute run, `BENCH_ARGS=--big` adds 10M triples.
 .PHONY: bench
 bench: setup
 	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test,bench]'
