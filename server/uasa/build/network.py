@@ -131,11 +131,13 @@ def node_token(iri: str) -> str:
 def _for_xml(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
     """The graph with token node ids (the IRI kept as `iri`), for the XML formats."""
     tokens: dict[str, str] = {}
+    used: set[str] = set()  # a set: looking in tokens.values() made this quadratic
     for iri in graph.nodes:
         token = node_token(iri)
-        while token in tokens.values():  # never for this dataset's IRIs, but stay unique
+        while token in used:  # never for this dataset's IRIs, but stay unique
             token += "_"
         tokens[iri] = token
+        used.add(token)
     out: nx.MultiDiGraph[str] = nx.MultiDiGraph(name=graph.graph.get("name"))
     for iri, data in graph.nodes(data=True):
         out.add_node(tokens[iri], iri=iri, **data)
