@@ -35,6 +35,7 @@ import json
 import math
 import os
 import random
+import re
 import socket
 import statistics
 import subprocess
@@ -520,6 +521,8 @@ def soak(
                     proc.kill()
                     proc.wait()
         server_log = log_path.read_text("utf-8", errors="replace")
+        if os.environ.get("UASA_SOAK_KEEP_LOG"):  # debugging a failed run
+            Path(os.environ["UASA_SOAK_KEEP_LOG"]).write_text(server_log, "utf-8")
     t = run.tally
     growth = (rss_end - rss_start) / rss_start if rss_start else float("nan")
     return {
@@ -553,11 +556,25 @@ def soak(
         "healthy_after": healthy,
         "tracebacks_in_log": server_log.count("Traceback"),
         "log_errors": log_errors(server_log),
+        "worker_events": worker_events(server_log),
         "rebuilds": rebuilds,
         "rebuilds_failed": rebuilder.failed if rebuilder else [],
         "rebuild_seconds": [round(d, 1) for d in rebuilder.durations] if rebuilder else [],
         **after,
     }
+
+
+# What the HTTP server's master says when a worker dies or is replaced (gunicorn, Granian):
+# the first thing to look at when clients saw their connections reset.
+WORKER_EVENT = re.compile(
+    r"WORKER TIMEOUT|was sent|exited with code|Worker exiting|Unexpected exit|Respawning", re.I
+)
+
+
+def worker_events(log: str, most: int = 10) -> list[str]:
+    """The server log's lines about HTTP workers dying or being replaced."""
+    lines = [line.strip()[:200] for line in log.splitlines() if WORKER_EVENT.search(line)]
+    return lines[:most]
 
 
 def log_errors(log: str, most: int = 5) -> dict[str, int]:
@@ -723,6 +740,11 @@ def markdown(result: dict[str, Any], command: str, date: str, machine: str) -> s
         lines.append(
             f"- Problems (the first {len(result['samples'])} recorded): "
             + "; ".join(f"`{s}` ({n}x)" for s, n in samples.items())
+        )
+    if result.get("worker_events"):
+        lines.append(
+            "- HTTP worker events in the server log: "
+            + "; ".join(f"`{_code(e)}`" for e in result["worker_events"])
         )
     if result.get("log_errors"):
         lines.append(

@@ -15,7 +15,7 @@ def test_soak_for_a_minute(real_store: str, capsys: pytest.CaptureFixture[str]) 
     with capsys.disabled():
         print("\n" + soak.report(result))
     assert result["unexpected"] == 0, result["unexpected_detail"]
-    assert result["connection_errors"] == 0, result["samples"]
+    assert result["connection_errors"] == 0, (result["samples"], result["worker_events"])
     assert result["rss_growth"] < soak.MAX_GROWTH
     assert result["healthy_after"]
     assert result["tracebacks_in_log"] == 0, result["log_errors"]
