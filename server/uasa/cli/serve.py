@@ -107,6 +107,11 @@ def serve(settings: Settings, saved: Catalogue | None = None) -> None:
         # A slow query is stopped by the executor; this only guards against a hung worker.
         "timeout": int(settings.query_timeout + settings.queue_timeout + 30),
         "graceful_timeout": int(settings.query_timeout + 5),
+        # gunicorn's default of 2 s closes an idle keep-alive connection from the worker's main
+        # loop; when that loop was kept from the CPU for a moment under load, it closed
+        # connections whose next request had already arrived, and the client saw a reset (the
+        # soak's rare connection errors, with no worker dying). nginx keeps 75 s by default.
+        "keepalive": 15,
         "limit_request_line": 8190,  # the most gunicorn allows; longer queries go by POST
         "control_socket_disable": True,  # no admin socket in $HOME; signals are enough
         # The app writes its own structured access log (uasa.access), so gunicorn's is off.
