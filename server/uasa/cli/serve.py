@@ -52,21 +52,27 @@ class _Gunicorn(BaseApplication):
         return create_app(self.settings, self.saved, self.shared_limits)
 
 
-def _worker_exit(server: Any, worker: Any) -> None:
-    """End the gunicorn worker without the interpreter's teardown, which crashes in a native
-    destructor (SIGSEGV) after every request has finished; the cleanup runs first."""
-    atexit._run_exitfuncs()  # stops the query workers (registered by create_app)
+def end_worker() -> None:
+    """End an HTTP worker process without the interpreter's teardown, which crashes in a native
+    destructor (SIGSEGV) after every request has finished. The exit handlers must have run."""
     logging.shutdown()
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(0)
 
 
-def _post_worker_init(worker: Any) -> None:
-    """SIGHUP to the worker: look at the store link now rather than at the next poll. (SIGHUP to
-    `uasa serve` itself makes gunicorn start a fresh worker on the current build.)"""
-    follower = getattr(worker.wsgi, "extensions", {}).get("uasa.follower")
-    if follower is not None:
+def _worker_exit(server: Any, worker: Any) -> None:
+    atexit._run_exitfuncs()  # stops the query workers (registered by create_app)
+    end_worker()
+
+
+def worker_started(app: Any) -> None:
+    """In each HTTP worker once its app exists (gunicorn or Granian).
+
+    SIGHUP to the worker: look at the store link now rather than at the next poll. (SIGHUP to
+    `uasa serve` itself makes the server start fresh workers on the current build.)"""
+    follower = getattr(app, "extensions", {}).get("uasa.follower")
+    if follower is not None and threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGHUP, lambda *_: follower.wake())
 
     # What start-up made lives as long as the worker: out of the collector's way, so that a
@@ -79,6 +85,10 @@ def _post_worker_init(worker: Any) -> None:
     timer = threading.Timer(2.0, freeze)
     timer.daemon = True
     timer.start()
+
+
+def _post_worker_init(worker: Any) -> None:
+    worker_started(worker.wsgi)
 
 
 def http_workers(settings: Settings) -> int:

@@ -10,14 +10,9 @@ master restarts a worker that dies and respawns every worker on SIGHUP, like gun
 from __future__ import annotations
 
 import atexit
-import gc
-import logging
-import os
-import signal
-import sys
-import threading
 from typing import TYPE_CHECKING, Any
 
+from uasa.cli.serve import end_worker, worker_started
 from uasa.core.settings import Settings
 
 if TYPE_CHECKING:
@@ -28,37 +23,16 @@ if TYPE_CHECKING:
 _ARGS: tuple[Settings, Catalogue | None, Any] | None = None
 
 
-def _hard_exit() -> None:
-    """Registered first, so it runs after the app's own exit handlers (atexit runs them in
-    reverse): end the worker without the interpreter's teardown, which can crash in a native
-    destructor (SIGSEGV) once every request has finished, as under gunicorn."""
-    logging.shutdown()
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(0)
-
-
 def make_app() -> Flask:
     """Granian's factory, called in each worker process after the fork."""
     from uasa.web.app import create_app
 
     assert _ARGS is not None, "make_app runs in a worker started by serve()"
-    atexit.register(_hard_exit)
+    # Registered before the app's own exit handlers, so it runs after them (atexit reverses):
+    # the worker then ends without the teardown crash, as under gunicorn.
+    atexit.register(end_worker)
     app = create_app(*_ARGS)
-    # SIGHUP to the worker: look at the store link now rather than at the next poll (SIGHUP to
-    # `uasa serve` itself makes Granian respawn every worker on the current build).
-    follower = app.extensions.get("uasa.follower")
-    if follower is not None and threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGHUP, lambda *_: follower.wake())
-
-    # What start-up made lives as long as the worker: out of the collector's way (see serve.py).
-    def freeze() -> None:
-        gc.collect()
-        gc.freeze()
-
-    timer = threading.Timer(2.0, freeze)
-    timer.daemon = True
-    timer.start()
+    worker_started(app)
     return app
 
 
