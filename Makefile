@@ -25,10 +25,11 @@ setup: $(STAMP) $(NPM_STAMP)
 # What the tests need besides: real clients and servers from Debian, installed when missing
 # (needs root; without root each is named, and its tests are skipped with that reason):
 # chromium (browser tests), Virtuoso 7 (remote-store tests), xmllint (GraphML/GEXF schemas),
-# Redland's rapper and roqet (linked-data clients).
+# Redland's rapper and roqet (linked-data clients), nginx (the documented proxy block).
 TEST_TOOLS := chromium:/usr/bin/chromium virtuoso-opensource:/usr/bin/virtuoso-t \
               virtuoso-opensource:/usr/bin/isql-vt libxml2-utils:/usr/bin/xmllint \
-              raptor2-utils:/usr/bin/rapper rasqal-utils:/usr/bin/roqet
+              raptor2-utils:/usr/bin/rapper rasqal-utils:/usr/bin/roqet \
+              nginx:/usr/sbin/nginx
 test-tools:
 	@missing=""; for pair in $(TEST_TOOLS); do \
 	  [ -x "$${pair#*:}" ] || missing="$$missing $${pair%%:*}"; \

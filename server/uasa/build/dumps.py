@@ -31,7 +31,6 @@ from pyoxigraph import (
     serialize,
 )
 
-from uasa.build import network
 from uasa.core import results
 from uasa.core.results import solutions, to_bytes
 
@@ -337,6 +336,10 @@ def write_streamed_dumps(
 
 
 def _write_exports(quads: Iterable[Quad], folder: Path) -> list[dict[str, Any]]:
+    # Imported here: networkx costs a sixth of the web app's start, which needs only the names
+    # above (the app serves the dumps this module writes).
+    from uasa.build import network
+
     return [write_file(folder, name, data) for name, data in network.export_files(quads).items()]
 
 

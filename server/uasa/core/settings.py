@@ -27,6 +27,14 @@ def _http_server(text: str) -> str:
     return value
 
 
+def _forwarded(text: str) -> str:
+    names = sorted(set(text.replace(",", " ").lower().split()))
+    for name in names:
+        if name not in {"host", "prefix"}:
+            raise ValueError(f"expected host and/or prefix, got {name!r}")
+    return " ".join(names)
+
+
 def _iri_list(text: str) -> str:
     """Checked http(s) IRIs, space-separated (commas are accepted too)."""
     iris = sorted(set(text.replace(",", " ").split()))
@@ -149,11 +157,20 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "trusted_proxies",
         0,
-        "Reverse proxies in front of the server whose `X-Forwarded-For` (and `-Proto`, "
-        "`-Host`, `-Prefix`) Werkzeug's ProxyFix believes: the client the limits and the "
-        "access log name, and the URLs the server writes (0: use the connection's address; "
-        "never raise it unless a proxy overwrites the headers).",
+        "Reverse proxies in front of the server whose `X-Forwarded-For` and `-Proto` "
+        "Werkzeug's ProxyFix believes: the client the limits and the access log name, and "
+        "the scheme of the URLs the server writes (0: use the connection's address; never "
+        "raise it unless each proxy overwrites or appends to the headers).",
         int,
+    ),
+    Setting(
+        "trusted_forwarded",
+        "",
+        "Which of `X-Forwarded-Host` and `X-Forwarded-Prefix` to believe from those proxies "
+        "(`host`, `prefix`, or both, space- or comma-separated; empty: neither, the "
+        "`Host` header and the server's own root are used). Name one only if the proxy sets "
+        "it on every request, overwriting what the client sent.",
+        _forwarded,
     ),
     Setting(
         "union_default_graph",

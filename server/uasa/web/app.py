@@ -12,7 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from uasa.core import store_layout
 from uasa.core.settings import Settings, load
 from uasa.query import catalogue
-from uasa.web import fastpath
+from uasa.web import envelope, fastpath
 from uasa.web.routes import (
     agreements,
     assets,
@@ -41,12 +41,6 @@ def create_app(
     logging.basicConfig(level=settings.log_level.upper())
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body
-    if settings.trusted_proxies > 0:
-        # The client, scheme, host and prefix as the trusted proxies saw them.
-        hops = settings.trusted_proxies
-        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
-            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_prefix=hops
-        )
     app.config["UASA"] = settings
     # Loaded first: a broken catalogue stops start-up before any worker process starts.
     app.extensions["uasa.catalogue"] = (
@@ -89,6 +83,7 @@ def create_app(
     i18n.register(app)
     frontend.register(app)
     observability.register(app)
+    envelope.register(app)  # names the route before any hook can refuse the request
     # After observability, so refusals are logged and counted too.
     limits.register(app, shared_limits)
     app.register_blueprint(sparql.blueprint)
@@ -103,6 +98,20 @@ def create_app(
     app.register_blueprint(agreements.blueprint)
     app.register_blueprint(network.blueprint)
     fastpath.install(app)  # last: its hook runs after every other before_request hook
+    # Outermost the proxy fix, then the one envelope, then the short path, then Flask: every
+    # answer sees (and is kept for) the client, scheme, host and prefix the proxy fix left.
+    app.wsgi_app = envelope.Envelope(app, app.wsgi_app)  # type: ignore[method-assign]
+    if settings.trusted_proxies > 0:
+        hops = settings.trusted_proxies
+        believed = settings.trusted_forwarded.split()
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app,
+            x_for=hops,
+            x_proto=hops,
+            # Host and prefix make the URLs the server writes: believed only when named.
+            x_host=hops if "host" in believed else 0,
+            x_prefix=hops if "prefix" in believed else 0,
+        )
     return app
 
 

@@ -10,24 +10,24 @@ itself costs. This WSGI layer answers the common cases without them, and hands e
   headers (ETag, Cache-Control, Vary);
 - ``GET /data/…`` and the 303s of ``/id/…``, ``/concept/…``, ``/graph/…``: rendered once per
   build by the Flask app itself, then kept (status, headers and bytes) and served from memory
-  for as long as that build is served, up to half of UASA_CACHE_MB (one answer at most an
-  eighth of that; a bigger one is rendered each time, through the result cache).
+  for as long as that build is served, up to half of UASA_CACHE_MB counting keys and bodies
+  (one answer at most an eighth of that; a bigger one is rendered each time, through the
+  result cache). It sits under the proxy fix, so a kept answer is keyed on everything its
+  URLs are made of, as the proxy fix left them: scheme, ``Host``, prefix (``SCRIPT_NAME``),
+  path and negotiated type.
 
-Every answer from here still gets its request id, the build header, the metrics and the access
-log line. Anything unusual goes to Flask: another method, an ``Origin`` (CORS), an
-``If-None-Match`` (304), a browser that may want the query editor (``html`` in Accept), a query
-over UASA_MAX_QUERY_LENGTH, and any request while UASA_RATE_LIMIT or UASA_CLIENT_CONCURRENCY is
-on (those hooks live in Flask). A query that fails (syntax, time limit, size) is not run twice:
-the error goes to Flask, which renders and counts it as for any other request.
+Every answer from here passes through the same envelope as Flask's (uasa.web.envelope:
+request id, build header, security headers, metrics, access log). Anything unusual goes to
+Flask: another method, an ``Origin`` (CORS), an ``If-None-Match`` (304), a browser that may
+want the query editor (``html`` in Accept), a query over UASA_MAX_QUERY_LENGTH, and any request
+while UASA_RATE_LIMIT or UASA_CLIENT_CONCURRENCY is on (those hooks live in Flask). A query
+that fails (syntax, time limit, size) is not run twice: the error goes to Flask, which renders
+and counts it as for any other request.
 """
 
 from __future__ import annotations
 
-import json
-import logging
 import threading
-import time
-import uuid
 from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import unquote_plus
@@ -38,7 +38,7 @@ from uasa.core import negotiation as conneg
 from uasa.core.errors import UasaError
 from uasa.query.result_cache import request_key
 from uasa.web.routes.sparql import Protocol, plan
-from uasa.web.support import observability, security
+from uasa.web.support import observability
 from uasa.web.support.run import cache_control, execute
 from uasa.web.support.serving import Follower
 
@@ -51,8 +51,7 @@ KEPT = (
     ("/concept/", "/concept/<path:rest>"),
     ("/graph/", "/graph/<path:rest>"),
 )
-_REQUEST_ID = observability._REQUEST_ID
-PER_REQUEST = frozenset({"X-Request-Id", "X-Uasa-Build", "Content-Length"})
+KEY_OVERHEAD = 200  # bytes a kept entry costs besides its key's and body's characters
 StartResponse = Callable[..., Any]
 Answer = tuple[str, list[tuple[str, str]], bytes]
 
@@ -69,7 +68,7 @@ class FastPath:
         self.enabled = not (self.settings.rate_limit > 0 or self.settings.client_concurrency > 0)
         self.allow = frozenset(self.settings.service_allow.split())
         self.budget = self.settings.cache_mb * 2**20 // 2
-        self._kept: dict[tuple[str, ...], Answer] = {}
+        self._kept: dict[tuple[str, ...], Answer] = {}  # for one build: _kept_build
         self._kept_build = ""
         self._kept_bytes = 0
         self._lock = threading.Lock()
@@ -118,7 +117,6 @@ class FastPath:
         text = unquote_plus(qs[6:], errors="replace")
         if len(text) > self.settings.max_query_length or self.cors is None:
             return self._capture(environ, start_response)[0]
-        started = time.perf_counter()
         serving = self.follower.acquire()
         query_hash = observability.query_hash(text)
         try:
@@ -135,7 +133,6 @@ class FastPath:
         headers = [
             ("Content-Type", fmt.content_type),
             ("Vary", "Accept"),
-            *security.EVERY_RESPONSE,
             *(self.cors or []),
         ]
         build = serving.build_hash
@@ -143,14 +140,13 @@ class FastPath:
             etag = request_key(req, build)[:32]
             headers += [("ETag", f'W/"{etag}"'), ("Cache-Control", cache_control(self.settings))]
         answer = ("200 OK", headers, result.body)
-        return self._send(environ, start_response, answer, serving, route, started, query_hash)
+        return self._send(environ, start_response, answer, serving, route, query_hash)
 
     # -- resource documents and their 303s ---------------------------------------------------
 
     def _kept_answer(
         self, environ: dict[str, Any], start_response: StartResponse, rule: str
     ) -> Iterable[bytes]:
-        started = time.perf_counter()
         path = environ.get("PATH_INFO", "")
         if environ.get("QUERY_STRING") or len(path) > 1024:
             return self.inner(environ, start_response)
@@ -163,7 +159,6 @@ class FastPath:
                 return self.inner(environ, start_response)
             negotiated = fmt.name
         key = (
-            build,
             path,
             negotiated,
             environ.get("wsgi.url_scheme", ""),
@@ -172,26 +167,31 @@ class FastPath:
         )
         kept = self._kept.get(key) if self._kept_build == build else None
         if kept is None:
-            return self._render_and_keep(environ, start_response, key)
+            return self._render_and_keep(environ, start_response, build, key)
         with self._lock:
             self.hits += 1
-        return self._send(environ, start_response, kept, served, rule, started, None)
+        return self._send(environ, start_response, kept, served, rule, None)
 
     def _render_and_keep(
-        self, environ: dict[str, Any], start_response: StartResponse, key: tuple[str, ...]
+        self,
+        environ: dict[str, Any],
+        start_response: StartResponse,
+        build: str,
+        key: tuple[str, ...],
     ) -> Iterable[bytes]:
         """Let Flask answer; keep a 200 or 303 for the build it came from."""
         answer, (status, headers, body) = self._capture(environ, start_response)
-        build = next((v for k, v in headers if k == "X-Uasa-Build"), "")
-        if status[:3] in {"200", "303"} and build == key[0]:
-            kept = [(k, v) for k, v in headers if k not in PER_REQUEST]
+        if status[:3] in {"200", "303"} and observability.note_of(environ).build == build:
+            kept = [(k, v) for k, v in headers if k != "Content-Length"]
+            # Keys count too: a client choosing a Host per request must not grow memory unseen.
+            size = len(body) + sum(map(len, key)) + KEY_OVERHEAD
             with self._lock:
                 if self._kept_build != build:  # a new build: the old answers are dead
                     self._kept, self._kept_build, self._kept_bytes = {}, build, 0
-                fits = len(body) <= self.budget // 8  # as the result cache: no one answer
-                if fits and self._kept_bytes + len(body) <= self.budget and key not in self._kept:
+                fits = size <= self.budget // 8  # as the result cache: no one answer
+                if fits and self._kept_bytes + size <= self.budget and key not in self._kept:
                     self._kept[key] = (status, kept, body)
-                    self._kept_bytes += len(body)
+                    self._kept_bytes += size
         return answer
 
     def _capture(
@@ -225,39 +225,14 @@ class FastPath:
         answer: Answer,
         serving: Any,
         route: str,
-        started: float,
         query_hash: str | None,
     ) -> Iterable[bytes]:
+        """Tell the envelope what Flask's hooks would have; it writes the rest."""
         status, headers, body = answer
-        given = environ.get("HTTP_X_REQUEST_ID", "")
-        request_id = given if given and _REQUEST_ID.match(given) else uuid.uuid4().hex[:16]
-        out = [
-            *headers,
-            ("Content-Length", str(len(body))),
-            ("X-Uasa-Build", serving.build_hash or serving.built.root.name),
-            ("X-Request-Id", request_id),
-        ]
-        code = status[:3]
-        elapsed = time.perf_counter() - started
-        self.metrics.requests.labels(route, code).inc()
-        self.metrics.request_seconds.labels(route).observe(elapsed)
-        if observability.access_log.isEnabledFor(logging.INFO):
-            observability.access_log.info(
-                json.dumps(
-                    {
-                        "request_id": request_id,
-                        "method": "GET",
-                        "route": route,
-                        "path": environ.get("PATH_INFO", ""),
-                        "status": int(code),
-                        "ms": round(elapsed * 1000, 1),
-                        "query_hash": query_hash,
-                        "client": environ.get("REMOTE_ADDR"),
-                    },
-                    ensure_ascii=False,
-                )
-            )
-        start_response(status, out)
+        note = observability.note_of(environ)
+        note.route, note.query_hash = route, query_hash
+        note.build = serving.build_hash or serving.built.root.name
+        start_response(status, [*headers, ("Content-Length", str(len(body)))])
         return [body]
 
 

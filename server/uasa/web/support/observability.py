@@ -11,14 +11,15 @@ the text itself, which may be large or private).
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import re
 import time
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
 
-from flask import Blueprint, Flask, Response, current_app, g, request
+from flask import Blueprint, Flask, Response, current_app
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     CollectorRegistry,
@@ -31,7 +32,28 @@ from prometheus_client.registry import Collector
 
 access_log = logging.getLogger("uasa.access")
 blueprint = Blueprint("observability", __name__)
-_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+NOTE = "uasa.note"  # environ key of the request's Note
+
+
+@dataclass
+class Note:
+    """What the handler of one request tells the envelope (uasa.web.envelope): the route, the
+    build it held and the query's hash; the envelope writes the headers, metrics and log."""
+
+    request_id: str
+    started: float = field(default_factory=time.perf_counter)
+    route: str = "(unmatched)"
+    build: str = ""
+    query_hash: str | None = None
+
+
+def note_of(environ: dict[str, Any]) -> Note:
+    """The request's note; a fresh one for a request that did not come through the envelope."""
+    note = environ.get(NOTE)
+    if note is None:
+        note = environ[NOTE] = Note(uuid.uuid4().hex[:16])
+    return note
 
 
 class Metrics:
@@ -85,37 +107,6 @@ def register(app: Flask) -> None:
     registry = CollectorRegistry()
     app.extensions["uasa.metrics"] = Metrics(registry)
     registry.register(_CacheCollector(app))
-
-    @app.before_request
-    def start() -> None:
-        g.started = time.perf_counter()
-        given = request.headers.get("X-Request-Id", "")
-        g.request_id = given if _REQUEST_ID.match(given) else uuid.uuid4().hex[:16]
-
-    @app.after_request
-    def finish(response: Response) -> Response:
-        elapsed = time.perf_counter() - g.get("started", time.perf_counter())
-        route = request.url_rule.rule if request.url_rule else "(unmatched)"
-        m = metrics()
-        m.requests.labels(route, str(response.status_code)).inc()
-        m.request_seconds.labels(route).observe(elapsed)
-        response.headers["X-Request-Id"] = g.get("request_id", "")
-        access_log.info(
-            json.dumps(
-                {
-                    "request_id": g.get("request_id"),
-                    "method": request.method,
-                    "route": route,
-                    "path": request.path,
-                    "status": response.status_code,
-                    "ms": round(elapsed * 1000, 1),
-                    "query_hash": g.get("query_hash"),
-                    "client": request.remote_addr,
-                },
-                ensure_ascii=False,
-            )
-        )
-        return response
 
     app.register_blueprint(blueprint)
 

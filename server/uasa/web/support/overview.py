@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from flask import current_app
+from flask import current_app, request
 from pyoxigraph import Literal, NamedNode
 
 from uasa.core import labels as labels_rule
@@ -155,9 +155,11 @@ def _run(query: str, **subs: Any) -> list[dict[str, Any]]:
 
 
 def cached(key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
-    """Memoise per build: the app serves one build, but key by its hash to be explicit."""
+    """Memoise per build. What is kept holds links made from the request's prefix
+    (``request.script_root``), so the prefix is part of the key; nothing kept may depend on
+    any other part of the request (the host or scheme: write relative links)."""
     cache: dict[tuple[Any, ...], Any] = current_app.extensions.setdefault("uasa.ui-cache", {})
-    full = (context.build_hash(), *key)
+    full = (context.build_hash(), request.script_root, *key)
     if full not in cache:
         cache[full] = compute()
     return cache[full]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Mapping
 
-from flask import Response, g, request
+from flask import Response, request
 
 from uasa.core import negotiation as conneg
 from uasa.core.settings import Settings
@@ -41,7 +41,7 @@ def run_query(
         _cache_headers(response, etag, settings)
         response.headers.update(headers)
         return response
-    g.query_hash = observability.query_hash(req.query)
+    observability.note_of(request.environ).query_hash = observability.query_hash(req.query)
     result = execute(executor, req, settings, observability.metrics())
     if reshape is not None:
         body, fmt = reshape(result)

@@ -27,13 +27,11 @@ CSP = "; ".join((*DIRECTIVES, "style-src 'self'"))
 CSP_INLINE_STYLES = "; ".join((*DIRECTIVES, "style-src 'self' 'unsafe-inline'"))
 INLINE_STYLE_ENDPOINTS = {"sparql.endpoint", "pages.page", "network.network_page"}
 REFERRER_POLICY = "strict-origin-when-cross-origin"
-# On every response, including those the fast path (uasa.web.fastpath) sends without Flask.
+# On every response: the envelope (uasa.web.envelope) adds them, short path or Flask.
 EVERY_RESPONSE = (("X-Content-Type-Options", "nosniff"), ("Referrer-Policy", REFERRER_POLICY))
 
 
 def harden(response: Response) -> Response:
-    for name, value in EVERY_RESPONSE:
-        response.headers.setdefault(name, value)
     if response.mimetype == "text/html":
         loose = request.endpoint in INLINE_STYLE_ENDPOINTS
         response.headers.setdefault("Content-Security-Policy", CSP_INLINE_STYLES if loose else CSP)

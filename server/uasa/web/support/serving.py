@@ -27,7 +27,7 @@ from uasa.query.result_cache import CachingExecutor
 from uasa.query.types import Executor
 
 if TYPE_CHECKING:
-    from flask import Flask, Response
+    from flask import Flask
 
 log = logging.getLogger(__name__)
 
@@ -199,20 +199,17 @@ class Follower:
 
 def register(app: Flask) -> None:
     """Each request takes the current build once; its responses name it (X-Uasa-Build)."""
-    from flask import g
+    from flask import g, request
+
+    from uasa.web.support import observability
 
     follower: Follower = app.extensions["uasa.follower"]
 
     @app.before_request
     def take_build() -> None:
-        g.uasa_serving = follower.acquire()
-
-    @app.after_request
-    def name_build(response: Response) -> Response:
-        held: Serving | None = g.get("uasa_serving")
-        if held is not None:
-            response.headers["X-Uasa-Build"] = held.build_hash or held.built.root.name
-        return response
+        held = g.uasa_serving = follower.acquire()
+        # The envelope (uasa.web.envelope) names it in X-Uasa-Build.
+        observability.note_of(request.environ).build = held.build_hash or held.built.root.name
 
     @app.teardown_request
     def let_go(_: BaseException | None) -> None:
