@@ -48,7 +48,7 @@ def _read() -> Protocol:
     if "update" in args:
         raise Refusal(403, READ_ONLY)
     values = args
-    if request.method == "GET":
+    if request.method in {"GET", "HEAD"}:  # HEAD: the GET's status and headers (RFC 9110)
         queries = args.getlist("query")
     else:
         mimetype = request.mimetype

@@ -42,7 +42,7 @@ ORDER BY ?date
 
 
 def wants_editor() -> bool:
-    if request.method != "GET" or any(p in request.args for p in PROTOCOL_PARAMS):
+    if request.method not in {"GET", "HEAD"} or any(p in request.args for p in PROTOCOL_PARAMS):
         return False
     if len(request.args.getlist("query")) > 1:
         return False  # the protocol's 400 explains this better than an editor could
