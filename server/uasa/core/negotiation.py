@@ -30,6 +30,8 @@ from typing import Literal
 from pyoxigraph import QueryResultsFormat, RdfFormat
 from werkzeug.http import parse_options_header
 
+from uasa.core.errors import UasaError
+
 Kind = Literal["results", "graph", "page", "document"]
 Html = Literal["no", "first", "named"]
 
@@ -227,6 +229,20 @@ def _negotiate(
         if any(_match(ranges, f)[0] > 0 for f in sparql_results):
             return RDFXML
     return best
+
+
+def page_or_graph(header: str | None) -> Format:
+    """What an IRI that names a resource redirects to: its page (HTML first, so ``*/*`` gets
+    the page, as on Wikidata) or an RDF document; 406 when neither fits."""
+    fmt = negotiate(header, "graph", html="first")
+    if fmt is None:
+        raise UasaError(
+            406,
+            f"None of the requested media types can be served. Available: text/html, "
+            f"{offered_types('graph')}.",
+            headers={"Vary": "Accept"},
+        )
+    return fmt
 
 
 def by_name(value: str, kind: Kind) -> Format | None:

@@ -31,41 +31,16 @@ from uasa.web.support.run import run_query
 
 blueprint = Blueprint("documents", __name__)
 
-HTML_TYPES = ("text/html", "application/xhtml+xml")
 RDF_VIEWS = (("Turtle", "ttl"), ("JSON-LD", "jsonld"), ("N-Triples", "nt"), ("RDF/XML", "rdf"))
 SPARQL_QUERY = "application/sparql-query"
 
 VERSION_OF = f"ASK {{ ?ontology <{OWL}versionIRI> ?this }}"
 
 
-def choose() -> conneg.Format | None:
-    """None for HTML (offered first, so `*/*` gets the page), else the RDF format; 406 when
-    nothing fits."""
-    offers: dict[str, conneg.Format | None] = {t: None for t in HTML_TYPES}
-    graph_formats = conneg.formats("graph")
-    for fmt in graph_formats:
-        offers.setdefault(fmt.media_type, fmt)
-    for fmt in graph_formats:
-        for alias in fmt.aliases:
-            if "/" in alias:
-                offers.setdefault(alias, fmt)
-    if not request.accept_mimetypes:
-        return None
-    best = request.accept_mimetypes.best_match(list(offers))
-    if best is None:
-        raise UasaError(
-            406,
-            f"None of the requested media types can be served. Available: text/html, "
-            f"{conneg.offered_types('graph')}.",
-            headers={"Vary": "Accept"},
-        )
-    return offers[best]
-
-
 def see_other(html: str, rdf: str) -> ResponseReturnValue:
     """303 to `html` or to `rdf` (with `{suffix}` filled in), by Accept."""
-    fmt = choose()
-    target = html if fmt is None else rdf.format(suffix=fmt.suffix)
+    fmt = conneg.page_or_graph(request.headers.get("Accept"))
+    target = html if fmt is conneg.HTML else rdf.format(suffix=fmt.suffix)
     response = redirect(request.script_root + target, code=303)
     response.vary.add("Accept")
     return response

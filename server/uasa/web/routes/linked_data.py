@@ -12,7 +12,6 @@ from flask.typing import ResponseReturnValue
 from pyoxigraph import QueryResultsFormat
 
 from uasa.core import negotiation as conneg
-from uasa.core.errors import UasaError
 from uasa.core.results import to_bytes
 from uasa.query import resource_view as view
 from uasa.query.types import QueryResult
@@ -34,15 +33,7 @@ blueprint = Blueprint("linked_data", __name__)
 def _see_other(path: str) -> ResponseReturnValue:
     if resource_path(path) is None:
         abort(404)
-    # HTML first, so `*/*` (curl, a bare client) gets the page, as on Wikidata.
-    fmt = conneg.negotiate(request.headers.get("Accept"), "graph", html="first")
-    if fmt is None:
-        raise UasaError(
-            406,
-            f"None of the requested media types can be served. Available: text/html, "
-            f"{conneg.offered_types('graph')}.",
-            headers={"Vary": "Accept"},
-        )
+    fmt = conneg.page_or_graph(request.headers.get("Accept"))
     iri = find_iri(path)
     if iri is None:
         raise not_found(path)

@@ -30,7 +30,7 @@ MAX_ROWS = 1000  # shown in the page; the CSV/JSON links give everything
 
 
 def wants_page(q: SavedQuery) -> bool:
-    if request.method != "GET" or "format" in request.args:
+    if request.method not in {"GET", "HEAD"} or "format" in request.args:
         return False
     if request.headers.get("Sec-Fetch-Dest", "").lower() not in DOCUMENT_DESTS:
         return False
