@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import gzip
 import itertools
 import subprocess
 import sys
@@ -93,6 +94,12 @@ def test_a_believed_prefix_and_host_make_the_links(believing: Flask) -> None:
     assert 'href="/page/' in plain and "/kg/" not in plain
 
 
+def _bytes(r: TestResponse) -> bytes:
+    """The body; a gzip'd one decompressed (its header holds the second it was made in)."""
+    body = r.get_data()
+    return gzip.decompress(body) if r.headers.get("Content-Encoding") == "gzip" else body
+
+
 def _fast_and_alone(app: Flask, path: str, headers: dict[str, str]) -> list[TestResponse]:
     fast = app.extensions["uasa.fastpath"]
     client = app.test_client()
@@ -113,26 +120,30 @@ FAMILIES = {
     "data-ttl": "/data/id/party/gbr.ttl",
     "id": "/id/party/gbr",
 }
+ENCODINGS = [None, "gzip, deflate"]
 ACCEPTS = [None, "*/*", "text/turtle", "application/ld+json", "application/sparql-results+json"]
 
 
 @pytest.mark.parametrize("family", sorted(FAMILIES))
 def test_short_path_answers_as_flask_alone(believing: Flask, family: str) -> None:
-    """scheme x host x prefix x Accept, each asked in turn (so a kept answer made for one
-    combination is offered to the next): byte-equal bodies, equal headers."""
-    for scheme, host, prefix, accept in itertools.product(
-        ["http", "https"], ["a.example", "b.example:8443"], ["", "/kg"], ACCEPTS
+    """scheme x host x prefix x Accept x Accept-Encoding, each asked in turn (so a kept answer
+    made for one combination is offered to the next): equal bodies (byte for byte once
+    decompressed: gzip's header holds the second it was made in), equal headers."""
+    for scheme, host, prefix, accept, encoding in itertools.product(
+        ["http", "https"], ["a.example", "b.example:8443"], ["", "/kg"], ACCEPTS, ENCODINGS
     ):
         headers = {"X-Forwarded-Proto": scheme, "X-Forwarded-Host": host}
+        if encoding:
+            headers["Accept-Encoding"] = encoding
         if prefix:
             headers["X-Forwarded-Prefix"] = prefix
         if accept:
             headers["Accept"] = accept
         first, kept, alone = _fast_and_alone(believing, FAMILIES[family], headers)
-        where = (family, scheme, host, prefix, accept)
+        where = (family, scheme, host, prefix, accept, encoding)
         for answer in (first, kept):
             assert answer.status_code == alone.status_code, where
-            assert answer.get_data() == alone.get_data(), where
+            assert _bytes(answer) == _bytes(alone), where
             got = {k: v for k, v in answer.headers.items() if k not in IGNORED}
             assert got == {k: v for k, v in alone.headers.items() if k not in IGNORED}, where
             assert answer.headers["X-Request-Id"]

@@ -26,7 +26,16 @@ from uasa.web.routes import (
     queries,
     sparql,
 )
-from uasa.web.support import errors, frontend, i18n, limits, observability, security, serving
+from uasa.web.support import (
+    compression,
+    errors,
+    frontend,
+    i18n,
+    limits,
+    observability,
+    security,
+    serving,
+)
 
 
 def create_app(
@@ -63,6 +72,7 @@ def create_app(
     serving.register(app)
     follower.start()
 
+    compression.register(app)  # first, so its after_request hook runs last, on the final body
     origins = [o.strip() for o in settings.cors_origins.split(",") if o.strip()]
     if origins:
         # Credentials stay off, so a listed origin is never echoed back with cookies allowed.

@@ -14,12 +14,13 @@ itself costs. This WSGI layer answers the common cases without them, and hands e
   (one answer at most an eighth of that; a bigger one is rendered each time, through the
   result cache). It sits under the proxy fix, so a kept answer is keyed on everything its
   URLs are made of, as the proxy fix left them: scheme, ``Host``, prefix (``SCRIPT_NAME``),
-  path and negotiated type.
+  path and negotiated type, and on the Accept-Encoding that chose its encoding.
 
 Every answer from here passes through the same envelope as Flask's (uasa.web.envelope:
 request id, build header, security headers, metrics, access log). Anything unusual goes to
 Flask: another method, an ``Origin`` (CORS), an ``If-None-Match`` (304), a browser that may
-want the query editor (``html`` in Accept), a query over UASA_MAX_QUERY_LENGTH, and any request
+want the query editor (``html`` in Accept), a query that may be sent compressed (``gzip`` in
+Accept-Encoding: Flask's compression decides), a query over UASA_MAX_QUERY_LENGTH, and any request
 while UASA_RATE_LIMIT or UASA_CLIENT_CONCURRENCY is on (those hooks live in Flask). A query
 that fails (syntax, time limit, size) is not run twice: the error goes to Flask, which renders
 and counts it as for any other request.
@@ -111,6 +112,7 @@ class FastPath:
             not qs.startswith("query=")
             or "&" in qs
             or (accept and "html" in accept.lower())  # maybe a browser: the editor decides
+            or "gzip" in environ.get("HTTP_ACCEPT_ENCODING", "").lower()  # Flask compresses
             or self.settings.max_params < 1
         ):
             return self.inner(environ, start_response)
@@ -132,7 +134,7 @@ class FastPath:
         fmt = next(f for f in conneg.formats(result.kind) if f.media_type == result.media_type)
         headers = [
             ("Content-Type", fmt.content_type),
-            ("Vary", "Accept"),
+            ("Vary", "Accept, Accept-Encoding"),  # as flask-compress says on every answer
             *(self.cors or []),
         ]
         build = serving.build_hash
@@ -164,6 +166,7 @@ class FastPath:
             environ.get("wsgi.url_scheme", ""),
             environ.get("HTTP_HOST", ""),
             environ.get("SCRIPT_NAME", ""),
+            environ.get("HTTP_ACCEPT_ENCODING", ""),  # the kept body may be gzip'd
         )
         kept = self._kept.get(key) if self._kept_build == build else None
         if kept is None:

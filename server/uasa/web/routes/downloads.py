@@ -20,6 +20,7 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad, Triple, serialize
+from werkzeug.security import safe_join
 
 from uasa import __version__
 from uasa.build import dumps as dump_files
@@ -87,10 +88,27 @@ def download(name: str) -> ResponseReturnValue:
     suffix = name.rsplit(".", 1)[-1]
     # Werkzeug adds "; charset=utf-8" to a text/* type itself: name the bare type.
     media = dump_files.MEDIA_TYPES.get(suffix, "text/plain")
+    folder = dumps_folder()
+    packed = f"{name}.gz"
+    if (
+        suffix != "gz"
+        and request.accept_encodings["gzip"] > 0
+        and safe_join(str(folder), packed) is not None
+        and (folder / packed).is_file()
+    ):
+        # The same bytes, already gzip'd by the build: its own ETag (another file), no CPU.
+        response = send_from_directory(
+            folder, packed, mimetype=media, etag=True, conditional=True, max_age=3600
+        )
+        response.headers["Content-Encoding"] = "gzip"
+        response.vary.add("Accept-Encoding")
+        return response
     # send_from_directory refuses any name that would leave the folder (safe_join).
-    return send_from_directory(
-        dumps_folder(), name, mimetype=media, etag=True, conditional=True, max_age=3600
+    response = send_from_directory(
+        folder, name, mimetype=media, etag=True, conditional=True, max_age=3600
     )
+    response.vary.add("Accept-Encoding")
+    return response
 
 
 SPARQL_PROTOCOL = "https://www.w3.org/TR/sparql11-protocol/"
