@@ -100,6 +100,21 @@ SETTINGS: tuple[Setting, ...] = (
         float,
     ),
     Setting(
+        "query_memory",
+        1024,
+        "MiB of memory one query may take in its query worker, above what the open store "
+        "holds (0: no limit); a query that needs more is stopped and answered with 503, as "
+        "one over the time limit is.",
+        int,
+    ),
+    Setting(
+        "max_query_depth",
+        200,
+        "Deepest nesting a query text may have (groups, brackets, `!`, sub-SELECTs); deeper "
+        "ones get 400 before any parser reads them.",
+        int,
+    ),
+    Setting(
         "queue_timeout",
         5.0,
         "Seconds a request waits for a free query worker before it is answered with 503.",

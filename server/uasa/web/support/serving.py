@@ -95,6 +95,8 @@ def open_serving(settings: Settings, built: BuiltStore) -> Serving:
                 workers=settings.query_workers,
                 queue_timeout=settings.queue_timeout,
                 max_result_bytes=settings.max_result_bytes,
+                query_memory_mib=settings.query_memory,
+                max_depth=settings.max_query_depth,
             )
     except BaseException:
         if lease is not None:

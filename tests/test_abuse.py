@@ -1,0 +1,162 @@
+"""What a hostile client can make the server spend, each attack reproduced against the real
+pieces: memory per query, parser recursion, a dead idle worker, huge distinct texts, tiny
+cached results."""
+
+from __future__ import annotations
+
+import os
+import signal
+from collections.abc import Iterator
+
+import pytest
+from pyoxigraph import Literal, NamedNode, Quad, Store
+
+from uasa.query import guard
+from uasa.query.executor import QueryExecutor
+from uasa.query.result_cache import ENTRY_OVERHEAD, CachingExecutor
+from uasa.query.types import QueryError, QueryRequest, QueryResult
+
+JSON = "application/sparql-results+json"
+# Doubling a string 30 times asks for 16 GiB: data-independent, and fast to hit any limit.
+DOUBLINGS = " ".join(f"BIND(CONCAT(?a{i}, ?a{i}) AS ?a{i + 1})" for i in range(30))
+MEMORY_HOG = f'SELECT (STRLEN(?a30) AS ?n) WHERE {{ BIND("0123456789abcdef" AS ?a0) {DOUBLINGS} }}'
+
+
+@pytest.fixture(scope="module")
+def tiny_store(tmp_path_factory: pytest.TempPathFactory) -> str:
+    path = tmp_path_factory.mktemp("tiny") / "store"
+    store = Store(str(path))
+    store.add(Quad(NamedNode("http://a.example/s"), NamedNode("http://a.example/p"), Literal("o")))
+    store.flush()
+    del store
+    return str(path)
+
+
+@pytest.fixture
+def pool(tiny_store: str) -> Iterator[QueryExecutor]:
+    executor = QueryExecutor(
+        tiny_store, workers=1, queue_timeout=5, query_memory_mib=200, max_depth=200
+    )
+    yield executor
+    executor.close()
+
+
+def ask(executor: QueryExecutor, query: str = "ASK { ?s ?p ?o }") -> bytes:
+    return executor.execute(QueryRequest(query, results_media_type=JSON), timeout=10).body
+
+
+def test_a_query_over_the_memory_limit_gets_503_and_the_pool_recovers(
+    pool: QueryExecutor,
+) -> None:
+    with pytest.raises(QueryError) as caught:
+        ask(pool, MEMORY_HOG)
+    error = caught.value
+    assert error.status == 503 and error.reason == "memory"
+    assert "memory limit of 200 MiB" in error.message and "UASA_QUERY_MEMORY" in error.message
+    assert error.headers["Retry-After"].isdigit()
+    assert b"true" in ask(pool)  # a fresh worker took the dead one's place
+
+
+def test_a_query_under_the_memory_limit_runs(pool: QueryExecutor) -> None:
+    """The same kind of query, 16 MiB instead of 16 GiB, is answered under a 200 MiB limit."""
+    twenty = " ".join(f"BIND(CONCAT(?a{i}, ?a{i}) AS ?a{i + 1})" for i in range(20))
+    text = f'SELECT (STRLEN(?a20) AS ?n) WHERE {{ BIND("0123456789abcdef" AS ?a0) {twenty} }}'
+    assert str(16 * 2**20).encode() in ask(pool, text)
+
+
+@pytest.mark.parametrize(
+    ("shape", "fits"),
+    [
+        (lambda n: "ASK " + "{" * n + "}" * n, 200),
+        (lambda n: "ASK { FILTER(" + "(" * n + "1" + ")" * n + ") }", 198),
+        (lambda n: "ASK { FILTER(" + "!" * n + "true) }", 198),
+        (lambda n: "SELECT * " + "{ SELECT * " * n + "{}" + "}" * n, 99),  # each level: 2
+    ],
+    ids=["braces", "parentheses", "bangs", "sub-selects"],
+)
+def test_deep_nesting_is_refused_before_the_parser(pool: QueryExecutor, shape, fits: int) -> None:
+    """At the limit the store answers; past it (and at the 20,000 levels that crash the
+    store's parser) the pool refuses with 400 and its worker lives on."""
+    assert ask(pool, shape(fits))
+    worker = next(iter(pool._all))
+    for depth in (fits + 1, 20_000):
+        with pytest.raises(QueryError) as caught:
+            ask(pool, shape(depth))
+        assert caught.value.status == 400
+        assert "nested more than 200 levels" in caught.value.message
+        assert "UASA_MAX_QUERY_DEPTH" in caught.value.message
+    assert pool._all == {worker} and worker.process.is_alive()
+
+
+def test_depth_counts_tokens_not_characters_in_strings_or_comments() -> None:
+    deep_text = '"' + "{" * 5000 + '" # ' + "(" * 5000 + "\n"
+    assert guard.nesting_problem(f"ASK {{ FILTER(STRLEN({deep_text}) > 0) }}", 200) is None
+    siblings = "SELECT * { " + " UNION ".join("{ SELECT * { ?s ?p ?o } }" for _ in range(300)) + "}"
+    assert guard.nesting_problem(siblings, 200) is None  # wide is fine, only deep is refused
+
+
+def test_a_worker_that_died_idle_is_replaced_before_the_next_query(pool: QueryExecutor) -> None:
+    """The innocent query after an idle worker's death is answered, not given 503."""
+    for _ in range(3):
+        (worker,) = pool._all
+        os.kill(worker.process.pid, signal.SIGKILL)
+        worker.process.join(5)
+        assert b"true" in ask(pool)
+
+
+def test_the_service_refusal_costs_no_parser() -> None:
+    """With no allow-list a SERVICE token alone refuses: a 100 KB query is answered in
+    milliseconds (rdflib's parse of it took 13 s), and rdflib is never loaded for it."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys, time\n"
+        "from uasa.query import guard\n"
+        "text = 'SELECT * WHERE { SERVICE <http://x.example/> { ?s ?p ?o } '"
+        " + 'OPTIONAL { ?s ?p ?o } ' * 4600 + '}'\n"
+        "assert len(text) > 100_000\n"
+        "started = time.perf_counter()\n"
+        "verdict = guard.inspect(text)\n"
+        "print(time.perf_counter() - started, verdict.service)\n"
+        "assert 'rdflib' not in sys.modules\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True
+    )
+    seconds, message = done.stdout.split(" ", 1)
+    assert message.startswith("SERVICE is not allowed")
+    assert float(seconds) < 1.0
+
+
+def test_the_guard_keeps_digests_not_query_texts() -> None:
+    """17,000 distinct 100 KB texts once grew the HTTP workers by 834 MiB; now the guard
+    keeps at most VERDICTS small entries whatever the texts."""
+    import tracemalloc
+
+    guard._verdicts.clear()
+    tracemalloc.start()
+    before = tracemalloc.get_traced_memory()[0]
+    for n in range(guard.VERDICTS + 500):
+        guard.inspect(f"ASK {{ FILTER({n} > 0) }} #" + "x" * 100_000)
+    grown = tracemalloc.get_traced_memory()[0] - before
+    tracemalloc.stop()
+    assert len(guard._verdicts) == guard.VERDICTS
+    assert grown < 4 * 2**20, grown  # 4,596 texts of 100 KB would be 460 MB
+
+
+class _Tiny:
+    def execute(self, request: QueryRequest, timeout: float) -> QueryResult:
+        return QueryResult("results", JSON, b'{"boolean":true}')
+
+    def close(self) -> None:
+        pass
+
+
+def test_the_result_cache_counts_what_each_entry_costs_besides_its_body() -> None:
+    cache = CachingExecutor(_Tiny(), "build", max_bytes=1_000_000)
+    for n in range(10_000):
+        cache.execute(QueryRequest(f"ASK {{ FILTER({n}) }}", results_media_type=JSON), 1)
+    # 16-byte bodies alone would let 62,500 entries in; with their keys, about 1,900.
+    assert len(cache._entries) <= 1_000_000 // ENTRY_OVERHEAD
+    assert cache._size <= 1_000_000
