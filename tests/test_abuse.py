@@ -5,12 +5,19 @@ cached results."""
 from __future__ import annotations
 
 import os
+import shutil
 import signal
+import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+import requests
 from pyoxigraph import Literal, NamedNode, Quad, Store
 
+from tests.conftest import LiveServer
+from tests.test_rebuild import _http_workers, uasa_build, write_data
+from uasa.core import store_layout
 from uasa.query import guard
 from uasa.query.executor import QueryExecutor
 from uasa.query.result_cache import ENTRY_OVERHEAD, CachingExecutor
@@ -160,3 +167,74 @@ def test_the_result_cache_counts_what_each_entry_costs_besides_its_body() -> Non
     # 16-byte bodies alone would let 62,500 entries in; with their keys, about 1,900.
     assert len(cache._entries) <= 1_000_000 // ENTRY_OVERHEAD
     assert cache._size <= 1_000_000
+
+
+# --- a build that goes bad under a running server: no boot loop -----------------------------
+
+
+def _own_build(tmp_path: Path) -> Path:
+    """A fresh build of its own (the damage below must not reach other tests' stores)."""
+    data = tmp_path / "data"
+    write_data(data, 0)
+    store = tmp_path / "store"
+    assert uasa_build(store, data).returncode == 0
+    return store
+
+
+# Two HTTP workers, and gunicorn's "Booting worker" lines (logged at info) to count boots.
+BOOT_COUNTED = {"UASA_QUERY_WORKERS": "1", "UASA_HTTP_WORKERS": "2", "UASA_LOG_LEVEL": "info"}
+
+
+def _boots(server: LiveServer) -> int:
+    return server.output().count("Booting worker")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("damage", ["manifest", "link"])
+def test_a_worker_that_cannot_open_the_build_stops_the_server_with_one_line(
+    tmp_path: Path, damage: str
+) -> None:
+    """A build damaged after start-up, then an HTTP worker dies: gunicorn once booted a new
+    one ~18 times a second, forever. Now the server exits, saying why in one line."""
+    store = _own_build(tmp_path)
+    server = LiveServer(str(store), BOOT_COUNTED)
+    try:
+        if damage == "manifest":
+            (store.resolve() / store_layout.MANIFEST).write_text("{not json", "utf-8")
+        else:
+            store.unlink()
+        os.kill(_http_workers(server)[0], signal.SIGKILL)
+        server.proc.wait(timeout=30)
+        assert server.proc.returncode != 0
+        log = server.output()
+        assert _boots(server) <= 3, log  # the two at start, and the one that failed
+        lines = [line for line in log.splitlines() if "cannot open the build" in line]
+        assert len(lines) == 1, log
+        assert "Traceback" not in log
+    finally:
+        server.stop()
+
+
+@pytest.mark.slow
+def test_a_build_whose_leases_cannot_be_written_is_served(tmp_path: Path) -> None:
+    """A read-only build (no lease can be written) is served, with one warning per worker."""
+    store = _own_build(tmp_path)
+    leases = store.resolve() / store_layout.LEASES
+    shutil.rmtree(leases, ignore_errors=True)
+    leases.write_text("not a folder: as unwritable as a read-only mount, even for root")
+    server = LiveServer(str(store), BOOT_COUNTED)
+    try:
+        os.kill(_http_workers(server)[0], signal.SIGKILL)  # a restart must come back too
+        deadline = time.monotonic() + 30
+        while len(_http_workers(server)) < 2 or _boots(server) < 3:
+            assert time.monotonic() < deadline, server.output()
+            time.sleep(0.1)
+        for _ in range(10):
+            r = requests.get(server.url + "/sparql", params={"query": "ASK {}"}, timeout=10)
+            assert r.status_code == 200
+        time.sleep(1)
+        assert _boots(server) == 3, server.output()
+        assert "without a lease" in server.output()
+        assert "Traceback" not in server.output()
+    finally:
+        server.stop()

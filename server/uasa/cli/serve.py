@@ -47,23 +47,36 @@ class _Gunicorn(BaseApplication):
 
     def load(self) -> Any:
         # Runs in the gunicorn worker, after the fork, so the query workers are its children.
+        from uasa.core.store_layout import StoreError
         from uasa.web.app import create_app
 
-        return create_app(self.settings, self.saved, self.shared_limits)
+        try:
+            return create_app(self.settings, self.saved, self.shared_limits)
+        except (StoreError, OSError, RuntimeError) as exc:
+            # The build went bad after start-up (link gone, manifest damaged, store unreadable)
+            # and a worker (re)started: one line, then the master stops the server (see
+            # _worker_exit) instead of booting a doomed worker again and again.
+            print(f"uasa serve: a worker cannot open the build: {exc}", file=sys.stderr)
+            sys.exit(BOOT_FAILED)
 
 
-def end_worker() -> None:
+BOOT_FAILED = 3  # gunicorn's WORKER_BOOT_ERROR: its master halts the server on this exit code
+
+
+def end_worker(code: int = 0) -> None:
     """End an HTTP worker process without the interpreter's teardown, which crashes in a native
     destructor (SIGSEGV) after every request has finished. The exit handlers must have run."""
     logging.shutdown()
     sys.stdout.flush()
     sys.stderr.flush()
-    os._exit(0)
+    os._exit(code)
 
 
 def _worker_exit(server: Any, worker: Any) -> None:
     atexit._run_exitfuncs()  # stops the query workers (registered by create_app)
-    end_worker()
+    # A worker that never booted must say so, or the master starts another at once, forever
+    # (~18 a second, a traceback each, while the socket accepts connections nobody answers).
+    end_worker(0 if worker.booted else BOOT_FAILED)
 
 
 def worker_started(app: Any) -> None:

@@ -75,9 +75,22 @@ class Serving:
         threading.Thread(target=run, name="uasa-retire", daemon=True).start()
 
 
+def _lease(built: BuiltStore) -> Lease | None:
+    """A lease on the build, or None for a bare store or one this process cannot write to:
+    a build we cannot write, `uasa build` run by us cannot prune either, so it is served
+    without one rather than not at all."""
+    if not (built.root / store_layout.MANIFEST).is_file():
+        return None
+    try:
+        return Lease(built.root)
+    except OSError as exc:
+        log.warning("serving build %s without a lease: %s", built.root.name, exc)
+        return None
+
+
 def open_serving(settings: Settings, built: BuiltStore) -> Serving:
     """A pool (or the remote store) for ``built``, with the result cache and a lease."""
-    lease = Lease(built.root) if (built.root / store_layout.MANIFEST).is_file() else None
+    lease = _lease(built)
     try:
         executor: Executor
         if settings.remote:
