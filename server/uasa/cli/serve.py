@@ -112,11 +112,9 @@ def serve(settings: Settings, saved: Catalogue | None = None) -> None:
     # Imported here, in the master, before the fork: each HTTP worker starts with the app's
     # modules loaded (0.4-0.9 s of imports once, not once per worker at the same time).
     import uasa.web.app  # noqa: F401
-    from uasa.web.support.limits import SharedLimits
+    from uasa.web.support.limits import shared_limits
 
-    shared = None
-    if settings.rate_limit > 0 or settings.client_concurrency > 0:
-        shared = SharedLimits(settings.rate_limit)
+    shared = shared_limits(settings)
     if settings.http_server == "granian":
         from uasa.cli import serve_granian
 
