@@ -4,9 +4,11 @@ cached results."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
+import socket
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -238,3 +240,103 @@ def test_a_build_whose_leases_cannot_be_written_is_served(tmp_path: Path) -> Non
         assert "Traceback" not in server.output()
     finally:
         server.stop()
+
+
+@pytest.mark.parametrize("rest", ["a\\b", "a b", "a<b", "a%00b", "a%0Ab", "a%FFb", "a%22b"])
+def test_def_with_characters_no_iri_may_hold_is_400(ld_client, rest: str) -> None:  # type: ignore[no-untyped-def]
+    """These were 500s with a logged traceback."""
+    r = ld_client.get(f"/def/{rest}")
+    assert r.status_code in {400, 404}, r.text
+    assert "Traceback" not in r.text
+    if any(c in rest for c in ("\\", " ", "<", "%00", "%22")):  # a newline matches no route
+        assert r.status_code == 400 and "Not an IRI" in r.text
+
+
+# --- request bodies over a real connection ------------------------------------------------
+
+
+def _exchange(server: LiveServer, head: bytes, body: bytes = b"", wait: float = 0.0) -> bytes:
+    """Send a raw request (the head, then after ``wait`` s the body); the server's reply."""
+    with socket.create_connection(("127.0.0.1", server.port), timeout=15) as sock:
+        sock.sendall(head)
+        if wait:
+            sock.settimeout(wait)
+            try:
+                early = sock.recv(65536)
+            except TimeoutError:
+                early = b""
+            if early:
+                return early
+            sock.settimeout(15)
+        with contextlib.suppress(OSError):  # the server may have closed already
+            sock.sendall(body)
+        reply = b""
+        while b"\r\n\r\n" not in reply:
+            chunk = sock.recv(65536)
+            if not chunk:
+                break
+            reply += chunk
+        return reply
+
+
+def _chunked(body: bytes, size: int = 65536) -> bytes:
+    out = b""
+    for i in range(0, len(body), size):
+        part = body[i : i + size]
+        out += f"{len(part):x}\r\n".encode() + part + b"\r\n"
+    return out + b"0\r\n\r\n"
+
+
+def _head(method: str, extra: str) -> bytes:
+    return (
+        f"{method} /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+        f"Accept: application/sparql-results+json\r\n{extra}\r\n"
+    ).encode()
+
+
+def test_a_chunked_body_over_the_limit_gets_413(w3c_server: LiveServer) -> None:
+    """It was cut at UASA_MAX_BODY and run: 200."""
+    big = b"ASK {}" + b" " * (1_048_576 + 10)
+    reply = _exchange(w3c_server, _head("POST", "Transfer-Encoding: chunked\r\n"), _chunked(big))
+    assert reply.startswith(b"HTTP/1.1 413"), reply[:200]
+    small = b"ASK { ?s ?p ?o }" + b" " * 90_000  # several chunks, under the query length
+    reply = _exchange(w3c_server, _head("POST", "Transfer-Encoding: chunked\r\n"), _chunked(small))
+    assert reply.startswith(b"HTTP/1.1 200"), reply[:200]
+
+
+def test_expect_continue_with_a_body_over_the_limit_is_refused_unread(
+    w3c_server: LiveServer,
+) -> None:
+    """No `100 Continue` for a 10 MB Content-Length: a 413 at once, the body never sent."""
+    started = time.monotonic()
+    reply = _exchange(
+        w3c_server,
+        _head("POST", "Content-Length: 10000000\r\nExpect: 100-continue\r\n"),
+        b"",
+        wait=5,
+    )
+    assert reply.startswith(b"HTTP/1.1 413"), reply[:200]
+    assert time.monotonic() - started < 3
+    # A body under the limit is still invited.
+    body = b"ASK {}"
+    head = _head("POST", f"Content-Length: {len(body)}\r\nExpect: 100-continue\r\n")
+    assert _exchange(w3c_server, head, body, wait=5).startswith(b"HTTP/1.1 100")
+
+
+def test_an_empty_query_body_is_400_not_an_update(w3c_server: LiveServer) -> None:
+    r = requests.post(
+        w3c_server.url + "/sparql",
+        data=b"",
+        headers={"Content-Type": "application/sparql-query"},
+        timeout=10,
+    )
+    assert r.status_code == 400, r.text
+    assert "Update" not in r.text
+
+
+def test_every_503_says_when_to_retry(w3c_server: LiveServer) -> None:
+    from tests.test_safety import RUNAWAY
+
+    r = requests.get(w3c_server.url + "/sparql", params={"query": RUNAWAY}, timeout=30)
+    assert r.status_code == 503
+    assert r.headers["Retry-After"].isdigit()

@@ -104,6 +104,21 @@ def _post_worker_init(worker: Any) -> None:
     worker_started(worker.wsgi)
 
 
+def decline_large_bodies(max_body: int) -> Any:
+    """gunicorn's pre_request hook: a request that announces a body over ``max_body`` and
+    asks `Expect: 100-continue` is not told to send it (gunicorn would say 100 Continue before
+    the app runs); the app answers 413 and closes, having read nothing."""
+
+    def pre_request(worker: Any, req: Any) -> None:
+        if not getattr(req, "_expected_100_continue", False):
+            return
+        length = next((v for n, v in req.headers if n == "CONTENT-LENGTH"), "")
+        if length.isdigit() and int(length) > max_body:
+            req._expected_100_continue = False
+
+    return pre_request
+
+
 def http_workers(settings: Settings) -> int:
     return settings.http_workers if settings.http_workers > 0 else (os.cpu_count() or 1)
 
@@ -141,5 +156,6 @@ def serve(settings: Settings, saved: Catalogue | None = None) -> None:
         "loglevel": settings.log_level,
         "worker_exit": _worker_exit,
         "post_worker_init": _post_worker_init,
+        "pre_request": decline_large_bodies(settings.max_body),
     }
     _Gunicorn(settings, options, saved, shared).run()
