@@ -9,6 +9,8 @@ import os
 import shutil
 import signal
 import socket
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,7 +19,7 @@ import pytest
 import requests
 from pyoxigraph import Literal, NamedNode, Quad, Store
 
-from tests.conftest import LiveServer
+from tests.conftest import LiveServer, free_port, stop_process
 from tests.test_rebuild import _http_workers, uasa_build, write_data
 from uasa.core import store_layout
 from uasa.query import guard
@@ -340,3 +342,37 @@ def test_every_503_says_when_to_retry(w3c_server: LiveServer) -> None:
     r = requests.get(w3c_server.url + "/sparql", params={"query": RUNAWAY}, timeout=30)
     assert r.status_code == 503
     assert r.headers["Retry-After"].isdigit()
+
+
+@pytest.mark.slow
+def test_serve_warns_when_bound_beyond_loopback_with_no_proxy(w3c_store: str) -> None:
+    """Slow clients stop gunicorn without a buffering proxy: say so at start, once."""
+    for host, env, warned in [
+        ("0.0.0.0", {}, True),
+        ("0.0.0.0", {"UASA_TRUSTED_PROXIES": "1"}, False),
+        ("127.0.0.1", {}, False),
+    ]:
+        port = free_port()
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "uasa.cli", "serve", "--host", host, "--port", str(port)],
+            env={**os.environ, "UASA_STORE": w3c_store, "UASA_QUERY_WORKERS": "1", **env},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        try:
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline:
+                with contextlib.suppress(requests.RequestException):
+                    if requests.get(f"http://127.0.0.1:{port}/health", timeout=2).ok:
+                        break
+                time.sleep(0.2)
+        finally:
+            stop_process(proc)
+        assert proc.stdout is not None
+        with proc.stdout:
+            output = proc.stdout.read()
+        lines = [line for line in output.splitlines() if "warning: listening on" in line]
+        assert len(lines) == (1 if warned else 0), output
+        if warned:
+            assert "UASA_TRUSTED_PROXIES" in lines[0] and "docs/deploy.md" in lines[0]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import atexit
 import gc
+import ipaddress
 import logging
 import os
 import signal
@@ -123,7 +124,28 @@ def http_workers(settings: Settings) -> int:
     return settings.http_workers if settings.http_workers > 0 else (os.cpu_count() or 1)
 
 
+def exposure_warning(settings: Settings) -> str | None:
+    """What to tell an operator who binds beyond loopback with no proxy trusted: gunicorn's
+    threads read request heads and bodies themselves, so a few dozen slow clients hold them
+    all (40 one-byte connections stopped the server). A buffering proxy reads them instead."""
+    try:
+        loopback = ipaddress.ip_address(settings.host).is_loopback
+    except ValueError:
+        loopback = settings.host == "localhost"
+    if loopback or settings.trusted_proxies > 0:
+        return None
+    return (
+        f"uasa serve: warning: listening on {settings.host} with no proxy in front "
+        f"(UASA_TRUSTED_PROXIES=0): slow clients can hold every HTTP worker thread, and the "
+        f"per-client limits see each address on its own. Bind to 127.0.0.1 behind a buffering "
+        f"proxy (nginx, docs/deploy.md) and set UASA_TRUSTED_PROXIES=1."
+    )
+
+
 def serve(settings: Settings, saved: Catalogue | None = None) -> None:
+    warning = exposure_warning(settings)
+    if warning:
+        print(warning, file=sys.stderr, flush=True)
     # Imported here, in the master, before the fork: each HTTP worker starts with the app's
     # modules loaded (0.4-0.9 s of imports once, not once per worker at the same time).
     import uasa.web.app  # noqa: F401
