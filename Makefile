@@ -28,7 +28,7 @@ setup: $(STAMP) $(NPM_STAMP)
 # Redland's rapper and roqet (linked-data clients).
 TEST_TOOLS := chromium:/usr/bin/chromium virtuoso-opensource:/usr/bin/virtuoso-t \
               virtuoso-opensource:/usr/bin/isql-vt libxml2-utils:/usr/bin/xmllint \
-              raptor2-utils:/usr/bin/rapper rasqal-utils:/usr/bin/roqet
+              raptor2-utils:/usr/bin/rapper rasqal-utils:/usr/bin/roqet nginx:/usr/sbin/nginx
 test-tools:
 	@missing=""; for pair in $(TEST_TOOLS); do \
 	  [ -x "$${pair#*:}" ] || missing="$$missing $${pair%%:*}"; \

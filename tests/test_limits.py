@@ -53,7 +53,7 @@ def test_defaults_are_on_for_sizes_shares_and_memory() -> None:
     assert s.max_query_length == 100_000
     assert s.max_params == 100
     assert s.max_result_bytes == 64 * 1024 * 1024
-    assert s.query_memory == 1024 and s.max_query_depth == 200
+    assert s.query_memory == 512 and s.max_query_depth == 200
     # One client never holds every query worker of an HTTP worker, nor the server's time.
     assert 0 < s.client_concurrency < s.query_workers
     assert s.client_seconds == 60

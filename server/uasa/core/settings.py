@@ -101,7 +101,7 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         "query_memory",
-        1024,
+        512,
         "MiB of memory one query may take in its query worker, above what the open store "
         "holds (0: no limit); a query that needs more is stopped and answered with 503, as "
         "one over the time limit is.",

@@ -262,7 +262,10 @@ def _per_client(settings: Settings, table: SharedLimits, client: str) -> Respons
 def _check(settings: Settings) -> Response | None:
     table: SharedLimits = current_app.extensions["uasa.limits"]
     address = request.remote_addr or "unknown"  # ProxyFix has applied X-Forwarded-For
-    if settings.limit_loopback or not _is_loopback(address):
+    # A loopback address is spared only when it is the connection's own: one a trusted proxy
+    # forwarded is a client like any other.
+    spared = not settings.limit_loopback and settings.trusted_proxies == 0 and _is_loopback(address)
+    if not spared:
         refusal = _per_client(settings, table, client_of(address))
         if refusal is not None:
             return refusal
