@@ -145,7 +145,12 @@ def test_rate_limit_holds_across_http_workers(w3c_store: str) -> None:
     """Two gunicorn workers: new connections land on either, the limit counts them all."""
     server = LiveServer(
         w3c_store,
-        {"UASA_HTTP_WORKERS": "2", "UASA_RATE_LIMIT": "10", "UASA_QUERY_WORKERS": "1"},
+        {
+            "UASA_HTTP_WORKERS": "2",
+            "UASA_RATE_LIMIT": "10",
+            "UASA_QUERY_WORKERS": "1",
+            "UASA_LIMIT_LOOPBACK": "true",  # the test talks from loopback
+        },
     )
     try:
         statuses, builds = [], set()

@@ -1,8 +1,10 @@
 """Request limits, each tested at its edge: query length, parameter count, result size,
-the per-client rate limit and concurrency cap (off by default), and who counts as a client."""
+the per-client rate limit (off by default), time budget and concurrency cap (on by default),
+and who counts as a client."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import threading
 import time
@@ -17,7 +19,7 @@ from tests.test_safety import RUNAWAY
 from uasa.core.settings import Settings
 from uasa.query import worker
 from uasa.query.types import QueryError, QueryRequest, QueryResult
-from uasa.web.support.limits import InFlight, RateLimiter
+from uasa.web.support.limits import SharedLimits, client_of
 
 CSV = "text/csv"
 DIRECT = "application/sparql-query"
@@ -31,18 +33,31 @@ def limits_app(
     no_queries = str(tmp_path_factory.mktemp("no-queries"))  # limits do not need the catalogue
 
     def factory(**overrides: object) -> Flask:
-        settings = {"query_workers": 1, "cache_mb": 0, "queries": no_queries, **overrides}
+        settings = {
+            "query_workers": 1,
+            "cache_mb": 0,
+            "queries": no_queries,
+            # The test client's address is 127.0.0.1, which the per-client limits spare.
+            "limit_loopback": True,
+            "client_concurrency": 0,
+            "client_seconds": 0,
+            **overrides,
+        }
         return app_factory(w3c_store, **settings)
 
     return factory
 
 
-def test_defaults_are_on_for_sizes_and_off_for_rates() -> None:
+def test_defaults_are_on_for_sizes_shares_and_memory() -> None:
     s = Settings.of()
     assert s.max_query_length == 100_000
     assert s.max_params == 100
     assert s.max_result_bytes == 64 * 1024 * 1024
-    assert s.rate_limit == 0 and s.client_concurrency == 0 and s.trusted_proxies == 0
+    assert s.query_memory == 512 and s.max_query_depth == 200
+    # One client never holds every query worker of an HTTP worker, nor the server's time.
+    assert 0 < s.client_concurrency < s.query_workers
+    assert s.client_seconds == 60
+    assert s.rate_limit == 0 and s.trusted_proxies == 0 and not s.limit_loopback
 
 
 # --- query length -------------------------------------------------------------------------
@@ -189,7 +204,7 @@ class FakeClock:
 
 def test_token_bucket_refills_steadily() -> None:
     clock = FakeClock()
-    limiter = RateLimiter(per_minute=60, clock=clock)
+    limiter = SharedLimits(per_minute=60, clock=clock)
     assert all(limiter.take("a") == 0 for _ in range(60))  # a minute's worth at once
     wait = limiter.take("a")
     assert wait == pytest.approx(1.0)
@@ -201,17 +216,20 @@ def test_token_bucket_refills_steadily() -> None:
     assert all(limiter.take("a") == 0 for _ in range(60))
 
 
-def test_token_bucket_forgets_idle_clients(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_full_buckets_free_their_slots() -> None:
+    """Clients back to full allowances with nothing in flight give their slots to others, so
+    the fixed table never locks a newcomer out for being late."""
     from uasa.web.support import limits
 
-    monkeypatch.setattr(limits, "MAX_TRACKED_CLIENTS", 10)
     clock = FakeClock()
-    limiter = RateLimiter(per_minute=6, clock=clock)
-    for i in range(10):
-        limiter.take(f"c{i}")
+    table = SharedLimits(per_minute=6, seconds_per_minute=6, clock=clock)
+    crowd = [f"10.1.{n // 250}.{n % 250}" for n in range(limits.SHARED_SLOTS * 2)]
+    for client in crowd:
+        table.take(client)
     clock.now += 60
-    limiter.take("new")
-    assert len(limiter.buckets) <= 10
+    for _ in range(6):
+        assert table.take("10.9.9.9") == 0
+    assert table.take("10.9.9.9") > 0
 
 
 def test_rate_limit_429_with_retry_after(limits_app) -> None:
@@ -257,7 +275,7 @@ def test_forwarded_for_is_ignored_unless_a_proxy_is_trusted(limits_app) -> None:
 
 
 def test_in_flight_counts() -> None:
-    flight = InFlight()
+    flight = SharedLimits()
     assert flight.enter("a", 2) and flight.enter("a", 2)
     assert not flight.enter("a", 2)
     assert flight.enter("b", 2)
@@ -265,7 +283,7 @@ def test_in_flight_counts() -> None:
     assert flight.enter("a", 2)
     for _ in range(3):
         flight.leave("a")
-    assert "a" not in flight.counts
+    assert flight.in_flight("a") == 0
 
 
 def test_concurrency_cap_per_client(limits_app) -> None:
@@ -292,7 +310,7 @@ def test_concurrency_cap_per_client(limits_app) -> None:
     assert statuses == [503]
     # The slot is given back when a request ends, error or not.
     assert app.test_client().get("/sparql", query_string={"query": "ASK {}"}).status_code == 200
-    assert app.extensions["uasa.limits"]["inflight"].counts == {}
+    assert app.extensions["uasa.limits"].in_flight("127.0.0.1") == 0
 
 
 # --- refused bodies and keep-alive ----------------------------------------------------------
@@ -336,3 +354,92 @@ def test_limiter_and_access_log_name_the_same_client_behind_a_proxy(
         json.loads(r.getMessage())["client"] for r in caplog.records if r.name == "uasa.access"
     ]
     assert logged == ["1.1.1.1", "1.1.1.1"]
+
+
+# --- time budget, the table's hash, who is one client ------------------------------------
+
+
+def test_time_budget_per_client(limits_app) -> None:
+    """Two runaways of 1.5 s use up a 3 s budget: the next request from that client gets 429
+    naming the budget, with Retry-After; another client is answered."""
+    app = limits_app(client_seconds=3, query_timeout=1.5)
+    client = app.test_client()
+    for _ in range(2):
+        assert client.get("/sparql", query_string={"query": RUNAWAY}).status_code == 503
+    r = client.get("/sparql", query_string={"query": "ASK {}"})
+    assert r.status_code == 429, r.text
+    assert "UASA_CLIENT_SECONDS" in r.text
+    assert 1 <= int(r.headers["Retry-After"]) <= 60
+    other = client.get(
+        "/sparql", query_string={"query": "ASK {}"}, environ_base={"REMOTE_ADDR": "10.0.0.4"}
+    )
+    assert other.status_code == 200
+
+
+def test_the_budget_refills_over_a_minute() -> None:
+    clock = FakeClock()
+    table = SharedLimits(seconds_per_minute=60, clock=clock)
+    table.charge("a", 90)  # one long answer: paid for afterwards, by waiting
+    assert table.budget_wait("a") == pytest.approx(30.01, abs=0.1)
+    clock.now += 31
+    assert table.budget_wait("a") == 0
+    assert table.budget_wait("b") == 0
+
+
+def _unkeyed_slot(client: str) -> int:
+    """Where the table used to put a client: a hash anyone could compute offline."""
+    from uasa.web.support import limits
+
+    digest = hashlib.blake2b(client.encode(), digest_size=8).digest()
+    return (int.from_bytes(digest, "little") or 1) % limits.SHARED_SLOTS
+
+
+def test_addresses_chosen_offline_do_not_lock_out_a_victim() -> None:
+    """Eight addresses hashing to the victim's slots (unkeyed) once locked it out: 20 of 20
+    requests 429. The table's hash is keyed with a secret drawn when it is made."""
+    from uasa.web.support import limits
+
+    victim = "203.0.113.7"
+    target = _unkeyed_slot(victim)
+    attackers: list[str] = []
+    n = 0
+    while len(attackers) < limits.PROBES:
+        candidate = f"198.{n // 65536 % 256}.{n // 256 % 256}.{n % 256}"
+        if _unkeyed_slot(candidate) == target:
+            attackers.append(candidate)
+        n += 1
+    table = SharedLimits(per_minute=1)
+    for attacker in attackers:
+        table.take(attacker)
+        table.take(attacker)
+    assert table.take(victim) == 0  # the unkeyed table answered: wait 60 s
+    assert SharedLimits()._key(victim) != SharedLimits()._key(victim)  # a new secret each time
+
+
+def test_one_client_is_an_ipv4_address_or_an_ipv6_64() -> None:
+    assert client_of("192.0.2.1") == "192.0.2.1"
+    assert client_of("2001:db8:1:2::1") == client_of("2001:db8:1:2:ffff:ffff:ffff:ffff")
+    assert client_of("2001:db8:1:2::1") == "2001:db8:1:2::/64"
+    assert client_of("2001:db8:1:3::1") != client_of("2001:db8:1:2::1")
+    assert client_of("::ffff:192.0.2.1") == "192.0.2.1"
+    assert client_of("unknown") == "unknown"
+
+
+def test_ipv6_neighbours_share_their_allowance(limits_app) -> None:
+    client = limits_app(rate_limit=2).test_client()
+    for n in range(2):
+        r = client.get("/", environ_base={"REMOTE_ADDR": f"2001:db8::{n + 1}"})
+        assert r.status_code != 429
+    r = client.get("/", environ_base={"REMOTE_ADDR": "2001:db8::ff"})
+    assert r.status_code == 429
+
+
+def test_loopback_is_spared_unless_asked(limits_app) -> None:
+    """A loopback client is a local proxy nobody trusted (all its clients would share one
+    allowance) or a local tool: the per-client limits spare it unless UASA_LIMIT_LOOPBACK."""
+    client = limits_app(rate_limit=1, limit_loopback=False).test_client()
+    for _ in range(5):
+        assert client.get("/").status_code != 429
+    remote = {"REMOTE_ADDR": "192.0.2.9"}
+    assert client.get("/", environ_base=remote).status_code != 429
+    assert client.get("/", environ_base=remote).status_code == 429

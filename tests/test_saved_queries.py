@@ -522,7 +522,7 @@ def test_openapi_validates(catalogue_client: FlaskClient) -> None:
         "name": "n",
         "in": "query",
         "required": True,
-        "description": "The count.",
+        "description": "The count. An empty value counts as absent.",
         "schema": {"type": "integer"},
         "example": 3,
     }

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import atexit
 import gc
+import ipaddress
 import logging
 import os
 import signal
@@ -47,23 +48,36 @@ class _Gunicorn(BaseApplication):
 
     def load(self) -> Any:
         # Runs in the gunicorn worker, after the fork, so the query workers are its children.
+        from uasa.core.store_layout import StoreError
         from uasa.web.app import create_app
 
-        return create_app(self.settings, self.saved, self.shared_limits)
+        try:
+            return create_app(self.settings, self.saved, self.shared_limits)
+        except (StoreError, OSError, RuntimeError) as exc:
+            # The build went bad after start-up (link gone, manifest damaged, store unreadable)
+            # and a worker (re)started: one line, then the master stops the server (see
+            # _worker_exit) instead of booting a doomed worker again and again.
+            print(f"uasa serve: a worker cannot open the build: {exc}", file=sys.stderr)
+            sys.exit(BOOT_FAILED)
 
 
-def end_worker() -> None:
+BOOT_FAILED = 3  # gunicorn's WORKER_BOOT_ERROR: its master halts the server on this exit code
+
+
+def end_worker(code: int = 0) -> None:
     """End an HTTP worker process without the interpreter's teardown, which crashes in a native
     destructor (SIGSEGV) after every request has finished. The exit handlers must have run."""
     logging.shutdown()
     sys.stdout.flush()
     sys.stderr.flush()
-    os._exit(0)
+    os._exit(code)
 
 
 def _worker_exit(server: Any, worker: Any) -> None:
     atexit._run_exitfuncs()  # stops the query workers (registered by create_app)
-    end_worker()
+    # A worker that never booted must say so, or the master starts another at once, forever
+    # (~18 a second, a traceback each, while the socket accepts connections nobody answers).
+    end_worker(0 if worker.booted else BOOT_FAILED)
 
 
 def worker_started(app: Any) -> None:
@@ -91,19 +105,53 @@ def _post_worker_init(worker: Any) -> None:
     worker_started(worker.wsgi)
 
 
+def decline_large_bodies(max_body: int) -> Any:
+    """gunicorn's pre_request hook: a request that announces a body over ``max_body`` and
+    asks `Expect: 100-continue` is not told to send it (gunicorn would say 100 Continue before
+    the app runs); the app answers 413 and closes, having read nothing."""
+
+    def pre_request(worker: Any, req: Any) -> None:
+        if not getattr(req, "_expected_100_continue", False):
+            return
+        length = next((v for n, v in req.headers if n == "CONTENT-LENGTH"), "")
+        if length.isdigit() and int(length) > max_body:
+            req._expected_100_continue = False
+
+    return pre_request
+
+
 def http_workers(settings: Settings) -> int:
     return settings.http_workers if settings.http_workers > 0 else (os.cpu_count() or 1)
 
 
+def exposure_warning(settings: Settings) -> str | None:
+    """What to tell an operator who binds beyond loopback with no proxy trusted: gunicorn's
+    threads read request heads and bodies themselves, so a few dozen slow clients hold them
+    all (40 one-byte connections stopped the server). A buffering proxy reads them instead."""
+    try:
+        loopback = ipaddress.ip_address(settings.host).is_loopback
+    except ValueError:
+        loopback = settings.host == "localhost"
+    if loopback or settings.trusted_proxies > 0:
+        return None
+    return (
+        f"uasa serve: warning: listening on {settings.host} with no proxy in front "
+        f"(UASA_TRUSTED_PROXIES=0): slow clients can hold every HTTP worker thread, and the "
+        f"per-client limits see each address on its own. Bind to 127.0.0.1 behind a buffering "
+        f"proxy (nginx, docs/deploy.md) and set UASA_TRUSTED_PROXIES=1."
+    )
+
+
 def serve(settings: Settings, saved: Catalogue | None = None) -> None:
+    warning = exposure_warning(settings)
+    if warning:
+        print(warning, file=sys.stderr, flush=True)
     # Imported here, in the master, before the fork: each HTTP worker starts with the app's
     # modules loaded (0.4-0.9 s of imports once, not once per worker at the same time).
     import uasa.web.app  # noqa: F401
-    from uasa.web.support.limits import SharedLimits
+    from uasa.web.support.limits import shared_limits
 
-    shared = None
-    if settings.rate_limit > 0 or settings.client_concurrency > 0:
-        shared = SharedLimits(settings.rate_limit)
+    shared = shared_limits(settings)
     if settings.http_server == "granian":
         from uasa.cli import serve_granian
 
@@ -130,5 +178,6 @@ def serve(settings: Settings, saved: Catalogue | None = None) -> None:
         "loglevel": settings.log_level,
         "worker_exit": _worker_exit,
         "post_worker_init": _post_worker_init,
+        "pre_request": decline_large_bodies(settings.max_body),
     }
     _Gunicorn(settings, options, saved, shared).run()

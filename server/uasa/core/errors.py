@@ -7,6 +7,9 @@ any headers (``Allow``, ``Retry-After``, ``Vary``). The web layer renders it in 
 
 from __future__ import annotations
 
+RETRY = frozenset({429, 503})
+RETRY_AFTER = "5"  # seconds, when the raiser knows no better
+
 
 class UasaError(Exception):
     def __init__(
@@ -22,6 +25,9 @@ class UasaError(Exception):
         self.message = message
         self.reason = reason or str(status)  # "timeout", "busy", "crash" … for metrics
         self.headers = dict(headers or {})
+        if status in RETRY and "Retry-After" not in self.headers:
+            # Every 503 (and 429) says when to come back, so clients back off instead of looping.
+            self.headers["Retry-After"] = RETRY_AFTER
 
     def __reduce__(self) -> tuple[object, ...]:
         # Errors cross the pipe from query workers; keep the keyword arguments on the way.

@@ -108,6 +108,21 @@ SETTINGS: tuple[Setting, ...] = (
         float,
     ),
     Setting(
+        "query_memory",
+        512,
+        "MiB of memory one query may take in its query worker, above what the open store "
+        "holds (0: no limit); a query that needs more is stopped and answered with 503, as "
+        "one over the time limit is.",
+        int,
+    ),
+    Setting(
+        "max_query_depth",
+        200,
+        "Deepest nesting a query text may have (groups, brackets, `!`, sub-SELECTs); deeper "
+        "ones get 400 before any parser reads them.",
+        int,
+    ),
+    Setting(
         "queue_timeout",
         5.0,
         "Seconds a request waits for a free query worker before it is answered with 503.",
@@ -150,9 +165,27 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         "client_concurrency",
-        0,
-        "Requests one client may have in progress at once (0: off); past it, 429.",
+        2,
+        "Requests one client (an IPv4 address, or an IPv6 /64) may have in progress at once "
+        "(0: off); past it, 429 with `Retry-After`. Kept below UASA_QUERY_WORKERS, so that "
+        "one client's runaway queries never hold every query worker.",
         int,
+    ),
+    Setting(
+        "client_seconds",
+        60.0,
+        "Seconds of answering one client may use per minute, refilled steadily (0: off); a "
+        "client that has used them up gets 429 with `Retry-After`, as the Wikidata Query "
+        "Service's query-time budget. Static files, `/health` and `/metrics` are not counted.",
+        float,
+    ),
+    Setting(
+        "limit_loopback",
+        False,
+        "Apply the per-client limits (rate, time budget, concurrency) to loopback clients too. "
+        "Off: a loopback address is a local proxy whose clients cannot be told apart (trust it "
+        "with UASA_TRUSTED_PROXIES so its clients are limited one by one) or a local tool.",
+        _bool,
     ),
     Setting(
         "trusted_proxies",

@@ -3,9 +3,13 @@
 pyoxigraph has no query timeout (oxigraph#1926) and a running query cannot be interrupted
 from Python, so each query runs in a separate process holding a read-only opening of the
 store. A query that overruns its limit is answered with 503 before any body is sent, and its
-process is killed at once, which frees its CPU; a fresh worker takes its place. The pool also
-bounds how many queries run at once, so a few heavy queries cannot starve small ones of
-memory. Workers come from a forkserver, so a replacement starts in milliseconds.
+process is killed at once, which frees its CPU; a fresh worker takes its place. Each worker
+also has a memory limit (UASA_QUERY_MEMORY, set with RLIMIT_DATA once the store is open): a
+query that needs more ends its worker and is answered with 503 like one over the time limit,
+so the pool bounds memory as well as the number of queries that run at once. A query nested
+deeper than UASA_MAX_QUERY_DEPTH never reaches a worker (the store's parser recurses and would
+crash it). A worker found dead while idle is replaced before a query is sent to it. Workers
+come from a forkserver, so a replacement starts in milliseconds.
 """
 
 from __future__ import annotations
@@ -13,22 +17,25 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import queue
+import signal
 import threading
 import time
 from typing import Any
 
-from uasa.query import worker
-from uasa.query.types import QueryError, QueryRequest, QueryResult
+from uasa.query import guard, worker
+from uasa.query.types import QueryError, QueryRequest, QueryResult, memory_exceeded
 
 log = logging.getLogger(__name__)
 
 
 class _Worker:
-    def __init__(self, ctx: Any, store_path: str, max_result_bytes: int = 0) -> None:
+    def __init__(
+        self, ctx: Any, store_path: str, max_result_bytes: int = 0, query_memory: int = 0
+    ) -> None:
         self.conn, child = ctx.Pipe()
         self.process = ctx.Process(
             target=worker.answer_queries,
-            args=(store_path, child, max_result_bytes),
+            args=(store_path, child, max_result_bytes, query_memory),
             name="uasa-query",
             daemon=True,
         )
@@ -44,6 +51,16 @@ class _Worker:
             self.kill()
             raise RuntimeError(failure)
 
+    def idle_and_alive(self) -> bool:
+        """False when the worker has died while idle (its pipe is readable: it is closed)."""
+        return self.process.is_alive() and not self.conn.poll()
+
+    def died_of_memory(self) -> bool:
+        """Whether the worker ended by aborting, as the store does when an allocation fails
+        under the memory limit."""
+        self.process.join(timeout=1)
+        return self.process.exitcode == -signal.SIGABRT
+
     def kill(self) -> None:
         """Stop the worker; safe to call again (close() may meet one a respawn already killed)."""
         if self.process.is_alive():
@@ -57,10 +74,18 @@ class QueryExecutor:
     """A fixed-size pool of query worker processes over one store directory."""
 
     def __init__(
-        self, store_path: str, workers: int, queue_timeout: float, max_result_bytes: int = 0
+        self,
+        store_path: str,
+        workers: int,
+        queue_timeout: float,
+        max_result_bytes: int = 0,
+        query_memory_mib: int = 0,
+        max_depth: int = 0,
     ) -> None:
         self.store_path = store_path
         self.max_result_bytes = max_result_bytes  # 0: no limit; else larger results get 413
+        self.query_memory_mib = query_memory_mib  # 0: no limit
+        self.max_depth = max_depth  # 0: no limit
         self.queue_timeout = queue_timeout
         self._ctx = multiprocessing.get_context("forkserver")
         self._ctx.set_forkserver_preload(["uasa.query.worker"])
@@ -74,7 +99,9 @@ class QueryExecutor:
             self._idle.put(w)
 
     def _start(self) -> _Worker:
-        w = _Worker(self._ctx, self.store_path, self.max_result_bytes)
+        w = _Worker(
+            self._ctx, self.store_path, self.max_result_bytes, self.query_memory_mib * 2**20
+        )
         with self._lock:
             self._all.add(w)
         return w
@@ -101,16 +128,30 @@ class QueryExecutor:
 
         threading.Thread(target=run, name="uasa-respawn", daemon=True).start()
 
+    def _take(self) -> _Worker:
+        """An idle, living worker; dead ones met on the way are replaced, not handed out."""
+        deadline = time.monotonic() + self.queue_timeout
+        while True:
+            try:
+                w = self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                raise QueryError(
+                    503,
+                    f"The server is busy: no query worker became free within "
+                    f"{self.queue_timeout:g} s. Try again shortly.",
+                    reason="busy",
+                ) from None
+            if w.idle_and_alive():
+                return w
+            log.warning("replacing a query worker that died while idle")
+            self._replace(w)
+
     def execute(self, request: QueryRequest, timeout: float) -> QueryResult:
-        try:
-            w = self._idle.get(timeout=self.queue_timeout)
-        except queue.Empty:
-            raise QueryError(
-                503,
-                f"The server is busy: no query worker became free within "
-                f"{self.queue_timeout:g} s. Try again shortly.",
-                reason="busy",
-            ) from None
+        if self.max_depth > 0:
+            problem = guard.nesting_problem(request.query, self.max_depth)
+            if problem:
+                raise QueryError(400, problem, reason="depth")
+        w = self._take()
         started = time.monotonic()
         try:
             w.conn.send(request)
@@ -124,7 +165,11 @@ class QueryExecutor:
                 )
             reply = w.conn.recv()
         except (EOFError, OSError) as exc:
+            out_of_memory = w.died_of_memory()
             self._replace(w)
+            if out_of_memory:
+                log.warning("query stopped at the memory limit of %d MiB", self.query_memory_mib)
+                raise memory_exceeded(self.query_memory_mib) from None
             log.error("query worker failed after %.2f s: %s", time.monotonic() - started, exc)
             raise QueryError(
                 503, "The query worker stopped unexpectedly. Try again.", reason="crash"

@@ -3,18 +3,20 @@
 pyoxigraph has no switch for SERVICE: it really fetches any IRI a query names (loopback
 included), so a SERVICE clause must be found by reading the query, not by a substring test.
 A small SPARQL tokenizer separates keywords from strings, IRIs, comments, variables and
-prefixed names; only a bare ``SERVICE`` token can start a SERVICE clause. When one appears,
-rdflib's SPARQL parser confirms it on the parse tree, so a false alarm is still answered.
+prefixed names; only a bare ``SERVICE`` token can start a SERVICE clause, so with no
+allow-list (the default) that token alone refuses the query. With an allow-list, rdflib's
+SPARQL parser reads the endpoints from the parse tree.
 The same tokens tell whether the query has a dataset clause (FROM / FROM NAMED), which the
 union-default-graph mode would otherwise override, and whether the text is an update.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 # Order matters: the first alternative that matches at a position wins.
@@ -51,6 +53,47 @@ def keywords(text: str) -> list[str]:
         if match.lastgroup == "word":
             words.append(match.group().upper())
     return words
+
+
+_OPEN = frozenset("{([")
+_CLOSE = frozenset("})]")
+
+
+def nesting_problem(text: str, limit: int) -> str | None:
+    """Why the query is nested too deeply for the store's parser, or None.
+
+    The parser recurses once per nested group, bracket, `!` and sub-SELECT, and a deep enough
+    text overflows its stack and kills the process; counting tokens costs next to nothing.
+    A run of `!` counts its length; each SELECT inside a group counts once more.
+    """
+    depth = deepest = bangs = 0
+    selects: list[int] = []  # the group depth of each sub-SELECT still open
+    for match in _TOKEN.finditer(text):
+        kind, value = match.lastgroup, match.group()
+        if kind in {"ws", "comment"}:
+            continue
+        if kind == "other" and value == "!":
+            bangs += 1
+            deepest = max(deepest, depth + bangs + len(selects))
+            continue
+        bangs = 0
+        if kind == "other":
+            if value in _OPEN:
+                depth += 1
+                deepest = max(deepest, depth + len(selects))
+            elif value in _CLOSE:
+                depth = max(0, depth - 1)
+                while selects and selects[-1] > depth:
+                    selects.pop()
+        elif kind == "word" and depth and value.upper() == "SELECT":
+            selects.append(depth)
+            deepest = max(deepest, depth + len(selects))
+        if deepest > limit:
+            return (
+                f"The query is nested more than {limit} levels deep (groups, brackets, `!` and "
+                f"sub-SELECTs count; UASA_MAX_QUERY_DEPTH). Flatten it."
+            )
+    return None
 
 
 def variables(text: str) -> set[str]:
@@ -134,7 +177,7 @@ def _service_in_parse_tree(text: str, allow: frozenset[str]) -> str | None:
     if not services:
         return None
     if not allow:
-        return "SERVICE is not allowed: this endpoint does not query other endpoints"
+        return NO_SERVICE
     try:
         endpoints = _service_endpoints(tree)
     except Exception:  # rdflib's algebra fails on odd but valid text: refuse, don't guess
@@ -152,14 +195,45 @@ def _service_in_parse_tree(text: str, allow: frozenset[str]) -> str | None:
     return None
 
 
-@lru_cache(maxsize=4096)
+NO_SERVICE = "SERVICE is not allowed: this endpoint does not query other endpoints"
+VERDICTS = 4096  # verdicts kept, keyed by a 32-byte digest: bounded whatever the texts' size
+_verdicts: OrderedDict[bytes, Verdict] = OrderedDict()
+_verdicts_lock = threading.Lock()
+
+
 def inspect(text: str, service_allow: frozenset[str] = frozenset()) -> Verdict:
-    """What the query is; ``service_allow`` lists the SERVICE endpoints it may name."""
+    """What the query is; ``service_allow`` lists the SERVICE endpoints it may name.
+
+    Remembered by a digest of the text, never the text itself, so distinct huge queries
+    cannot grow the memory the guard keeps.
+    """
+    key = hashlib.blake2b(
+        "\0".join([text, *sorted(service_allow)]).encode("utf-8", "surrogatepass"),
+        digest_size=32,
+    ).digest()
+    with _verdicts_lock:
+        known = _verdicts.get(key)
+        if known is not None:
+            _verdicts.move_to_end(key)
+            return known
+    verdict = _inspect(text, service_allow)
+    with _verdicts_lock:
+        _verdicts[key] = verdict
+        while len(_verdicts) > VERDICTS:
+            _verdicts.popitem(last=False)
+    return verdict
+
+
+def _inspect(text: str, service_allow: frozenset[str]) -> Verdict:
     words = keywords(text)
     first = next((w for w in words if w not in {"PREFIX", "BASE"}), "")
     if first in UPDATE_KEYWORDS:
         return Verdict(is_update=True)
-    service = _service_in_parse_tree(text, service_allow) if "SERVICE" in words else None
+    service = None
+    if "SERVICE" in words:
+        # A bare SERVICE word can only start a SERVICE clause (or make the text invalid), so
+        # with no allow-list the tokens decide, and no parser runs in the HTTP worker.
+        service = _service_in_parse_tree(text, service_allow) if service_allow else NO_SERVICE
     return Verdict(service=service, has_dataset_clause="FROM" in words)
 
 
@@ -168,6 +242,8 @@ def looks_like_update(text: str) -> bool:
     from pyparsing import ParseException
     from rdflib.plugins.sparql.parser import parseUpdate
 
+    if not text.strip():  # an empty text is a valid (empty) update, but not one anybody sent
+        return False
     try:
         with _RDFLIB_PARSE:
             parseUpdate(text)

@@ -35,7 +35,7 @@ def _parameter(p: Param) -> dict[str, Any]:
         "name": p.name,
         "in": "query",
         "required": p.required,
-        "description": p.description,
+        "description": f"{p.description} An empty value counts as absent.",
         "schema": p.schema(),
         "example": int(p.example) if p.type == "integer" else p.example,
     }
@@ -69,7 +69,15 @@ def _operation(q: SavedQuery) -> dict[str, Any]:
             },
             "400": {"description": "An unknown, missing or ill-typed parameter.", **ERROR},
             "406": {"description": "None of the accepted media types can be served.", **ERROR},
-            "503": {"description": "The query ran out of time or the server is busy.", **ERROR},
+            "429": {
+                "description": "The client is over a per-client limit; see Retry-After.",
+                **ERROR,
+            },
+            "503": {
+                "description": "The query ran out of time or memory, or the server is busy; "
+                "see Retry-After.",
+                **ERROR,
+            },
         },
     }
 
@@ -83,7 +91,10 @@ def document(catalogue: Catalogue, server_url: str) -> dict[str, Any]:
             "summary": "Questions about Ukraine's bilateral security agreements, by name.",
             "description": "Each operation runs one saved SPARQL query from the catalogue. "
             "Parameters are typed and bound to the query's variables; they are never spliced "
-            "into the query text. The catalogue page is /queries; the SPARQL endpoint /sparql.",
+            "into the query text. A parameter given with an empty value (`?party=`, an HTML "
+            "form's blank field) counts as absent: its default applies, or 400 if it is "
+            "required (not so `limit` and `offset`, which must be numbers). The catalogue "
+            "page is /queries; the SPARQL endpoint /sparql.",
             "license": {"name": "CC-BY-4.0", "identifier": "CC-BY-4.0"},
         },
         "servers": [{"url": server_url}],

@@ -14,6 +14,14 @@ from collections import OrderedDict
 from uasa.query.types import Executor, QueryRequest, QueryResult
 
 MAX_ENTRY_FRACTION = 8  # one result may take at most 1/8 of the cache
+# What an entry costs besides its body: the 64-character key, the result object, its media
+# type and the dict's slot: ~280 bytes under tracemalloc, doubled for safety. Counting
+# it keeps the bound true for many tiny results (an ASK answer is ~50 bytes).
+ENTRY_OVERHEAD = 512
+
+
+def entry_size(result: QueryResult) -> int:
+    return len(result.body) + ENTRY_OVERHEAD
 
 
 def request_key(req: QueryRequest, build: str) -> str:
@@ -33,7 +41,8 @@ def request_key(req: QueryRequest, build: str) -> str:
 
 
 class CachingExecutor:
-    """Wraps a :class:`QueryExecutor` with a byte-bounded LRU cache of results."""
+    """Wraps a :class:`QueryExecutor` with an LRU cache of results bounded in bytes, keys and
+    bookkeeping included."""
 
     def __init__(self, inner: Executor, build: str, max_bytes: int) -> None:
         self.inner = inner
@@ -55,14 +64,14 @@ class CachingExecutor:
                 return cached
             self.misses += 1
         result = self.inner.execute(request, timeout)
-        if len(result.body) <= self.max_bytes // MAX_ENTRY_FRACTION:
+        if entry_size(result) <= self.max_bytes // MAX_ENTRY_FRACTION:
             with self._lock:
                 if key not in self._entries:
                     self._entries[key] = result
-                    self._size += len(result.body)
+                    self._size += entry_size(result)
                 while self._size > self.max_bytes:
                     _, evicted = self._entries.popitem(last=False)
-                    self._size -= len(evicted.body)
+                    self._size -= entry_size(evicted)
         return result
 
     def close(self) -> None:

@@ -56,3 +56,14 @@ def result_too_large(limit: int) -> QueryError:
         f"from /dumps/.",
         reason="too_large",
     )
+
+
+def memory_exceeded(limit_mib: int | None = None) -> QueryError:
+    size = f" of {limit_mib} MiB" if limit_mib else ""
+    return QueryError(
+        503,
+        f"Query stopped: it needed more than the memory limit{size} for one query "
+        f"(UASA_QUERY_MEMORY). Narrow it down (fewer rows before ORDER BY or GROUP BY) or add "
+        f"a LIMIT.",
+        reason="memory",
+    )

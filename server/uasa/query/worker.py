@@ -6,6 +6,8 @@ Kept free of Flask and rdflib imports so that a worker starts fast.
 from __future__ import annotations
 
 import io
+import os
+import resource
 import signal
 from multiprocessing.connection import Connection
 from typing import Any
@@ -20,7 +22,14 @@ from pyoxigraph import (
     Variable,
 )
 
-from uasa.query.types import Kind, QueryError, QueryRequest, QueryResult, result_too_large
+from uasa.query.types import (
+    Kind,
+    QueryError,
+    QueryRequest,
+    QueryResult,
+    memory_exceeded,
+    result_too_large,
+)
 
 Reply = QueryResult | QueryError
 
@@ -80,6 +89,8 @@ def run(store: Store, req: QueryRequest, max_result_bytes: int = 0) -> Reply:
             body = result.serialize(format=fmt) or b""
     except ResultTooLarge:
         return result_too_large(max_result_bytes)
+    except MemoryError:  # Python's side ran out; the store's side aborts the process instead
+        return memory_exceeded()
     except SyntaxError as exc:
         return QueryError(400, f"Query syntax error: {exc}")
     except OSError as exc:
@@ -95,7 +106,36 @@ def _form(kind: str) -> str:
     return "SELECT/ASK" if kind == "results" else "CONSTRUCT/DESCRIBE"
 
 
-def answer_queries(store_path: str, conn: Connection, max_result_bytes: int = 0) -> None:
+def _data_size() -> int:
+    """Bytes of this process's data segment (what RLIMIT_DATA counts), from /proc."""
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmData:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
+def limit_memory(query_memory: int) -> None:
+    """Let a query grow this process by at most ``query_memory`` bytes (0: no limit).
+
+    RLIMIT_DATA counts private writable memory (the heap and anonymous maps, where query
+    evaluation allocates) but not the store's file maps, so the limit is what the open
+    store already holds plus the query's share. An allocation past it fails: Python raises
+    MemoryError, the store's Rust code aborts the process, which the pool reports as the
+    memory limit. No core file is written for that abort.
+    """
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    # That abort prints one line; a backtrace (RUST_BACKTRACE in the server's environment)
+    # would add a hundred to the log for every query stopped.
+    os.environ["RUST_BACKTRACE"] = "0"
+    if query_memory > 0:
+        limit = _data_size() + query_memory
+        resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
+
+
+def answer_queries(
+    store_path: str, conn: Connection, max_result_bytes: int = 0, query_memory: int = 0
+) -> None:
     # Ctrl-C in a terminal reaches the whole process group; the parent decides when we stop.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     # A closed pipe (BrokenPipeError is an OSError) means the HTTP worker that started us is
@@ -106,6 +146,7 @@ def answer_queries(store_path: str, conn: Connection, max_result_bytes: int = 0)
         except OSError as exc:
             conn.send(f"cannot open store {store_path}: {exc}")
             return
+        limit_memory(query_memory)
         conn.send(None)  # ready
         while True:
             try:

@@ -63,6 +63,12 @@ def _graph_document(name: str) -> ResponseReturnValue:
 @blueprint.get("/def/<path:rest>")
 def ontology_part(rest: str) -> ResponseReturnValue:
     iri = f"{ONTOLOGY}/{rest}"
+    try:
+        NamedNode(iri)
+    except ValueError:  # a space, `\\`, `<`, a control character: no IRI, so no resource
+        raise UasaError(
+            400, f"Not an IRI: {iri!r} has characters an IRI may not contain."
+        ) from None
     if iri == f"{ONTOLOGY}/alignments":
         return _graph_document(Graphs.ALIGNMENTS.rsplit("/", 1)[-1])
     if "/" not in rest and _asks(VERSION_OF, iri):

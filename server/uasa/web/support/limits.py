@@ -5,35 +5,41 @@ Checked before any route runs, in this order:
 1. the rate limit (``UASA_RATE_LIMIT`` requests per minute per client, off by default): a token
    bucket per client that holds a minute's worth of requests and refills steadily; an empty
    bucket gets 429 with ``Retry-After`` (whole seconds), as the Wikidata Query Service does;
-2. the concurrency cap (``UASA_CLIENT_CONCURRENCY`` requests in progress per client, off by
-   default): 429 with ``Retry-After: 1``;
-3. the number of request parameters (``UASA_MAX_PARAMS``): 400;
-4. the length of the SPARQL query text on `/sparql` and `/query` (``UASA_MAX_QUERY_LENGTH``
+2. the time budget (``UASA_CLIENT_SECONDS`` seconds of answering per minute per client, on by
+   default, as WDQS's query-time budget): each request's time is taken from it when it ends,
+   and a client that has used it up gets 429 with ``Retry-After`` until it has refilled;
+3. the concurrency cap (``UASA_CLIENT_CONCURRENCY`` requests in progress per client, on by
+   default, below the query workers of one HTTP worker): 429 with ``Retry-After: 1``; so one
+   client's runaway queries never hold every query worker;
+4. the number of request parameters (``UASA_MAX_PARAMS``): 400;
+5. the length of the SPARQL query text on `/sparql` and `/query` (``UASA_MAX_QUERY_LENGTH``
    characters, from the URL, a form or a direct body): 400.
 
-`/health` and `/metrics` are never limited. A client is ``request.remote_addr``: the
-connection's address, or, with ``UASA_TRUSTED_PROXIES`` > 0, the address Werkzeug's ``ProxyFix``
-takes from ``X-Forwarded-For`` (set up in the app factory), so the limiter and the access log
-name the same client. The header is never believed by default, since any client can send one.
+`/health`, `/metrics` and static files are never limited. A client is ``request.remote_addr``
+(an IPv6 address by its /64): the connection's address, or, with ``UASA_TRUSTED_PROXIES`` > 0,
+the address Werkzeug's ``ProxyFix`` takes from ``X-Forwarded-For`` (set up in the app factory),
+so the limiter and the access log name the same client. The header is never believed by
+default, since any client can send one.
 
 `uasa serve` runs several HTTP worker processes (UASA_HTTP_WORKERS), so its limits live in
 shared memory (:class:`SharedLimits`, made by the gunicorn master before it forks): a client
-gets UASA_RATE_LIMIT a minute from the whole server, whichever process answers it. An app made
-without that table (tests, scripts) counts in its own process. Several hosts each count their
-own.
+gets its allowances from the whole server, whichever process answers it. An app made without
+that table (tests, scripts) makes its own. Several hosts each count their own.
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
+import ipaddress
 import math
 import mmap
 import multiprocessing
+import os
 import struct
-import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from typing import Any
 
 from flask import Flask, Response, current_app, g, request
 
@@ -42,159 +48,141 @@ from uasa.web.support.errors import text_error
 
 QUERY_ROUTES = frozenset({"/sparql", "/query"})
 EXEMPT = frozenset({"/health", "/metrics"})
+# Static files a page loads in parallel: quick to answer, never worth a client's allowance.
+EXEMPT_PREFIXES = ("/static/", "/assets/")
 FORMS = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
 DIRECT = "application/sparql-query"
-MAX_TRACKED_CLIENTS = 10_000  # buckets kept before idle ones are dropped
 DRAIN_LIMIT = 16 * 2**20  # a refused body up to this size is read and dropped (see _drain)
 
 
-@dataclass
-class RateLimiter:
-    """A token bucket per client: ``per_minute`` tokens at most, refilled at per_minute / 60 s."""
-
-    per_minute: int
-    clock: Callable[[], float] = time.monotonic
-    buckets: dict[str, tuple[float, float]] = field(default_factory=dict)  # tokens, last seen
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def take(self, client: str) -> float:
-        """0 when the request may go ahead, else the seconds until it may."""
-        rate = self.per_minute / 60.0
-        now = self.clock()
-        with self.lock:
-            tokens, last = self.buckets.get(client, (float(self.per_minute), now))
-            tokens = min(float(self.per_minute), tokens + (now - last) * rate)
-            if tokens >= 1.0:
-                self.buckets[client] = (tokens - 1.0, now)
-                wait = 0.0
-            else:
-                self.buckets[client] = (tokens, now)
-                wait = (1.0 - tokens) / rate
-            if len(self.buckets) > MAX_TRACKED_CLIENTS:
-                self._forget_idle(now, rate)
-        return wait
-
-    def _forget_idle(self, now: float, rate: float) -> None:
-        """Drop clients whose bucket has refilled: forgetting them changes nothing."""
-        full = [
-            c
-            for c, (tokens, last) in self.buckets.items()
-            if tokens + (now - last) * rate >= self.per_minute
-        ]
-        for c in full:
-            del self.buckets[c]
-        if len(self.buckets) > MAX_TRACKED_CLIENTS:  # still too many: drop the longest idle
-            by_age = sorted(self.buckets, key=lambda c: self.buckets[c][1])
-            for c in by_age[: len(by_age) // 2]:
-                del self.buckets[c]
-
-
-@dataclass
-class InFlight:
-    """Requests in progress per client."""
-
-    counts: dict[str, int] = field(default_factory=dict)
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def enter(self, client: str, cap: int) -> bool:
-        with self.lock:
-            n = self.counts.get(client, 0)
-            if n >= cap:
-                return False
-            self.counts[client] = n + 1
-            return True
-
-    def leave(self, client: str) -> None:
-        with self.lock:
-            n = self.counts.get(client, 0) - 1
-            if n > 0:
-                self.counts[client] = n
-            else:
-                self.counts.pop(client, None)
-
-
-_SLOT = struct.Struct("<QddI4x")  # client key (0: free), tokens, last seen, in flight
-SHARED_SLOTS = 16_384  # 512 KiB; a client probes PROBES slots from its hash
+_SLOT = struct.Struct(
+    "<QdddI4x"
+)  # client key (0: free), tokens, last seen, seconds left, in flight
+SHARED_SLOTS = 16_384  # 640 KiB; a client probes PROBES slots from its hash
 PROBES = 8
 
 
-class SharedLimits:
-    """The rate limiter's buckets and the in-flight counts in memory shared by processes that
-    fork after it is made (gunicorn's workers), under one process-shared lock.
+def client_of(address: str) -> str:
+    """Who counts as one client: the address, or for IPv6 its /64 (one subscriber's network:
+    anyone holding one holds 2^64 addresses)."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.IPv6Network((ip, 64), strict=False))
+    return str(ip)
 
-    A client hashes to PROBES neighbouring slots: its own slot if it has one, else a free one
-    (never used, or back to a full bucket with nothing in flight: forgetting it changes
-    nothing). When all are busy with other clients it shares the first, which can only make
-    its limit stricter, never looser. Offers ``take`` (as :class:`RateLimiter`) and
-    ``enter``/``leave`` (as :class:`InFlight`).
+
+class SharedLimits:
+    """Each client's rate bucket, time budget and requests in flight, in memory shared by the
+    processes that fork after it is made (gunicorn's workers), under one process-shared lock.
+    An app made without one (tests, scripts) makes its own.
+
+    Three allowances per client, each refilled steadily over a minute: ``per_minute``
+    requests, ``seconds_per_minute`` seconds of answering (the Wikidata Query Service's
+    query-time budget), and the requests in flight (``enter``/``leave``). A client hashes,
+    with a key drawn at random when the table is made (so nobody can choose addresses offline
+    that land on a victim's slots), to PROBES neighbouring slots: its own slot if it has one,
+    else a free one (never used, or back to full allowances with nothing in flight: forgetting
+    it changes nothing). When all are busy with other clients it shares the first, which can
+    only make its limits stricter, never looser.
     """
 
-    def __init__(self, per_minute: int, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        per_minute: int = 0,
+        seconds_per_minute: float = 0.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.per_minute = per_minute
+        self.seconds_per_minute = seconds_per_minute
         self.clock = clock
+        self.secret = os.urandom(16)
         self.memory = mmap.mmap(-1, _SLOT.size * SHARED_SLOTS)  # anonymous, MAP_SHARED
         self.lock = multiprocessing.get_context("fork").Lock()
 
-    @staticmethod
-    def _key(client: str) -> int:
-        digest = hashlib.blake2b(client.encode("utf-8"), digest_size=8).digest()
+    def _key(self, client: str) -> int:
+        digest = hashlib.blake2b(client.encode("utf-8"), digest_size=8, key=self.secret).digest()
         return int.from_bytes(digest, "little") or 1
 
-    def _slot(self, key: int, now: float) -> tuple[int, float, float, int]:
-        """Offset and (tokens, last, in flight) of the client's slot; the lock is held."""
-        rate = self.per_minute / 60.0
+    def _refilled(
+        self, tokens: float, credit: float, last: float, now: float
+    ) -> tuple[float, float]:
+        elapsed = max(0.0, now - last)
+        return (
+            min(float(self.per_minute), tokens + elapsed * self.per_minute / 60.0),
+            min(self.seconds_per_minute, credit + elapsed * self.seconds_per_minute / 60.0),
+        )
+
+    def _slot(self, client: str) -> tuple[int, int, float, float, int]:
+        """Offset, key and the refilled (tokens, seconds left, in flight) of the client's slot,
+        its last-seen time moved to now; the lock is held."""
+        key = self._key(client)
+        now = self.clock()
         first = key % SHARED_SLOTS
         free = None
         for i in range(PROBES):
             offset = ((first + i) % SHARED_SLOTS) * _SLOT.size
-            owner, tokens, last, flight = _SLOT.unpack_from(self.memory, offset)
+            owner, tokens, last, credit, flight = _SLOT.unpack_from(self.memory, offset)
+            tokens, credit = self._refilled(tokens, credit, last, now)
             if owner == key:
-                return offset, tokens, last, flight
-            idle = flight == 0 and (
-                owner == 0 or rate == 0 or tokens + (now - last) * rate >= self.per_minute
-            )
-            if free is None and idle:
+                return offset, key, tokens, credit, flight
+            full = tokens >= self.per_minute and credit >= self.seconds_per_minute
+            if free is None and (owner == 0 or (flight == 0 and full)):
                 free = offset
         if free is not None:
-            _SLOT.pack_into(self.memory, free, key, float(self.per_minute), now, 0)
-            return free, float(self.per_minute), now, 0
+            return free, key, float(self.per_minute), self.seconds_per_minute, 0
         offset = first * _SLOT.size  # all taken: share, which is stricter, never looser
-        _, tokens, last, flight = _SLOT.unpack_from(self.memory, offset)
-        return offset, tokens, last, flight
+        owner, tokens, last, credit, flight = _SLOT.unpack_from(self.memory, offset)
+        tokens, credit = self._refilled(tokens, credit, last, now)
+        return offset, owner, tokens, credit, flight
+
+    def _store(self, offset: int, key: int, tokens: float, credit: float, flight: int) -> None:
+        _SLOT.pack_into(self.memory, offset, key, tokens, self.clock(), credit, flight)
 
     def take(self, client: str) -> float:
-        rate = self.per_minute / 60.0
-        key = self._key(client)
+        """0 when the request may go ahead (and it is counted), else the seconds until it may."""
         with self.lock:
-            now = self.clock()
-            offset, tokens, last, flight = self._slot(key, now)
-            tokens = min(float(self.per_minute), tokens + (now - last) * rate)
-            wait = 0.0
-            if tokens >= 1.0:
-                tokens -= 1.0
-            else:
-                wait = (1.0 - tokens) / rate
-            _SLOT.pack_into(self.memory, offset, key, tokens, now, flight)
-        return wait
+            offset, key, tokens, credit, flight = self._slot(client)
+            if tokens < 1.0:
+                self._store(offset, key, tokens, credit, flight)
+                return (1.0 - tokens) * 60.0 / self.per_minute
+            self._store(offset, key, tokens - 1.0, credit, flight)
+        return 0.0
+
+    def budget_wait(self, client: str) -> float:
+        """0 while the client has answering time left, else the seconds until it has."""
+        with self.lock:
+            offset, key, tokens, credit, flight = self._slot(client)
+            self._store(offset, key, tokens, credit, flight)
+        return 0.0 if credit > 0 else (0.01 - credit) * 60.0 / self.seconds_per_minute
+
+    def charge(self, client: str, seconds: float) -> None:
+        """Take the time spent answering the client from its budget (it may go below zero:
+        a long query is paid for after it ran, by waiting)."""
+        with self.lock:
+            offset, key, tokens, credit, flight = self._slot(client)
+            self._store(offset, key, tokens, credit - seconds, flight)
 
     def enter(self, client: str, cap: int) -> bool:
-        key = self._key(client)
         with self.lock:
-            offset, tokens, last, flight = self._slot(key, self.clock())
+            offset, key, tokens, credit, flight = self._slot(client)
             if flight >= cap:
                 return False
-            _SLOT.pack_into(self.memory, offset, key, tokens, last, flight + 1)
+            self._store(offset, key, tokens, credit, flight + 1)
             return True
 
     def leave(self, client: str) -> None:
-        key = self._key(client)
         with self.lock:
-            offset, tokens, last, flight = self._slot(key, self.clock())
-            _SLOT.pack_into(self.memory, offset, key, tokens, last, max(0, flight - 1))
+            offset, key, tokens, credit, flight = self._slot(client)
+            self._store(offset, key, tokens, credit, max(0, flight - 1))
 
     def in_flight(self, client: str) -> int:
         with self.lock:
-            return self._slot(self._key(client), self.clock())[3]
+            return self._slot(client)[4]
 
 
 def _parameter_count() -> int:
@@ -216,11 +204,28 @@ def _query_texts() -> list[str]:
     return texts
 
 
-def _check(settings: Settings) -> Response | None:
-    state = current_app.extensions["uasa.limits"]
-    client = request.remote_addr or "unknown"  # ProxyFix has applied X-Forwarded-For
+def _is_loopback(address: str) -> bool:
+    try:
+        return ipaddress.ip_address(address).is_loopback
+    except ValueError:
+        return False
+
+
+def per_client_limits_apply(settings: Settings, environ: dict[str, Any]) -> bool:
+    """Whether a request may meet a per-client limit, read from the WSGI environ before any
+    proxy fix (for a layer in front of these hooks that must then leave the request to them)."""
+    limited = settings.rate_limit > 0 or settings.client_seconds > 0
+    if not (limited or settings.client_concurrency > 0):
+        return False
+    if settings.limit_loopback or settings.trusted_proxies > 0:
+        return True
+    return not _is_loopback(str(environ.get("REMOTE_ADDR", "")))
+
+
+def _per_client(settings: Settings, table: SharedLimits, client: str) -> Response | None:
+    """The client's allowances: rate, time budget, requests in flight; a 429 when one is out."""
     if settings.rate_limit > 0:
-        wait = state["rate"].take(client)
+        wait = table.take(client)
         if wait > 0:
             seconds = max(1, math.ceil(wait))
             return text_error(
@@ -229,8 +234,20 @@ def _check(settings: Settings) -> Response | None:
                 f"(UASA_RATE_LIMIT). Retry after {seconds} s.",
                 **{"Retry-After": str(seconds)},
             )
+    if settings.client_seconds > 0:
+        wait = table.budget_wait(client)
+        if wait > 0:
+            seconds = max(1, math.ceil(wait))
+            return text_error(
+                429,
+                f"Too much server time used: one client may use {settings.client_seconds:g} s "
+                f"of answering a minute (UASA_CLIENT_SECONDS), and your recent requests used "
+                f"it up. Retry after {seconds} s.",
+                **{"Retry-After": str(seconds)},
+            )
+        g.limits_started = (client, time.monotonic())
     if settings.client_concurrency > 0:
-        if not state["inflight"].enter(client, settings.client_concurrency):
+        if not table.enter(client, settings.client_concurrency):
             return text_error(
                 429,
                 f"Too many requests in progress from one client: at most "
@@ -239,6 +256,19 @@ def _check(settings: Settings) -> Response | None:
                 **{"Retry-After": "1"},
             )
         g.limits_client = client
+    return None
+
+
+def _check(settings: Settings) -> Response | None:
+    table: SharedLimits = current_app.extensions["uasa.limits"]
+    address = request.remote_addr or "unknown"  # ProxyFix has applied X-Forwarded-For
+    # A loopback address is spared only when it is the connection's own: one a trusted proxy
+    # forwarded is a client like any other.
+    spared = not settings.limit_loopback and settings.trusted_proxies == 0 and _is_loopback(address)
+    if not spared:
+        refusal = _per_client(settings, table, client_of(address))
+        if refusal is not None:
+            return refusal
     count = _parameter_count()
     if count > settings.max_params:
         return text_error(
@@ -257,6 +287,37 @@ def _check(settings: Settings) -> Response | None:
     return None
 
 
+def _bounded_chunked_body(max_body: int) -> Response | None:
+    """A chunked body (no Content-Length) read up to UASA_MAX_BODY: past it, 413.
+
+    Werkzeug stops reading such a body at the limit without a word, so a query cut at 1 MiB
+    ran as if whole. Read here, it is handed on as a body of known length.
+    """
+    if "chunked" not in request.headers.get("Transfer-Encoding", "").lower():
+        return None
+    stream = request.environ["wsgi.input"]
+    parts, size = [], 0
+    while size <= max_body:
+        part = stream.read(min(65536, max_body + 1 - size))
+        if not part:
+            break
+        parts.append(part)
+        size += len(part)
+    if size > max_body:
+        return text_error(
+            413,
+            f"The request body is larger than the limit of {max_body} bytes (UASA_MAX_BODY).",
+            Connection="close",  # the rest of the body is not read
+        )
+    request.environ["wsgi.input"] = io.BytesIO(b"".join(parts))
+    request.__dict__.pop("stream", None)  # werkzeug's cached view of the old one, if any
+    return None
+
+
+def _expects_continue() -> bool:
+    return request.headers.get("Expect", "").lower() == "100-continue"
+
+
 def _drain() -> None:
     """Read and drop the unread body of a refused request, so the connection stays usable.
 
@@ -267,7 +328,7 @@ def _drain() -> None:
     """
     length = request.content_length
     stream = request.environ.get("wsgi.input")
-    if length is None or length > DRAIN_LIMIT or stream is None:
+    if length is None or length > DRAIN_LIMIT or stream is None or _expects_continue():
         return
     remaining = length
     try:
@@ -283,25 +344,40 @@ def _drain() -> None:
 def register(app: Flask, shared: SharedLimits | None = None) -> None:
     """``shared``: the table `uasa serve` made before forking its HTTP workers."""
     settings: Settings = app.config["UASA"]
-    app.extensions["uasa.limits"] = {
-        "rate": shared if shared is not None else RateLimiter(settings.rate_limit),
-        "inflight": shared if shared is not None else InFlight(),
-    }
+    app.extensions["uasa.limits"] = shared if shared is not None else shared_limits(settings)
 
     @app.before_request
     def limit() -> Response | None:
-        if request.path in EXEMPT:
+        settings: Settings = current_app.config["UASA"]
+        too_large = _bounded_chunked_body(settings.max_body)
+        if too_large is not None:
+            return too_large
+        if request.path in EXEMPT or request.path.startswith(EXEMPT_PREFIXES):
             return None
-        return _check(current_app.config["UASA"])
+        return _check(settings)
 
     @app.after_request
     def drain_refused_body(response: Response) -> Response:
         if response.status_code >= 400:  # a refusal may leave the body unread (413, 415 …)
-            _drain()
+            if _expects_continue():
+                # The client may still be waiting to send its body (see serve.py, which
+                # declines to invite one over UASA_MAX_BODY): never wait for it.
+                response.headers["Connection"] = "close"
+            else:
+                _drain()
         return response
 
     @app.teardown_request
     def release(_: BaseException | None) -> None:
+        table: SharedLimits = current_app.extensions["uasa.limits"]
         client = g.pop("limits_client", None)
         if client is not None:
-            current_app.extensions["uasa.limits"]["inflight"].leave(client)
+            table.leave(client)
+        started = g.pop("limits_started", None)
+        if started is not None:
+            table.charge(started[0], time.monotonic() - started[1])
+
+
+def shared_limits(settings: Settings) -> SharedLimits:
+    """The table for ``settings`` (made before the HTTP workers fork, so they share it)."""
+    return SharedLimits(settings.rate_limit, settings.client_seconds)

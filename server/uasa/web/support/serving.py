@@ -75,9 +75,22 @@ class Serving:
         threading.Thread(target=run, name="uasa-retire", daemon=True).start()
 
 
+def _lease(built: BuiltStore) -> Lease | None:
+    """A lease on the build, or None for a bare store or one this process cannot write to:
+    a build we cannot write, `uasa build` run by us cannot prune either, so it is served
+    without one rather than not at all."""
+    if not (built.root / store_layout.MANIFEST).is_file():
+        return None
+    try:
+        return Lease(built.root)
+    except OSError as exc:
+        log.warning("serving build %s without a lease: %s", built.root.name, exc)
+        return None
+
+
 def open_serving(settings: Settings, built: BuiltStore) -> Serving:
     """A pool (or the remote store) for ``built``, with the result cache and a lease."""
-    lease = Lease(built.root) if (built.root / store_layout.MANIFEST).is_file() else None
+    lease = _lease(built)
     try:
         executor: Executor
         if settings.remote:
@@ -95,6 +108,8 @@ def open_serving(settings: Settings, built: BuiltStore) -> Serving:
                 workers=settings.query_workers,
                 queue_timeout=settings.queue_timeout,
                 max_result_bytes=settings.max_result_bytes,
+                query_memory_mib=settings.query_memory,
+                max_depth=settings.max_query_depth,
             )
     except BaseException:
         if lease is not None:
