@@ -321,3 +321,76 @@ def test_cli_export(ld_store: str, tmp_path: Path, folder: Path) -> None:
         "export", "--store", ld_store, "--format", "nq", "--graph", "http://nope/", "--out", "-"
     )
     assert bad.returncode == 1 and "no graph" in bad.stderr
+
+
+def _union(folder: Path) -> rdflib.Graph:
+    return rdflib.Graph().parse(folder / "uasa.nt", format="nt")
+
+
+def test_void_partitions_equal_independent_counts(ld_client: FlaskClient, folder: Path) -> None:
+    """void:classPartition and void:propertyPartition against rdflib's counts over the
+    union dump."""
+    void = rdflib.Graph().parse(data=ld_client.get("/.well-known/void").data, format="turtle")
+    dataset = rdflib.URIRef("https://w3id.org/uasa/dataset")
+    union = _union(folder)
+    v = rdflib.Namespace(VOID)
+    classes = {
+        void.value(part, v["class"]): int(void.value(part, v.entities))
+        for part in void.objects(dataset, v.classPartition)
+    }
+    expected_classes: dict[rdflib.term.Node, set[rdflib.term.Node]] = {}
+    for s, o in union.subject_objects(rdflib.RDF.type):
+        if isinstance(o, rdflib.URIRef):
+            expected_classes.setdefault(o, set()).add(s)
+    assert classes == {c: len(members) for c, members in expected_classes.items()}
+    properties = {
+        void.value(part, v.property): int(void.value(part, v.triples))
+        for part in void.objects(dataset, v.propertyPartition)
+    }
+    expected_properties: dict[rdflib.term.Node, int] = {}
+    for _, p, _ in union:
+        expected_properties[p] = expected_properties.get(p, 0) + 1
+    assert properties == expected_properties
+    # Every IRI the dataset mints matches its void:uriRegexPattern.
+    import re
+
+    pattern = re.compile(str(void.value(dataset, v.uriRegexPattern)))
+    minted = {str(s) for s in union.subjects() if str(s).startswith("https://w3id.org/uasa/id/")}
+    assert minted and all(pattern.match(iri) for iri in minted)
+    assert not pattern.match("https://www.wikidata.org/entity/Q212")
+
+
+def test_void_is_stable_conditional_and_without_repeats(ld_client: FlaskClient) -> None:
+    first = ld_client.get("/.well-known/void", headers={"Accept": "application/n-triples"})
+    again = ld_client.get("/.well-known/void", headers={"Accept": "application/n-triples"})
+    # Blank node labels do not change between requests: the same bytes, the same ETag.
+    assert first.data == again.data and first.headers["ETag"] == again.headers["ETag"]
+    lines = [line for line in first.data.decode().splitlines() if line.strip()]
+    assert len(lines) == len(set(lines)) > 100
+    with ld_client.get(
+        "/.well-known/void",
+        headers={"Accept": "application/n-triples", "If-None-Match": first.headers["ETag"]},
+    ) as conditional:
+        assert conditional.status_code == 304
+
+
+def test_void_publisher_is_the_ontologys(ld_client: FlaskClient, folder: Path) -> None:
+    void = rdflib.Graph().parse(data=ld_client.get("/.well-known/void").data, format="turtle")
+    dataset = rdflib.URIRef("https://w3id.org/uasa/dataset")
+    ontology = rdflib.Graph().parse(Path(__file__).parents[1] / "ontology" / "uasa.ttl")
+    (published,) = set(
+        ontology.objects(rdflib.URIRef("https://w3id.org/uasa/def"), rdflib.DCTERMS.publisher)
+    )
+    assert void.value(dataset, rdflib.DCTERMS.publisher) == published
+    assert not any(
+        isinstance(p, rdflib.BNode) for p in void.objects(None, rdflib.DCTERMS.publisher)
+    )
+
+
+def test_a_browser_opening_void_gets_a_page(ld_client: FlaskClient) -> None:
+    browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    page = ld_client.get("/.well-known/void", headers={"Accept": browser})
+    assert page.status_code == 200 and page.mimetype == "text/html"
+    assert "void:Dataset" in page.get_data(as_text=True)
+    curl = ld_client.get("/.well-known/void", headers={"Accept": "*/*"})
+    assert curl.mimetype == "text/turtle"

@@ -196,6 +196,12 @@ SELECT DISTINCT ?term WHERE {
 }
 """
 STAT_KEYS = ("triples", "entities", "classes", "properties", "subjects", "objects")
+# VoID class and property partitions over the union of the graphs (as a triple set).
+CLASS_PARTITIONS = """\
+SELECT ?class (COUNT(DISTINCT ?s) AS ?entities) WHERE { ?s a ?class FILTER(isIRI(?class)) }
+GROUP BY ?class
+"""
+PROPERTY_PARTITIONS = "SELECT ?p (COUNT(*) AS ?triples) WHERE { ?s ?p ?o } GROUP BY ?p"
 
 
 def _namespace(iri: str) -> str:
@@ -219,10 +225,14 @@ def statistics(db: Store) -> dict[str, Any]:
     total_row = next(iter(solutions(db, TOTALS, use_default_graph_as_union=True)))
     total = {key: int(total_row[key].value) for key in STAT_KEYS}
     vocabularies = sorted({_namespace(row["term"].value) for row in solutions(db, VOCABULARIES)})
+    classes = solutions(db, CLASS_PARTITIONS, use_default_graph_as_union=True)
+    properties = solutions(db, PROPERTY_PARTITIONS, use_default_graph_as_union=True)
     return {
         "total": total,
         "graphs": dict(sorted(per_graph.items())),
         "vocabularies": vocabularies,
+        "classes": dict(sorted((r["class"].value, int(r["entities"].value)) for r in classes)),
+        "properties": dict(sorted((r["p"].value, int(r["triples"].value)) for r in properties)),
     }
 
 

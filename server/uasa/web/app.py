@@ -16,6 +16,7 @@ from uasa.web import fastpath
 from uasa.web.routes import (
     agreements,
     assets,
+    crawl,
     documents,
     downloads,
     explore,
@@ -102,6 +103,7 @@ def create_app(
     app.register_blueprint(explore.blueprint)
     app.register_blueprint(agreements.blueprint)
     app.register_blueprint(network.blueprint)
+    app.register_blueprint(crawl.blueprint)
     fastpath.install(app)  # last: its hook runs after every other before_request hook
     return app
 
