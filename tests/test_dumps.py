@@ -63,7 +63,8 @@ def test_quad_dumps_agree(ld_store: str, folder: Path) -> None:
     for d in (nq, trig, served):
         d.canonicalize(CanonicalizationAlgorithm.RDFC_1_0)
     assert nq == trig == served
-    lines = (folder / "uasa.nq").read_bytes().splitlines()
+    header, *lines = (folder / "uasa.nq").read_bytes().splitlines()
+    assert header.startswith(b"# ")  # the licence and source line, then the sorted quads
     assert lines == sorted(lines) and len(lines) == len(nq)
 
 
@@ -103,6 +104,7 @@ def test_dumps_are_served_with_etag_and_length(ld_client: FlaskClient, folder: P
     assert int(r.headers["Content-Length"]) == (folder / "uasa.ttl").stat().st_size
     assert r.data == (folder / "uasa.ttl").read_bytes()
     etag = r.headers["ETag"]
+    assert etag == '"' + hashlib.sha256((folder / "uasa.ttl").read_bytes()).hexdigest() + '"'
     r.close()
     with ld_client.get("/dumps/uasa.ttl", headers={"If-None-Match": etag}) as again:
         assert again.status_code == 304
@@ -189,11 +191,37 @@ def test_csv_lists(folder: Path) -> None:
     import csv
 
     with open(folder / export.FILES["csv-nodes"], encoding="utf-8") as f:
-        nodes = {r["id"]: (r["kind"], r["label"], r["label_uk"]) for r in csv.DictReader(f)}
+        rows = list(csv.DictReader(f))
+    nodes = {r["iri"]: (r["kind"], r["label"], r["label_uk"]) for r in rows}
+    iri = {r["id"]: r["iri"] for r in rows}
+    assert all(token == export.node_token(i) for token, i in iri.items())
     with open(folder / export.FILES["csv-edges"], encoding="utf-8") as f:
-        edges = {(r["source"], r["target"], r["label"]) for r in csv.DictReader(f)}
+        edges = {(iri[r["source"]], iri[r["target"]], r["label"]) for r in csv.DictReader(f)}
     assert nodes == EXPECTED_NODES
     assert edges == EXPECTED_EDGES
+    # The agreement's signing year, a number for graph tools; other nodes have none.
+    years = {r["iri"]: r["year"] for r in rows if r["year"]}
+    assert years == {AGREEMENT: "2024"}
+
+
+def test_exports_and_dumps_carry_the_licence(folder: Path) -> None:
+    from uasa.core.dataset import notice
+
+    line = notice()
+    assert "creativecommons.org/licenses/by/4.0" in line
+    for suffix in ("nq", "nt", "ttl", "trig"):
+        first = (folder / f"uasa.{suffix}").read_text("utf-8").splitlines()[0]
+        assert first == f"# {line}", suffix
+    rdfxml = (folder / "uasa.rdf").read_text("utf-8").splitlines()
+    assert rdfxml[:2] == ['<?xml version="1.0" encoding="UTF-8"?>', f"<!-- {line} -->"]
+    assert len(rdflib.Graph().parse(folder / "uasa.rdf", format="xml")) > 20
+    from xml.etree import ElementTree
+
+    meta = ElementTree.parse(folder / export.FILES["gexf"]).getroot()[0]
+    assert meta.tag == "{http://gexf.net/1.3}meta"
+    assert meta.findtext("{http://gexf.net/1.3}description") == line
+    graphml = nx.read_graphml(folder / export.FILES["graphml"], force_multigraph=True)
+    assert graphml.graph["description"] == line
 
 
 def _rdflib_counts(folder: Path) -> dict[str, dict[str, int]]:
@@ -201,6 +229,8 @@ def _rdflib_counts(folder: Path) -> dict[str, dict[str, int]]:
     counts: dict[str, dict[str, int]] = {}
     lines: dict[str, list[str]] = {}
     for line in (folder / "uasa.nq").read_text("utf-8").splitlines():
+        if line.startswith("#"):  # the licence and source line
+            continue
         triple, graph = line.rsplit(" ", 2)[0], line.rsplit(" ", 2)[1]
         lines.setdefault(graph.strip("<>"), []).append(triple + " .")
     # One parse per document, so a blank node label means one node within it.

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from pyoxigraph import (
     CanonicalizationAlgorithm,
@@ -33,6 +33,7 @@ from pyoxigraph import (
 
 from uasa.build import network
 from uasa.core import results
+from uasa.core.dataset import notice
 from uasa.core.results import solutions, to_bytes
 
 DUMPS_DIR = "dumps"
@@ -106,7 +107,54 @@ def graph_quads(quads: Iterable[Quad], graph: str | None) -> list[Quad]:
     ]
 
 
+XML_DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'
+
+
+def header(fmt: RdfFormat) -> bytes:
+    """The licence and source line at the head of a dump: a comment where the syntax has one
+    (JSON-LD has none; its dump states the licence in its own way)."""
+    if fmt == RdfFormat.RDF_XML:
+        return XML_DECLARATION + f"<!-- {notice()} -->\n".encode()
+    if fmt == RdfFormat.JSON_LD:
+        return b""
+    return f"# {notice()}\n".encode()
+
+
+class _Headed:
+    """A binary file that begins with the dump's header: a serializer's own XML declaration
+    is dropped, since the header already wrote it before its comment."""
+
+    def __init__(self, raw: BinaryIO, fmt: RdfFormat) -> None:
+        self.raw, self.pending = raw, fmt == RdfFormat.RDF_XML
+        self.head = b""  # the serializer's first bytes, until its declaration can be dropped
+        raw.write(header(fmt))
+
+    def write(self, data: bytes) -> int:
+        if self.pending:  # the serializer may write its declaration in several pieces
+            self.head += bytes(data)
+            if len(self.head) < len(XML_DECLARATION):
+                return len(data)
+            self.pending = False
+            self.raw.write(self.head.removeprefix(XML_DECLARATION))
+            return len(data)
+        return self.raw.write(data)
+
+    def flush(self) -> None:
+        if self.pending:
+            self.raw.write(self.head)
+            self.pending, self.head = False, b""
+        self.raw.flush()
+
+
 def serialize_dump(quads: list[Quad], fmt: DumpFormat) -> bytes:
+    return _with_header(_serialize_dump(quads, fmt), fmt.fmt)
+
+
+def _with_header(data: bytes, fmt: RdfFormat) -> bytes:
+    return header(fmt) + (data.removeprefix(XML_DECLARATION) if fmt == RdfFormat.RDF_XML else data)
+
+
+def _serialize_dump(quads: list[Quad], fmt: DumpFormat) -> bytes:
     if fmt.suffix == "nq":
         return nquads(quads)
     if fmt.quads:
@@ -279,11 +327,13 @@ def _streamed_dump(db: Store, folder: Path, fmt: DumpFormat) -> Path:
     path = folder / f"{NAME}.{fmt.suffix}"
     pretty = fmt.fmt in {RdfFormat.TRIG, RdfFormat.TURTLE, RdfFormat.RDF_XML}
     prefixes = PREFIXES if pretty else None
-    if fmt.quads:
-        db.dump(path, fmt.fmt, prefixes=prefixes)
-    else:
-        triples = results.triples(db, UNION, use_default_graph_as_union=True)
-        serialize(triples, path, fmt.fmt, prefixes=prefixes)
+    with path.open("wb") as raw:
+        out = _Headed(raw, fmt.fmt)
+        if fmt.quads:
+            db.dump(out, fmt.fmt, prefixes=prefixes)  # type: ignore[arg-type]
+        else:
+            triples = results.triples(db, UNION, use_default_graph_as_union=True)
+            serialize(triples, out, fmt.fmt, prefixes=prefixes)  # type: ignore[arg-type]
     return path
 
 

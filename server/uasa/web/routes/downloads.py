@@ -26,12 +26,7 @@ from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad, Triple
 from uasa import __version__
 from uasa.build import dumps as dump_files
 from uasa.core import negotiation as conneg
-from uasa.core.errors import UasaError
-from uasa.core.iris import BASE, DATASET, DCT, RDF, VOID, XSD
-from uasa.core.store_layout import BuiltStore
-from uasa.query.rows import select
-from uasa.web.support import context
-from uasa.web.support.dataset_info import (
+from uasa.core.dataset import (
     DESCRIPTION,
     HOMEPAGE,
     KEYWORDS,
@@ -40,6 +35,11 @@ from uasa.web.support.dataset_info import (
     PUBLISHER_NAME,
     TITLE,
 )
+from uasa.core.errors import UasaError
+from uasa.core.iris import BASE, DATASET, DCT, RDF, VOID, XSD
+from uasa.core.store_layout import BuiltStore
+from uasa.query.rows import select
+from uasa.web.support import context
 from uasa.web.support.i18n import choose_lang
 from uasa.web.support.ui import UI
 
@@ -97,9 +97,12 @@ def download(name: str) -> ResponseReturnValue:
     suffix = name.rsplit(".", 1)[-1]
     # Werkzeug adds "; charset=utf-8" to a text/* type itself: name the bare type.
     media = dump_files.MEDIA_TYPES.get(suffix, "text/plain")
+    # The file's SHA-256 from the build is its ETag: the same bytes give the same tag on every
+    # server and every build (mtime and inode would not); SHA256SUMS keeps Werkzeug's own.
+    digest = next((str(e["sha256"]) for e in _entries() if e["name"] == name), None)
     # send_from_directory refuses any name that would leave the folder (safe_join).
     return send_from_directory(
-        dumps_folder(), name, mimetype=media, etag=True, conditional=True, max_age=3600
+        dumps_folder(), name, mimetype=media, etag=digest or True, conditional=True, max_age=3600
     )
 
 

@@ -1,6 +1,5 @@
-"""What the dataset says about itself, once: the title, description, licence, keywords and
-publisher that VoID/DCAT (`/.well-known/void`), the dumps' header lines and the schema.org
-`Dataset` markup on the landing page all state."""
+"""The schema.org `Dataset` markup of the landing page, from what the dataset says about itself
+(`uasa.core.dataset`)."""
 
 from __future__ import annotations
 
@@ -8,28 +7,8 @@ import json
 from typing import Any
 
 from uasa import __version__
-from uasa.core.iris import BASE, DATASET
-
-TITLE = {
-    "en": "Ukraine's bilateral security agreements",
-    "uk": "Двосторонні безпекові угоди України",
-}
-DESCRIPTION = (
-    "Ukraine's bilateral security agreements (2024-2025), their parties, signatories, "
-    "provisions and commitments, and the frameworks around them, every fact sourced."
-)
-LICENSE = "https://creativecommons.org/licenses/by/4.0/"
-KEYWORDS = (
-    "Ukraine",
-    "security agreements",
-    "international agreements",
-    "security assistance",
-    "knowledge graph",
-)
-# The publisher the ontology names (ontology/uasa.ttl), with its foaf:name there.
-PUBLISHER = BASE + "id/org/uasa-project"
-PUBLISHER_NAME = "uasa project"
-HOMEPAGE = "https://w3id.org/uasa/"
+from uasa.core.dataset import DESCRIPTION, KEYWORDS, LICENSE, PUBLISHER, PUBLISHER_NAME, TITLE
+from uasa.core.iris import DATASET
 
 
 def schema_dataset(root: str, manifest: dict[str, Any]) -> dict[str, Any]:
