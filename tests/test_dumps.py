@@ -424,3 +424,22 @@ def test_a_browser_opening_void_gets_a_page(ld_client: FlaskClient) -> None:
     assert "void:Dataset" in page.get_data(as_text=True)
     curl = ld_client.get("/.well-known/void", headers={"Accept": "*/*"})
     assert curl.mimetype == "text/turtle"
+
+
+def test_jsonld_dump_is_compacted_with_the_published_context(
+    ld_client: FlaskClient, folder: Path
+) -> None:
+    """The JSON-LD dump uses the context /context.jsonld publishes, and pyld expands it back to
+    exactly the N-Triples dump's triples."""
+    import json
+
+    from pyld import jsonld
+
+    doc = json.loads((folder / "uasa.jsonld").read_text("utf-8"))
+    published = json.loads(ld_client.get("/context.jsonld").data)
+    assert doc["@context"] == published["@context"]
+    assert "creativecommons.org/licenses/by/4.0" in doc["licence"]
+    assert any(":" not in k and not k.startswith("@") for n in doc["@graph"] for k in n)
+    nquads = jsonld.to_rdf(doc, {"format": "application/n-quads"})
+    from_jsonld = rdflib.Graph().parse(data=nquads, format="nt")
+    assert isomorphic(from_jsonld, _union(folder))

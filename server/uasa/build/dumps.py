@@ -11,6 +11,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import io
+import json
 import multiprocessing
 import os
 import time
@@ -32,7 +33,7 @@ from pyoxigraph import (
 )
 
 from uasa.build import network
-from uasa.core import results
+from uasa.core import jsonld_context, results
 from uasa.core.dataset import notice
 from uasa.core.results import solutions, to_bytes
 
@@ -146,7 +147,33 @@ class _Headed:
         self.raw.flush()
 
 
-def serialize_dump(quads: list[Quad], fmt: DumpFormat) -> bytes:
+def context_of(db: Store) -> dict[str, Any]:
+    """The JSON-LD context document the server publishes at /context.jsonld for this store."""
+    terms = [
+        {k: term.value for k in ("term", "kind", "range") if (term := row[k]) is not None}
+        for row in solutions(db, jsonld_context.TERMS)
+    ]
+    versions = [row["version"].value for row in solutions(db, jsonld_context.VERSION)]
+    used = {_namespace(row["term"].value) for row in solutions(db, VOCABULARIES)}
+    return jsonld_context.context_document(terms, versions[0] if versions else None, used)
+
+
+def compacted_jsonld(triples: Iterable[Triple], context: dict[str, Any]) -> bytes:
+    """JSON-LD compacted with the published context, given inline so that the file reads
+    offline; `licence` (no term of the context, so dropped by JSON-LD processors, as the
+    context's own `ontology` is) is the licence and source line."""
+    doc = jsonld_context.compact(jsonld_context.expanded(triples), context)
+    out = {"@context": doc["@context"], "licence": notice(), "@graph": doc.get("@graph", [])}
+    return json.dumps(out, ensure_ascii=False, indent=1).encode("utf-8") + b"\n"
+
+
+def serialize_dump(
+    quads: list[Quad], fmt: DumpFormat, context: dict[str, Any] | None = None
+) -> bytes:
+    """One dump of the quads; with ``context`` (see :func:`context_of`) the JSON-LD dump is
+    compacted with it, otherwise expanded."""
+    if context is not None and fmt.fmt == RdfFormat.JSON_LD:
+        return compacted_jsonld(union_triples(quads), context)
     return _with_header(_serialize_dump(quads, fmt), fmt.fmt)
 
 
@@ -195,12 +222,14 @@ def write_file(folder: Path, name: str, data: bytes) -> dict[str, Any]:
     return _entry(name, len(data), sha256(data))
 
 
-def write_dumps(quads: list[Quad], folder: Path) -> list[dict[str, Any]]:
+def write_dumps(
+    quads: list[Quad], folder: Path, context: dict[str, Any] | None = None
+) -> list[dict[str, Any]]:
     """Every RDF dump and its gzip; returns one manifest entry per file."""
     folder.mkdir(parents=True, exist_ok=True)
     entries = []
     for fmt in DUMP_FORMATS:
-        data = serialize_dump(quads, fmt)
+        data = serialize_dump(quads, fmt, context)
         entry = write_file(folder, f"{NAME}.{fmt.suffix}", data)
         entry["format"] = fmt.media_type
         entries.append(entry)
@@ -413,7 +442,7 @@ def write_all(
     folder = build_dir / DUMPS_DIR
     if quad_count <= CANONICAL_MAX_QUADS:
         quads = canonical_quads(store_quads(db))
-        entries = write_dumps(quads, folder)
+        entries = write_dumps(quads, folder, context_of(db))
         entries += _write_exports(quads, folder)
     else:
         out(f"  {quad_count} quads: streaming the dumps (not canonicalised)")

@@ -66,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
     if name in NETWORK_FORMATS:
         data = export.RENDER[name](export.resource_network(quads))
     else:
-        data = dumps.serialize_dump(quads, RDF_FORMATS[name])
+        data = dumps.serialize_dump(quads, RDF_FORMATS[name], dumps.context_of(db))
     if args.gzip:
         data = dumps.gzipped(data)
     if args.out == "-":
