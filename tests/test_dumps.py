@@ -443,3 +443,24 @@ def test_jsonld_dump_is_compacted_with_the_published_context(
     nquads = jsonld.to_rdf(doc, {"format": "application/n-quads"})
     from_jsonld = rdflib.Graph().parse(data=nquads, format="nt")
     assert isomorphic(from_jsonld, _union(folder))
+
+
+def test_void_counts_the_links_out_as_linksets(real_client: FlaskClient, real_store: str) -> None:
+    """Each namespace the real data's owl:sameAs links point into is a void:Linkset whose
+    count equals rdflib's count over the union dump."""
+    dump = store_layout.locate(real_store).root / dumps.DUMPS_DIR / "uasa.nt"
+    union = rdflib.Graph().parse(dump, format="nt")
+    expected: dict[str, int] = {}
+    for o in union.objects(None, rdflib.OWL.sameAs):
+        if not str(o).startswith("https://w3id.org/uasa/"):
+            ns = str(o)[: max(str(o).rfind("/"), str(o).rfind("#")) + 1]
+            expected[ns] = expected.get(ns, 0) + 1
+    assert expected.get("http://www.wikidata.org/entity/", 0) >= 50
+    void = rdflib.Graph().parse(data=real_client.get("/.well-known/void").data, format="turtle")
+    v = rdflib.Namespace(VOID)
+    found = {}
+    for linkset in void.subjects(rdflib.RDF.type, v.Linkset):
+        assert void.value(linkset, v.linkPredicate) == rdflib.OWL.sameAs
+        target = void.value(linkset, v.objectsTarget)
+        found[str(void.value(target, v.uriSpace))] = int(void.value(linkset, v.triples))
+    assert found == expected

@@ -35,6 +35,7 @@ from pyoxigraph import (
 from uasa.build import network
 from uasa.core import jsonld_context, results
 from uasa.core.dataset import notice
+from uasa.core.iris import BASE
 from uasa.core.results import solutions, to_bytes
 
 DUMPS_DIR = "dumps"
@@ -279,6 +280,13 @@ SELECT ?class (COUNT(DISTINCT ?s) AS ?entities) WHERE { ?s a ?class FILTER(isIRI
 GROUP BY ?class
 """
 PROPERTY_PARTITIONS = "SELECT ?p (COUNT(*) AS ?triples) WHERE { ?s ?p ?o } GROUP BY ?p"
+# Links out: owl:sameAs to IRIs outside the dataset, counted per target namespace (VoID linksets).
+LINKS = f"""\
+SELECT ?o WHERE {{
+  ?s <http://www.w3.org/2002/07/owl#sameAs> ?o
+  FILTER(isIRI(?o) && !STRSTARTS(STR(?o), "{BASE}"))
+}}
+"""
 
 
 def _namespace(iri: str) -> str:
@@ -302,6 +310,10 @@ def statistics(db: Store) -> dict[str, Any]:
     total_row = next(iter(solutions(db, TOTALS, use_default_graph_as_union=True)))
     total = {key: int(total_row[key].value) for key in STAT_KEYS}
     vocabularies = sorted({_namespace(row["term"].value) for row in solutions(db, VOCABULARIES)})
+    links: dict[str, int] = {}
+    for row in solutions(db, LINKS, use_default_graph_as_union=True):
+        target = _namespace(row["o"].value)
+        links[target] = links.get(target, 0) + 1
     classes = solutions(db, CLASS_PARTITIONS, use_default_graph_as_union=True)
     properties = solutions(db, PROPERTY_PARTITIONS, use_default_graph_as_union=True)
     return {
@@ -310,6 +322,7 @@ def statistics(db: Store) -> dict[str, Any]:
         "vocabularies": vocabularies,
         "classes": dict(sorted((r["class"].value, int(r["entities"].value)) for r in classes)),
         "properties": dict(sorted((r["p"].value, int(r["triples"].value)) for r in properties)),
+        "links": dict(sorted(links.items())),
     }
 
 

@@ -348,6 +348,19 @@ def void_triples(built: BuiltStore, root: str, examples: list[str]) -> list[Trip
             Triple(part, n(VOID + "property"), n(prop)),
             Triple(part, n(VOID + "triples"), integer(count)),
         ]
+    for target, count in stats.get("links", {}).items():
+        # One linkset per namespace the dataset's owl:sameAs links point into (Wikidata …).
+        linkset, other = _label("linkset", target), _label("target", target)
+        out += [
+            Triple(dataset, n(VOID + "subset"), linkset),
+            Triple(linkset, a, n(VOID + "Linkset")),
+            Triple(linkset, n(VOID + "linkPredicate"), n(OWL + "sameAs")),
+            Triple(linkset, n(VOID + "subjectsTarget"), dataset),
+            Triple(linkset, n(VOID + "objectsTarget"), other),
+            Triple(linkset, n(VOID + "triples"), integer(count)),
+            Triple(other, a, n(VOID + "Dataset")),
+            Triple(other, n(VOID + "uriSpace"), Literal(target)),
+        ]
     out += [Triple(dataset, n(VOID + "vocabulary"), n(v)) for v in stats.get("vocabularies", [])]
     out += [Triple(dataset, n(VOID + "exampleResource"), n(e)) for e in examples]
     for entry in manifest.get("dumps", []):
