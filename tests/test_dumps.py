@@ -464,3 +464,23 @@ def test_void_counts_the_links_out_as_linksets(real_client: FlaskClient, real_st
         target = void.value(linkset, v.objectsTarget)
         found[str(void.value(target, v.uriSpace))] = int(void.value(linkset, v.triples))
     assert found == expected
+
+
+def test_csv_tables_are_described_by_csvw_metadata(folder: Path) -> None:
+    """The CSVW metadata beside the node and edge tables (read with the `csvw` library): the
+    licence and source, typed columns that every row meets, and edges whose ends are nodes."""
+    import csvw
+
+    from uasa.core.dataset import LICENSE
+
+    group = csvw.TableGroup.from_file(folder / export.FILES["csv-metadata"])
+    assert group.common_props["dc:license"] == {"@id": LICENSE}
+    tables = {str(t.url): t for t in group.tables}
+    assert set(tables) == {export.FILES["csv-nodes"], export.FILES["csv-edges"]}
+    nodes = list(tables[export.FILES["csv-nodes"]].iterdicts(strict=True))
+    assert {n["iri"].unsplit() for n in nodes} == set(EXPECTED_NODES)  # typed as anyURI
+    assert [n["year"] for n in nodes if n["year"] is not None] == [2024]
+    assert len(list(tables[export.FILES["csv-edges"]].iterdicts(strict=True))) == len(
+        EXPECTED_EDGES
+    )
+    assert group.check_referential_integrity(strict=True)

@@ -78,6 +78,7 @@ MEDIA_TYPES = {
     "graphml": "application/graphml+xml",
     "gexf": "application/gexf+xml",
     "csv": "text/csv",
+    "json": "application/csvm+json",  # the CSV tables' CSVW metadata
 }
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 from collections import defaultdict
 from collections.abc import Iterable
@@ -28,7 +29,7 @@ import networkx as nx
 from pyoxigraph import Literal, NamedNode, Quad
 
 from uasa.core import labels as labels_rule
-from uasa.core.dataset import notice
+from uasa.core.dataset import HOMEPAGE, LICENSE, TITLE, notice
 from uasa.core.iris import (
     BASE,
     CONCEPT,
@@ -49,6 +50,9 @@ FILES = {
     "gexf": "uasa-network.gexf",
     "csv-nodes": "uasa-nodes.csv",
     "csv-edges": "uasa-edges.csv",
+    # CSV has no place for a licence line a spreadsheet importer would not take for the header
+    # row: the W3C CSV on the Web metadata beside the two tables carries it, with their schema.
+    "csv-metadata": "uasa-network-csv-metadata.json",
 }
 
 
@@ -222,6 +226,7 @@ def gexf(graph: nx.MultiDiGraph) -> bytes:
 
 
 NODE_COLUMNS = ("id", "iri", "label", "label_uk", "kind", "type", "year")
+EDGE_COLUMNS = ("id", "source", "target", "label", "property", "kind")
 
 
 def nodes_csv(graph: nx.MultiDiGraph) -> bytes:
@@ -237,13 +242,52 @@ def nodes_csv(graph: nx.MultiDiGraph) -> bytes:
 def edges_csv(graph: nx.MultiDiGraph) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["id", "source", "target", "label", "property", "kind"])
+    writer.writerow(EDGE_COLUMNS)
     for source, target, key, data in _for_xml(graph).edges(keys=True, data=True):
         writer.writerow([key, source, target, data["label"], data["property"], data["kind"]])
     return buffer.getvalue().encode("utf-8")
 
 
-RENDER = {"graphml": graphml, "gexf": gexf, "csv-nodes": nodes_csv, "csv-edges": edges_csv}
+def _column(name: str, datatype: str = "string", required: bool = False) -> dict[str, object]:
+    return {"name": name, "titles": name, "datatype": datatype, "required": required}
+
+
+def csv_metadata(graph: nx.MultiDiGraph) -> bytes:
+    """CSVW metadata (W3C "CSV on the Web") for the node and edge tables: licence and source,
+    the columns with their datatypes, and the edges' source and target as foreign keys."""
+    nodes, edges = FILES["csv-nodes"], FILES["csv-edges"]
+    node_columns = [_column("id", required=True), _column("iri", "anyURI", True)]
+    node_columns += [_column(c) for c in NODE_COLUMNS[2:-1]] + [_column("year", "integer")]
+    edge_columns = [_column(c, required=c in {"id", "source", "target"}) for c in EDGE_COLUMNS]
+    edge_columns[EDGE_COLUMNS.index("property")]["datatype"] = "anyURI"
+    keys = [
+        {"columnReference": end, "reference": {"resource": nodes, "columnReference": "id"}}
+        for end in ("source", "target")
+    ]
+    document = {
+        "@context": "http://www.w3.org/ns/csvw",
+        "dc:title": f"{TITLE['en']}: the resource network",
+        "dc:license": {"@id": LICENSE},
+        "dc:source": {"@id": HOMEPAGE},
+        "dc:description": notice(),
+        "tables": [
+            {"url": nodes, "tableSchema": {"columns": node_columns, "primaryKey": "id"}},
+            {
+                "url": edges,
+                "tableSchema": {"columns": edge_columns, "primaryKey": "id", "foreignKeys": keys},
+            },
+        ],
+    }
+    return json.dumps(document, indent=1).encode("utf-8") + b"\n"
+
+
+RENDER = {
+    "graphml": graphml,
+    "gexf": gexf,
+    "csv-nodes": nodes_csv,
+    "csv-edges": edges_csv,
+    "csv-metadata": csv_metadata,
+}
 
 
 def export_files(quads: Iterable[Quad]) -> dict[str, bytes]:

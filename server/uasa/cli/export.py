@@ -57,6 +57,7 @@ def run(args: argparse.Namespace) -> int:
         graph = export.resource_network(quads)
         (folder / export.FILES["csv-nodes"]).write_bytes(export.nodes_csv(graph))
         (folder / export.FILES["csv-edges"]).write_bytes(export.edges_csv(graph))
+        (folder / export.FILES["csv-metadata"]).write_bytes(export.csv_metadata(graph))
         print(
             f"uasa export: {graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges "
             f"→ {folder}",
