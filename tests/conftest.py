@@ -170,8 +170,10 @@ def ld_client(ld_app: Flask) -> FlaskClient:
 class LiveServer:
     """`uasa serve` in a subprocess on a free loopback port."""
 
-    def __init__(self, store: str, env: dict[str, str] | None = None) -> None:
-        self.port = free_port()
+    def __init__(
+        self, store: str, env: dict[str, str] | None = None, port: int | None = None
+    ) -> None:
+        self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         full_env = {
             **os.environ,

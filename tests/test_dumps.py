@@ -63,7 +63,8 @@ def test_quad_dumps_agree(ld_store: str, folder: Path) -> None:
     for d in (nq, trig, served):
         d.canonicalize(CanonicalizationAlgorithm.RDFC_1_0)
     assert nq == trig == served
-    lines = (folder / "uasa.nq").read_bytes().splitlines()
+    header, *lines = (folder / "uasa.nq").read_bytes().splitlines()
+    assert header.startswith(b"# ")  # the licence and source line, then the sorted quads
     assert lines == sorted(lines) and len(lines) == len(nq)
 
 
@@ -103,6 +104,7 @@ def test_dumps_are_served_with_etag_and_length(ld_client: FlaskClient, folder: P
     assert int(r.headers["Content-Length"]) == (folder / "uasa.ttl").stat().st_size
     assert r.data == (folder / "uasa.ttl").read_bytes()
     etag = r.headers["ETag"]
+    assert etag == '"' + hashlib.sha256((folder / "uasa.ttl").read_bytes()).hexdigest() + '"'
     r.close()
     with ld_client.get("/dumps/uasa.ttl", headers={"If-None-Match": etag}) as again:
         assert again.status_code == 304
@@ -189,11 +191,37 @@ def test_csv_lists(folder: Path) -> None:
     import csv
 
     with open(folder / export.FILES["csv-nodes"], encoding="utf-8") as f:
-        nodes = {r["id"]: (r["kind"], r["label"], r["label_uk"]) for r in csv.DictReader(f)}
+        rows = list(csv.DictReader(f))
+    nodes = {r["iri"]: (r["kind"], r["label"], r["label_uk"]) for r in rows}
+    iri = {r["id"]: r["iri"] for r in rows}
+    assert all(token == export.node_token(i) for token, i in iri.items())
     with open(folder / export.FILES["csv-edges"], encoding="utf-8") as f:
-        edges = {(r["source"], r["target"], r["label"]) for r in csv.DictReader(f)}
+        edges = {(iri[r["source"]], iri[r["target"]], r["label"]) for r in csv.DictReader(f)}
     assert nodes == EXPECTED_NODES
     assert edges == EXPECTED_EDGES
+    # The agreement's signing year, a number for graph tools; other nodes have none.
+    years = {r["iri"]: r["year"] for r in rows if r["year"]}
+    assert years == {AGREEMENT: "2024"}
+
+
+def test_exports_and_dumps_carry_the_licence(folder: Path) -> None:
+    from uasa.core.dataset import notice
+
+    line = notice()
+    assert "creativecommons.org/licenses/by/4.0" in line
+    for suffix in ("nq", "nt", "ttl", "trig"):
+        first = (folder / f"uasa.{suffix}").read_text("utf-8").splitlines()[0]
+        assert first == f"# {line}", suffix
+    rdfxml = (folder / "uasa.rdf").read_text("utf-8").splitlines()
+    assert rdfxml[:2] == ['<?xml version="1.0" encoding="UTF-8"?>', f"<!-- {line} -->"]
+    assert len(rdflib.Graph().parse(folder / "uasa.rdf", format="xml")) > 20
+    from xml.etree import ElementTree
+
+    meta = ElementTree.parse(folder / export.FILES["gexf"]).getroot()[0]
+    assert meta.tag == "{http://gexf.net/1.3}meta"
+    assert meta.findtext("{http://gexf.net/1.3}description") == line
+    graphml = nx.read_graphml(folder / export.FILES["graphml"], force_multigraph=True)
+    assert graphml.graph["description"] == line
 
 
 def _rdflib_counts(folder: Path) -> dict[str, dict[str, int]]:
@@ -201,6 +229,8 @@ def _rdflib_counts(folder: Path) -> dict[str, dict[str, int]]:
     counts: dict[str, dict[str, int]] = {}
     lines: dict[str, list[str]] = {}
     for line in (folder / "uasa.nq").read_text("utf-8").splitlines():
+        if line.startswith("#"):  # the licence and source line
+            continue
         triple, graph = line.rsplit(" ", 2)[0], line.rsplit(" ", 2)[1]
         lines.setdefault(graph.strip("<>"), []).append(triple + " .")
     # One parse per document, so a blank node label means one node within it.
@@ -321,3 +351,136 @@ def test_cli_export(ld_store: str, tmp_path: Path, folder: Path) -> None:
         "export", "--store", ld_store, "--format", "nq", "--graph", "http://nope/", "--out", "-"
     )
     assert bad.returncode == 1 and "no graph" in bad.stderr
+
+
+def _union(folder: Path) -> rdflib.Graph:
+    return rdflib.Graph().parse(folder / "uasa.nt", format="nt")
+
+
+def test_void_partitions_equal_independent_counts(ld_client: FlaskClient, folder: Path) -> None:
+    """void:classPartition and void:propertyPartition against rdflib's counts over the
+    union dump."""
+    void = rdflib.Graph().parse(data=ld_client.get("/.well-known/void").data, format="turtle")
+    dataset = rdflib.URIRef("https://w3id.org/uasa/dataset")
+    union = _union(folder)
+    v = rdflib.Namespace(VOID)
+    classes = {
+        void.value(part, v["class"]): int(void.value(part, v.entities))
+        for part in void.objects(dataset, v.classPartition)
+    }
+    expected_classes: dict[rdflib.term.Node, set[rdflib.term.Node]] = {}
+    for s, o in union.subject_objects(rdflib.RDF.type):
+        if isinstance(o, rdflib.URIRef):
+            expected_classes.setdefault(o, set()).add(s)
+    assert classes == {c: len(members) for c, members in expected_classes.items()}
+    properties = {
+        void.value(part, v.property): int(void.value(part, v.triples))
+        for part in void.objects(dataset, v.propertyPartition)
+    }
+    expected_properties: dict[rdflib.term.Node, int] = {}
+    for _, p, _ in union:
+        expected_properties[p] = expected_properties.get(p, 0) + 1
+    assert properties == expected_properties
+    # Every IRI the dataset mints matches its void:uriRegexPattern.
+    import re
+
+    pattern = re.compile(str(void.value(dataset, v.uriRegexPattern)))
+    minted = {str(s) for s in union.subjects() if str(s).startswith("https://w3id.org/uasa/id/")}
+    assert minted and all(pattern.match(iri) for iri in minted)
+    assert not pattern.match("https://www.wikidata.org/entity/Q212")
+
+
+def test_void_is_stable_conditional_and_without_repeats(ld_client: FlaskClient) -> None:
+    first = ld_client.get("/.well-known/void", headers={"Accept": "application/n-triples"})
+    again = ld_client.get("/.well-known/void", headers={"Accept": "application/n-triples"})
+    # Blank node labels do not change between requests: the same bytes, the same ETag.
+    assert first.data == again.data and first.headers["ETag"] == again.headers["ETag"]
+    lines = [line for line in first.data.decode().splitlines() if line.strip()]
+    assert len(lines) == len(set(lines)) > 100
+    with ld_client.get(
+        "/.well-known/void",
+        headers={"Accept": "application/n-triples", "If-None-Match": first.headers["ETag"]},
+    ) as conditional:
+        assert conditional.status_code == 304
+
+
+def test_void_publisher_is_the_ontologys(ld_client: FlaskClient, folder: Path) -> None:
+    void = rdflib.Graph().parse(data=ld_client.get("/.well-known/void").data, format="turtle")
+    dataset = rdflib.URIRef("https://w3id.org/uasa/dataset")
+    ontology = rdflib.Graph().parse(Path(__file__).parents[1] / "ontology" / "uasa.ttl")
+    (published,) = set(
+        ontology.objects(rdflib.URIRef("https://w3id.org/uasa/def"), rdflib.DCTERMS.publisher)
+    )
+    assert void.value(dataset, rdflib.DCTERMS.publisher) == published
+    assert not any(
+        isinstance(p, rdflib.BNode) for p in void.objects(None, rdflib.DCTERMS.publisher)
+    )
+
+
+def test_a_browser_opening_void_gets_a_page(ld_client: FlaskClient) -> None:
+    browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    page = ld_client.get("/.well-known/void", headers={"Accept": browser})
+    assert page.status_code == 200 and page.mimetype == "text/html"
+    assert "void:Dataset" in page.get_data(as_text=True)
+    curl = ld_client.get("/.well-known/void", headers={"Accept": "*/*"})
+    assert curl.mimetype == "text/turtle"
+
+
+def test_jsonld_dump_is_compacted_with_the_published_context(
+    ld_client: FlaskClient, folder: Path
+) -> None:
+    """The JSON-LD dump uses the context /context.jsonld publishes, and pyld expands it back to
+    exactly the N-Triples dump's triples."""
+    import json
+
+    from pyld import jsonld
+
+    doc = json.loads((folder / "uasa.jsonld").read_text("utf-8"))
+    published = json.loads(ld_client.get("/context.jsonld").data)
+    assert doc["@context"] == published["@context"]
+    assert "creativecommons.org/licenses/by/4.0" in doc["licence"]
+    assert any(":" not in k and not k.startswith("@") for n in doc["@graph"] for k in n)
+    nquads = jsonld.to_rdf(doc, {"format": "application/n-quads"})
+    from_jsonld = rdflib.Graph().parse(data=nquads, format="nt")
+    assert isomorphic(from_jsonld, _union(folder))
+
+
+def test_void_counts_the_links_out_as_linksets(real_client: FlaskClient, real_store: str) -> None:
+    """Each namespace the real data's owl:sameAs links point into is a void:Linkset whose
+    count equals rdflib's count over the union dump."""
+    dump = store_layout.locate(real_store).root / dumps.DUMPS_DIR / "uasa.nt"
+    union = rdflib.Graph().parse(dump, format="nt")
+    expected: dict[str, int] = {}
+    for o in union.objects(None, rdflib.OWL.sameAs):
+        if not str(o).startswith("https://w3id.org/uasa/"):
+            ns = str(o)[: max(str(o).rfind("/"), str(o).rfind("#")) + 1]
+            expected[ns] = expected.get(ns, 0) + 1
+    assert expected.get("http://www.wikidata.org/entity/", 0) >= 50
+    void = rdflib.Graph().parse(data=real_client.get("/.well-known/void").data, format="turtle")
+    v = rdflib.Namespace(VOID)
+    found = {}
+    for linkset in void.subjects(rdflib.RDF.type, v.Linkset):
+        assert void.value(linkset, v.linkPredicate) == rdflib.OWL.sameAs
+        target = void.value(linkset, v.objectsTarget)
+        found[str(void.value(target, v.uriSpace))] = int(void.value(linkset, v.triples))
+    assert found == expected
+
+
+def test_csv_tables_are_described_by_csvw_metadata(folder: Path) -> None:
+    """The CSVW metadata beside the node and edge tables (read with the `csvw` library): the
+    licence and source, typed columns that every row meets, and edges whose ends are nodes."""
+    import csvw
+
+    from uasa.core.dataset import LICENSE
+
+    group = csvw.TableGroup.from_file(folder / export.FILES["csv-metadata"])
+    assert group.common_props["dc:license"] == {"@id": LICENSE}
+    tables = {str(t.url): t for t in group.tables}
+    assert set(tables) == {export.FILES["csv-nodes"], export.FILES["csv-edges"]}
+    nodes = list(tables[export.FILES["csv-nodes"]].iterdicts(strict=True))
+    assert {n["iri"].unsplit() for n in nodes} == set(EXPECTED_NODES)  # typed as anyURI
+    assert [n["year"] for n in nodes if n["year"] is not None] == [2024]
+    assert len(list(tables[export.FILES["csv-edges"]].iterdicts(strict=True))) == len(
+        EXPECTED_EDGES
+    )
+    assert group.check_referential_integrity(strict=True)

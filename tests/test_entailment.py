@@ -18,7 +18,7 @@ from rdflib.namespace import RDF, RDFS
 
 from tests.conftest import ROOT
 from uasa.build.pipeline import project_inputs
-from uasa.core.iris import BASE, Graphs
+from uasa.core.iris import BASE, GRAPH, Graphs
 
 RULE = "05-rdfs-entailment.ru"
 UASA = "https://w3id.org/uasa/def#"
@@ -50,9 +50,11 @@ def entailed() -> tuple[Store, Graph]:
 
 
 def owlrl_expectation(db: Store) -> set[tuple[object, object, object]]:
-    """owlrl's RDFS closure of the curated graph and the ontology, cut to the rule's policy."""
+    """owlrl's RDFS closure of the curated graph and the ontology, cut to the rule's policy.
+    The ontology is every graph that holds its axioms: uasa.ttl's and the alignments module's,
+    which uasa.ttl imports (the ELI and LKIF links are there)."""
     curated = graph_of(db, Graphs.CURATED)
-    ontology = graph_of(db, Graphs.ONTOLOGY)
+    ontology = graph_of(db, Graphs.ONTOLOGY) + graph_of(db, Graphs.ALIGNMENTS)
     existing = set(curated) | set(ontology) | set(graph_of(db, Graphs.CONCEPTS))
     # The policy as a TBox: every subclass and subproperty axiom; domains and ranges only of
     # the ontology's own properties.
@@ -106,6 +108,41 @@ def test_the_rule_derives_what_owlrl_derives(entailed: tuple[Store, Graph]) -> N
     assert sum(isinstance(t[0], BNode) for t in expected) == sum(
         isinstance(t[0], BNode) for t in actual
     )
+
+
+def test_the_alignments_are_inferred(entailed: tuple[Store, Graph]) -> None:
+    """The ELI and LKIF-Core links of alignments.ttl reach the data, as the README says."""
+    db, derived = entailed
+    curated = graph_of(db, Graphs.CURATED)
+    eli, norm = (
+        "http://data.europa.eu/eli/ontology#",
+        "http://www.estrellaproject.org/lkif-core/norm.owl#",
+    )
+    signed = set(curated.subjects(URIRef(UASA + "signingDate"), None))
+    dated = set(derived.subjects(URIRef(eli + "date_document"), None))
+    assert signed and dated == signed
+    agreements = set(derived.subjects(RDF.type, URIRef(UASA + "Agreement"))) | set(
+        curated.subjects(RDF.type, URIRef(UASA + "Agreement"))
+    )
+    international = set(derived.subjects(RDF.type, URIRef(norm + "International_Agreement")))
+    assert agreements and international >= agreements
+    declarations = set(curated.subjects(RDF.type, URIRef(UASA + "Declaration")))
+    soft = set(derived.subjects(RDF.type, URIRef(norm + "Soft_Law")))
+    assert declarations and soft >= declarations
+    # A participation is a prov:Association with its agent and its activity.
+    participations = set(curated.subjects(RDF.type, URIRef(UASA + "Participation")))
+    prov = "http://www.w3.org/ns/prov#"
+    assert participations
+    for node in participations:
+        assert (node, RDF.type, URIRef(prov + "Association")) in derived
+        assert set(derived.objects(node, URIRef(prov + "agent"))) == set(
+            curated.objects(node, URIRef(UASA + "participatingPerson"))
+        )
+        assert set(derived.objects(node, URIRef(prov + "hadActivity"))) == set(
+            curated.objects(node, URIRef(UASA + "participationIn"))
+        )
+    # The scratch graph the rule reasons over is gone.
+    assert NamedNode(GRAPH + "rdfs-axioms") not in set(db.named_graphs())
 
 
 def test_the_rule_states_nothing_outside_its_policy(entailed: tuple[Store, Graph]) -> None:

@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import rdflib
 from flask.testing import FlaskClient
-from pyoxigraph import BlankNode, NamedNode, RdfFormat, parse
+from pyoxigraph import BlankNode, DefaultGraph, NamedNode, RdfFormat, parse
 from rdflib.namespace import FOAF
 
 from tests.conftest import readable
@@ -32,7 +32,7 @@ RESOURCES = [
     "/graph/curated",
     "/def",
 ]
-# N-Quads and TriG views keep each triple's named graph, so they are read as datasets.
+# N-Quads and TriG views are read as datasets: every triple must be in their default graph.
 RDFLIB = {
     "ttl": "turtle",
     "nt": "nt",
@@ -118,10 +118,22 @@ def test_the_view_reparses_with_rdflib_and_pyoxigraph(ld_client: FlaskClient, su
             ds = rdflib.Dataset()
             ds.parse(data=body, format=RDFLIB[suffix])
             assert len(ox) == len(list(ds.quads())) > 20
-        named = [q for q in ox if isinstance(q.graph_name, NamedNode)]
-        assert "https://w3id.org/uasa/graph/curated" in {q.graph_name.value for q in named}
-        # only the document's own foaf:primaryTopic sits in the default graph
-        assert [q.predicate.value for q in ox if q not in named] == [str(FOAF.primaryTopic)]
+        # A traversal client matches the document's default graph: every triple is there, the
+        # same triples as the Turtle view (blank nodes aside, whose labels differ).
+        assert {q.graph_name for q in ox} == {DefaultGraph()}
+        turtle = list(parse(ld_client.get(f"/data{PATH}.ttl").data, format=RdfFormat.TURTLE))
+        assert len(turtle) == len(ox)
+
+        def named(triples: list) -> set:  # type: ignore[type-arg]
+            return {
+                (t.predicate, t.object)
+                if t.predicate == NamedNode(FOAF.primaryTopic)
+                else (t.subject, t.predicate, t.object)
+                for t in triples
+                if not isinstance(t.subject, BlankNode) and not isinstance(t.object, BlankNode)
+            }
+
+        assert named(ox) == named(turtle)
         return
     g = rdflib.Graph()
     g.parse(data=body, format=RDFLIB[suffix])
@@ -265,15 +277,15 @@ def test_the_303_says_where_the_description_is(ld_client: FlaskClient) -> None:
 
 
 @pytest.mark.parametrize("suffix", ["nq", "trig"])
-def test_graph_documents_name_their_graph(ld_client: FlaskClient, suffix: str) -> None:
+def test_graph_documents_give_the_graph_in_the_default_graph(
+    ld_client: FlaskClient, suffix: str
+) -> None:
     nt = list(parse(ld_client.get("/data/def.nt").data, format=RdfFormat.N_TRIPLES))
     quads = list(
         parse(ld_client.get(f"/data/def.{suffix}").data, format=RdfFormat.from_extension(suffix))
     )
-    ontology = [
-        q for q in quads if q.graph_name == NamedNode("https://w3id.org/uasa/graph/ontology")
-    ]
-    assert len(ontology) == len(nt) - 1 > 10  # all but the document's primaryTopic
+    assert {q.graph_name for q in quads} == {DefaultGraph()}
+    assert len(quads) == len(nt) > 10
 
 
 def test_jsonld_has_one_node_object_per_subject(ld_client: FlaskClient) -> None:

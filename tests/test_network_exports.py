@@ -25,8 +25,8 @@ GRAPHML_XSD = XSD / "graphml-1.0" / "graphml.xsd"
 GEXF_XSD = XSD / "gexf-1.3" / "gexf.xsd"
 GML = "{http://graphml.graphdrawing.org/xmlns}"
 GEXF = "{http://gexf.net/1.3}"
-NODE_ATTRIBUTES = {"iri", "label", "label_uk", "kind", "type"}
-EDGE_ATTRIBUTES = {"label", "property"}
+NODE_ATTRIBUTES = {"iri", "label", "label_uk", "kind", "type"}  # strings; and `year`, a number
+EDGE_ATTRIBUTES = {"label", "property", "kind"}
 
 needs_xmllint = pytest.mark.skipif(
     shutil.which("xmllint") is None,
@@ -51,10 +51,16 @@ def _xmllint(schema: Path, document: Path) -> subprocess.CompletedProcess[str]:
 
 
 def _csv_network(dumps: Path) -> tuple[dict[str, str], set[tuple[str, str, str, str]]]:
+    """Nodes (IRI → label) and edges by IRI, from the CSV files, whose ids are GraphML's."""
     with open(dumps / export.FILES["csv-nodes"], encoding="utf-8") as f:
-        nodes = {r["id"]: r["label"] for r in csv.DictReader(f)}
+        rows = list(csv.DictReader(f))
+    nodes = {r["iri"]: r["label"] for r in rows}
+    iri = {r["id"]: r["iri"] for r in rows}
     with open(dumps / export.FILES["csv-edges"], encoding="utf-8") as f:
-        edges = {(r["source"], r["target"], r["label"], r["property"]) for r in csv.DictReader(f)}
+        edges = {
+            (iri[r["source"]], iri[r["target"]], r["label"], r["property"])
+            for r in csv.DictReader(f)
+        }
     return nodes, edges
 
 
@@ -102,20 +108,22 @@ def test_edge_ids_are_unique_and_space_free(dumps: Path) -> None:
 def test_no_stray_attributes(dumps: Path) -> None:
     root = ElementTree.parse(dumps / export.FILES["graphml"]).getroot()
     keys = {(k.get("for"), k.get("attr.name"), k.get("attr.type")) for k in root.iter(f"{GML}key")}
-    assert keys == {("graph", "name", "string")} | {
+    assert keys == {("graph", "name", "string"), ("graph", "description", "string")} | {
         (kind, name, "string")
         for kind, names in [("node", NODE_ATTRIBUTES), ("edge", EDGE_ATTRIBUTES)]
         for name in names
-    }
+    } | {("node", "year", "long")}
     root = ElementTree.parse(dumps / export.FILES["gexf"]).getroot()
     declared = {
         (group.get("class"), a.get("title"), a.get("type"))
         for group in root.iter(f"{GEXF}attributes")
         for a in group.iter(f"{GEXF}attribute")
     }
-    # GEXF carries the label in its own `label` attribute, not as a declared one.
+    # GEXF carries the label and the edge kind in its own `label` and `kind` attributes, not
+    # as declared ones.
     assert declared == {("node", n, "string") for n in NODE_ATTRIBUTES - {"label"}} | {
-        ("edge", "property", "string")
+        ("edge", "property", "string"),
+        ("node", "year", "long"),
     }
     assert "networkx_key" not in (dumps / export.FILES["gexf"]).read_text("utf-8")
 
@@ -142,7 +150,12 @@ def test_networkx_reads_labels_and_attributes(dumps: Path, name: str) -> None:
         "Велика Британія",
         "party",
     )
-    assert all(isinstance(v, str) for _, d in g.nodes(data=True) for v in d.values())
+    assert all(
+        isinstance(v, str) for _, d in g.nodes(data=True) for k, v in d.items() if k != "year"
+    )
+    years = {n: d["year"] for n, d in g.nodes(data=True) if "year" in d}
+    assert years and all(isinstance(y, int) for y in years.values())
+    assert set(years) <= {n for n, d in g.nodes(data=True) if d["kind"] == "agreement"}
 
 
 def test_igraph_reads_the_graphml(dumps: Path) -> None:
@@ -159,3 +172,51 @@ def test_igraph_reads_the_graphml(dumps: Path) -> None:
         (g.vs[e.source]["iri"], g.vs[e.target]["iri"], e["label"], e["property"]) for e in g.es
     }
     assert found == edges
+
+
+def test_the_ids_are_the_same_in_every_file(dumps: Path) -> None:
+    with open(dumps / export.FILES["csv-nodes"], encoding="utf-8") as f:
+        csv_ids = {r["id"] for r in csv.DictReader(f)}
+    with open(dumps / export.FILES["csv-edges"], encoding="utf-8") as f:
+        csv_edges = {r["id"] for r in csv.DictReader(f)}
+    for name, ns in [("graphml", GML), ("gexf", GEXF)]:
+        root = ElementTree.parse(dumps / export.FILES[name]).getroot()
+        assert {n.get("id") for n in root.iter(f"{ns}node")} == csv_ids, name
+        assert {e.get("id") for e in root.iter(f"{ns}edge")} == csv_edges, name
+
+
+def test_parallel_edges_differ_in_kind(dumps: Path) -> None:
+    """Gephi merges parallel edges of one kind: every edge between the same two nodes has its
+    own GEXF `kind` (as GEXF 1.3 defines it), and the CSV and GraphML say the same."""
+    root = ElementTree.parse(dumps / export.FILES["gexf"]).getroot()
+    edges = [(e.get("source"), e.get("target"), e.get("kind")) for e in root.iter(f"{GEXF}edge")]
+    assert all(kind for _, _, kind in edges)
+    assert len(set(edges)) == len(edges)
+    pairs = [(s, t) for s, t, _ in edges]
+    assert len(pairs) - len(set(pairs)) > 100  # there are parallel edges to keep apart
+    with open(dumps / export.FILES["csv-edges"], encoding="utf-8") as f:
+        assert {(r["source"], r["target"], r["kind"]) for r in csv.DictReader(f)} == set(edges)
+
+
+def test_agreement_years_are_the_signing_years(real_client, dumps: Path) -> None:  # type: ignore[no-untyped-def]
+    rows = real_client.get(
+        "/sparql",
+        query_string={"query": "SELECT ?a ?d { ?a <https://w3id.org/uasa/def#signingDate> ?d }"},
+        headers={"Accept": "application/sparql-results+json"},
+    ).get_json()["results"]["bindings"]
+    signed = {r["a"]["value"]: int(r["d"]["value"][:4]) for r in rows}
+    g = nx.read_graphml(dumps / export.FILES["graphml"], force_multigraph=True)
+    years = {d["iri"]: d["year"] for _, d in g.nodes(data=True) if "year" in d}
+    assert years == {a: y for a, y in signed.items() if a in years} and len(years) >= 29
+
+
+def test_network_json_is_a_cytoscape_desktop_document(real_client) -> None:  # type: ignore[no-untyped-def]
+    """Cytoscape desktop's `.cyjs` reader takes `{"elements": {"nodes": [{"data": {"id"}}],
+    "edges": [{"data": {"id", "source", "target"}}]}}`."""
+    doc = real_client.get("/network.json").get_json()
+    nodes, edges = doc["elements"]["nodes"], doc["elements"]["edges"]
+    ids = {n["data"]["id"] for n in nodes}
+    assert len(ids) == len(nodes) > 30
+    assert all({"id", "source", "target"} <= e["data"].keys() for e in edges)
+    assert all(e["data"]["source"] in ids and e["data"]["target"] in ids for e in edges)
+    assert "creativecommons.org/licenses/by/4.0" in doc["data"]["license"]

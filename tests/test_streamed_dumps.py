@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pyoxigraph import NamedNode, RdfFormat, Store
+from pyoxigraph import NamedNode, RdfFormat, Store, parse
 
 from tests.conftest import W3C
 from uasa.build.pipeline import dumps
@@ -44,3 +44,15 @@ def test_parallel_streamed_dumps_equal_the_sequential_ones(tmp_path: Path) -> No
         ).read_bytes()
     assert any("own process" in line for line in lines)
     assert (tmp_path / "many" / "uasa.nq").stat().st_size > 0
+
+
+def test_streamed_dumps_begin_with_the_licence_and_parse(tmp_path: Path) -> None:
+    db, _ = _store(tmp_path)
+    quads = list(db)
+    triples = {q.triple for q in quads}
+    dumps.write_streamed_dumps(db, tmp_path / "out", lambda _: None)
+    for fmt in dumps.DUMP_FORMATS:
+        path = tmp_path / "out" / f"uasa.{fmt.suffix}"
+        assert path.read_bytes().startswith(dumps.header(fmt.fmt)), fmt.suffix
+        read = list(parse(path=str(path), format=fmt.fmt))
+        assert len(read) == (len(quads) if fmt.quads else len(triples)) > 0, fmt.suffix

@@ -11,6 +11,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import io
+import json
 import multiprocessing
 import os
 import time
@@ -18,7 +19,7 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from pyoxigraph import (
     CanonicalizationAlgorithm,
@@ -31,7 +32,9 @@ from pyoxigraph import (
     serialize,
 )
 
-from uasa.core import results
+from uasa.core import jsonld_context, results
+from uasa.core.dataset import notice
+from uasa.core.iris import BASE
 from uasa.core.results import solutions, to_bytes
 
 DUMPS_DIR = "dumps"
@@ -74,6 +77,7 @@ MEDIA_TYPES = {
     "graphml": "application/graphml+xml",
     "gexf": "application/gexf+xml",
     "csv": "text/csv",
+    "json": "application/csvm+json",  # the CSV tables' CSVW metadata
 }
 
 
@@ -105,7 +109,80 @@ def graph_quads(quads: Iterable[Quad], graph: str | None) -> list[Quad]:
     ]
 
 
-def serialize_dump(quads: list[Quad], fmt: DumpFormat) -> bytes:
+XML_DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'
+
+
+def header(fmt: RdfFormat) -> bytes:
+    """The licence and source line at the head of a dump: a comment where the syntax has one
+    (JSON-LD has none; its dump states the licence in its own way)."""
+    if fmt == RdfFormat.RDF_XML:
+        return XML_DECLARATION + f"<!-- {notice()} -->\n".encode()
+    if fmt == RdfFormat.JSON_LD:
+        return b""
+    return f"# {notice()}\n".encode()
+
+
+class _Headed:
+    """A binary file that begins with the dump's header: a serializer's own XML declaration
+    is dropped, since the header already wrote it before its comment."""
+
+    def __init__(self, raw: BinaryIO, fmt: RdfFormat) -> None:
+        self.raw, self.pending = raw, fmt == RdfFormat.RDF_XML
+        self.head = b""  # the serializer's first bytes, until its declaration can be dropped
+        raw.write(header(fmt))
+
+    def write(self, data: bytes) -> int:
+        if self.pending:  # the serializer may write its declaration in several pieces
+            self.head += bytes(data)
+            if len(self.head) < len(XML_DECLARATION):
+                return len(data)
+            self.pending = False
+            self.raw.write(self.head.removeprefix(XML_DECLARATION))
+            return len(data)
+        return self.raw.write(data)
+
+    def flush(self) -> None:
+        if self.pending:
+            self.raw.write(self.head)
+            self.pending, self.head = False, b""
+        self.raw.flush()
+
+
+def context_of(db: Store) -> dict[str, Any]:
+    """The JSON-LD context document the server publishes at /context.jsonld for this store."""
+    terms = [
+        {k: term.value for k in ("term", "kind", "range") if (term := row[k]) is not None}
+        for row in solutions(db, jsonld_context.TERMS)
+    ]
+    versions = [row["version"].value for row in solutions(db, jsonld_context.VERSION)]
+    used = {_namespace(row["term"].value) for row in solutions(db, VOCABULARIES)}
+    return jsonld_context.context_document(terms, versions[0] if versions else None, used)
+
+
+def compacted_jsonld(triples: Iterable[Triple], context: dict[str, Any]) -> bytes:
+    """JSON-LD compacted with the published context, given inline so that the file reads
+    offline; `licence` (no term of the context, so dropped by JSON-LD processors, as the
+    context's own `ontology` is) is the licence and source line."""
+    doc = jsonld_context.compact(jsonld_context.expanded(triples), context)
+    out = {"@context": doc["@context"], "licence": notice(), "@graph": doc.get("@graph", [])}
+    return json.dumps(out, ensure_ascii=False, indent=1).encode("utf-8") + b"\n"
+
+
+def serialize_dump(
+    quads: list[Quad], fmt: DumpFormat, context: dict[str, Any] | None = None
+) -> bytes:
+    """One dump of the quads; with ``context`` (see :func:`context_of`) the JSON-LD dump is
+    compacted with it, otherwise expanded."""
+    if context is not None and fmt.fmt == RdfFormat.JSON_LD:
+        return compacted_jsonld(union_triples(quads), context)
+    return _with_header(_serialize_dump(quads, fmt), fmt.fmt)
+
+
+def _with_header(data: bytes, fmt: RdfFormat) -> bytes:
+    return header(fmt) + (data.removeprefix(XML_DECLARATION) if fmt == RdfFormat.RDF_XML else data)
+
+
+def _serialize_dump(quads: list[Quad], fmt: DumpFormat) -> bytes:
     if fmt.suffix == "nq":
         return nquads(quads)
     if fmt.quads:
@@ -146,12 +223,14 @@ def write_file(folder: Path, name: str, data: bytes) -> dict[str, Any]:
     return _entry(name, len(data), sha256(data))
 
 
-def write_dumps(quads: list[Quad], folder: Path) -> list[dict[str, Any]]:
+def write_dumps(
+    quads: list[Quad], folder: Path, context: dict[str, Any] | None = None
+) -> list[dict[str, Any]]:
     """Every RDF dump and its gzip; returns one manifest entry per file."""
     folder.mkdir(parents=True, exist_ok=True)
     entries = []
     for fmt in DUMP_FORMATS:
-        data = serialize_dump(quads, fmt)
+        data = serialize_dump(quads, fmt, context)
         entry = write_file(folder, f"{NAME}.{fmt.suffix}", data)
         entry["format"] = fmt.media_type
         entries.append(entry)
@@ -195,6 +274,19 @@ SELECT DISTINCT ?term WHERE {
 }
 """
 STAT_KEYS = ("triples", "entities", "classes", "properties", "subjects", "objects")
+# VoID class and property partitions over the union of the graphs (as a triple set).
+CLASS_PARTITIONS = """\
+SELECT ?class (COUNT(DISTINCT ?s) AS ?entities) WHERE { ?s a ?class FILTER(isIRI(?class)) }
+GROUP BY ?class
+"""
+PROPERTY_PARTITIONS = "SELECT ?p (COUNT(*) AS ?triples) WHERE { ?s ?p ?o } GROUP BY ?p"
+# Links out: owl:sameAs to IRIs outside the dataset, counted per target namespace (VoID linksets).
+LINKS = f"""\
+SELECT ?o WHERE {{
+  ?s <http://www.w3.org/2002/07/owl#sameAs> ?o
+  FILTER(isIRI(?o) && !STRSTARTS(STR(?o), "{BASE}"))
+}}
+"""
 
 
 def _namespace(iri: str) -> str:
@@ -218,10 +310,19 @@ def statistics(db: Store) -> dict[str, Any]:
     total_row = next(iter(solutions(db, TOTALS, use_default_graph_as_union=True)))
     total = {key: int(total_row[key].value) for key in STAT_KEYS}
     vocabularies = sorted({_namespace(row["term"].value) for row in solutions(db, VOCABULARIES)})
+    links: dict[str, int] = {}
+    for row in solutions(db, LINKS, use_default_graph_as_union=True):
+        target = _namespace(row["o"].value)
+        links[target] = links.get(target, 0) + 1
+    classes = solutions(db, CLASS_PARTITIONS, use_default_graph_as_union=True)
+    properties = solutions(db, PROPERTY_PARTITIONS, use_default_graph_as_union=True)
     return {
         "total": total,
         "graphs": dict(sorted(per_graph.items())),
         "vocabularies": vocabularies,
+        "classes": dict(sorted((r["class"].value, int(r["entities"].value)) for r in classes)),
+        "properties": dict(sorted((r["p"].value, int(r["triples"].value)) for r in properties)),
+        "links": dict(sorted(links.items())),
     }
 
 
@@ -268,11 +369,13 @@ def _streamed_dump(db: Store, folder: Path, fmt: DumpFormat) -> Path:
     path = folder / f"{NAME}.{fmt.suffix}"
     pretty = fmt.fmt in {RdfFormat.TRIG, RdfFormat.TURTLE, RdfFormat.RDF_XML}
     prefixes = PREFIXES if pretty else None
-    if fmt.quads:
-        db.dump(path, fmt.fmt, prefixes=prefixes)
-    else:
-        triples = results.triples(db, UNION, use_default_graph_as_union=True)
-        serialize(triples, path, fmt.fmt, prefixes=prefixes)
+    with path.open("wb") as raw:
+        out = _Headed(raw, fmt.fmt)
+        if fmt.quads:
+            db.dump(out, fmt.fmt, prefixes=prefixes)  # type: ignore[arg-type]
+        else:
+            triples = results.triples(db, UNION, use_default_graph_as_union=True)
+            serialize(triples, out, fmt.fmt, prefixes=prefixes)  # type: ignore[arg-type]
     return path
 
 
@@ -356,7 +459,7 @@ def write_all(
     folder = build_dir / DUMPS_DIR
     if quad_count <= CANONICAL_MAX_QUADS:
         quads = canonical_quads(store_quads(db))
-        entries = write_dumps(quads, folder)
+        entries = write_dumps(quads, folder, context_of(db))
         entries += _write_exports(quads, folder)
     else:
         out(f"  {quad_count} quads: streaming the dumps (not canonicalised)")

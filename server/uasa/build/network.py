@@ -5,24 +5,35 @@ concepts (provision categories …), typed and labelled in English and Ukrainian
 the direct links between them, plus one edge per link of a part that belongs to a node
 (a signature, provision, commitment, membership …), drawn from the owner: a signature
 becomes `agreement → person` labelled "Signature: signatory", a provision becomes
-`agreement → category` labelled "Provision: subject".
+`agreement → category` labelled "Provision: subject". Each edge has a `kind` (its property's
+local name, after the part's type for an edge drawn from a part: `Signature.signatory`), so
+that Gephi keeps parallel edges apart instead of merging them.
+
+Node ids are the same in every file (`id.party.gbr`, the IRI in `iri`); agreements carry their
+signing `year` as a number to lay out or filter by. (No money totals: which commitments add up
+without counting a fund twice is the /agreements table's rule, in SPARQL.) GraphML and GEXF
+carry the licence and source line in their own metadata fields.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 from collections import defaultdict
 from collections.abc import Iterable
+from xml.sax.saxutils import escape
 
 import networkx as nx
 from pyoxigraph import Literal, NamedNode, Quad
 
 from uasa.core import labels as labels_rule
+from uasa.core.dataset import HOMEPAGE, LICENSE, TITLE, notice
 from uasa.core.iris import (
     BASE,
     CONCEPT,
+    DEF,
     ID,
     LABEL_PROPERTIES,
     OWNING_PROPERTIES,
@@ -30,6 +41,8 @@ from uasa.core.iris import (
 )
 
 TYPE = RDF + "type"
+SIGNING_DATE = DEF + "signingDate"
+
 # /id/<kind>/… that become nodes; everything else under /id/ is a part or a record.
 NODE_KINDS = ("agreement", "party", "person", "framework", "body", "place", "series")
 FILES = {
@@ -37,6 +50,9 @@ FILES = {
     "gexf": "uasa-network.gexf",
     "csv-nodes": "uasa-nodes.csv",
     "csv-edges": "uasa-edges.csv",
+    # CSV has no place for a licence line a spreadsheet importer would not take for the header
+    # row: the W3C CSV on the Web metadata beside the two tables carries it, with their schema.
+    "csv-metadata": "uasa-network-csv-metadata.json",
 }
 
 
@@ -62,6 +78,7 @@ def resource_network(quads: Iterable[Quad]) -> nx.MultiDiGraph:
     """
     out: dict[str, dict[str, set[NamedNode]]] = defaultdict(lambda: defaultdict(set))
     label_sets: dict[str, set[labels_rule.Candidate]] = defaultdict(set)
+    years: dict[str, int] = {}
     for q in quads:
         s, p, o = q.subject, q.predicate.value, q.object
         if not isinstance(s, NamedNode):
@@ -70,6 +87,9 @@ def resource_network(quads: Iterable[Quad]) -> nx.MultiDiGraph:
             out[s.value][p].add(o)
         elif p in LABEL_PROPERTIES and isinstance(o, Literal):
             label_sets[s.value].add((p, o.language, o.value))
+        elif p == SIGNING_DATE and isinstance(o, Literal) and o.value[:4].isdigit():
+            years[s.value] = int(o.value[:4])
+
     # Sorted as the N-Quads lines of the canonical dump are, so the files come out the same
     # from every build of the same data (a label is the first in that order).
     props = {
@@ -90,15 +110,19 @@ def resource_network(quads: Iterable[Quad]) -> nx.MultiDiGraph:
         graph.add_node(
             iri, label=label(iri), label_uk=label(iri, "uk"), kind=kind, type=" ".join(types)
         )
+        if iri in years:
+            graph.nodes[iri]["year"] = years[iri]
 
     seen: set[tuple[str, str, str, str]] = set()
 
-    def add_edge(source: str, target: str, prop: str, text: str) -> None:
+    def add_edge(source: str, target: str, prop: str, text: str, kind: str) -> None:
         # One edge per (source, target, property, label); its key is the edge's id in GraphML
         # and GEXF, so it is unique and has no spaces: e1, e2 … in this (sorted) order.
         if (source, target, prop, text) not in seen:
             seen.add((source, target, prop, text))
-            graph.add_edge(source, target, key=f"e{len(seen)}", label=text, property=prop)
+            graph.add_edge(
+                source, target, key=f"e{len(seen)}", label=text, property=prop, kind=kind
+            )
 
     for iri, links in sorted(props.items()):
         owner = next((o.value for p in OWNING_PROPERTIES for o in links.get(p, [])), None)
@@ -106,16 +130,21 @@ def resource_network(quads: Iterable[Quad]) -> nx.MultiDiGraph:
             for prop, values in sorted(links.items()):
                 for v in values:
                     if v.value in graph and prop != TYPE:
-                        add_edge(iri, v.value, prop, label(prop))
+                        add_edge(iri, v.value, prop, label(prop), _local(prop))
         elif owner in graph:
             part = ", ".join(label(t.value) for t in links.get(TYPE, []))
+            part_kind = "+".join(_local(t.value) for t in links.get(TYPE, []))
             for prop, values in sorted(links.items()):
                 if prop in OWNING_PROPERTIES or prop == TYPE:
                     continue
                 for v in values:
                     if owner and v.value in graph and v.value != owner:
                         add_edge(
-                            owner, v.value, prop, f"{part}: {label(prop)}" if part else label(prop)
+                            owner,
+                            v.value,
+                            prop,
+                            f"{part}: {label(prop)}" if part else label(prop),
+                            f"{part_kind}.{_local(prop)}" if part_kind else _local(prop),
                         )
     return graph
 
@@ -147,7 +176,10 @@ def _for_xml(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
 
 
 def graphml(graph: nx.MultiDiGraph) -> bytes:
-    text = "\n".join(nx.generate_graphml(_for_xml(graph), prettyprint=True))
+    """GraphML, the licence and source line as the graph's `description` attribute."""
+    copy = _for_xml(graph)
+    copy.graph["description"] = notice()
+    text = "\n".join(nx.generate_graphml(copy, prettyprint=True))
     return text.encode("utf-8") + b"\n"
 
 
@@ -155,9 +187,16 @@ def gexf(graph: nx.MultiDiGraph) -> bytes:
     """GEXF 1.3. GEXF names the label attribute itself; networkx takes it from the "label"
     node and edge attributes, and the edge id from the "id" one (here: the edge's key)."""
     copy = _for_xml(graph)
+    kinds = {}
     for _, _, key, data in copy.edges(keys=True, data=True):
         data["id"] = key
+        kinds[key] = data.pop("kind")  # GEXF 1.3's own `kind` attribute of <edge>, below
     text = "\n".join(nx.generate_gexf(copy, prettyprint=True, version="1.3"))
+    text = re.sub(
+        r'<edge ([^>]*?)id="([^"]+)"',
+        lambda m: f'<edge {m.group(1)}id="{m.group(2)}" kind="{escape(kinds[m.group(2)])}"',
+        text,
+    )
     # GEXF 1.3 has no name attribute on <graph> (networkx writes one, empty or not).
     text = re.sub(r'(<graph [^>]*?) name="[^"]*"', r"\1", text, count=1)
     # networkx 3.6 misspells the XML Schema instance namespace in its GEXF 1.3 header.
@@ -167,7 +206,16 @@ def gexf(graph: nx.MultiDiGraph) -> bytes:
         1,
     )
     # networkx stamps today's date; drop it so two builds of the same input give the same file.
-    text = re.sub(r'<meta lastmodifieddate="[^"]*">', "<meta>", text, count=1)
+    # The licence and source line is the meta's description (GEXF's creator names networkx).
+    text = re.sub(
+        r'<meta lastmodifieddate="[^"]*">(\s*)<creator>([^<]*)</creator>',
+        lambda m: (
+            f"<meta>{m.group(1)}<creator>{m.group(2)}</creator>"
+            f"{m.group(1)}<description>{escape(notice())}</description>"
+        ),
+        text,
+        count=1,
+    )
     # networkx also writes each multigraph key as an edge attribute "networkx_key": the key is
     # the edge's id already, so the attribute and its values go.
     found = re.search(r'\n *<attribute id="(\d+)" title="networkx_key" type="string" */>', text)
@@ -177,25 +225,69 @@ def gexf(graph: nx.MultiDiGraph) -> bytes:
     return text.encode("utf-8") + b"\n"
 
 
+NODE_COLUMNS = ("id", "iri", "label", "label_uk", "kind", "type", "year")
+EDGE_COLUMNS = ("id", "source", "target", "label", "property", "kind")
+
+
 def nodes_csv(graph: nx.MultiDiGraph) -> bytes:
+    """Gephi's and Cytoscape's node table: the same ids as GraphML and GEXF."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["id", "label", "label_uk", "kind", "type"])
-    for iri, data in graph.nodes(data=True):
-        writer.writerow([iri, data["label"], data["label_uk"], data["kind"], data["type"]])
+    writer.writerow(NODE_COLUMNS)
+    for token, data in _for_xml(graph).nodes(data=True):
+        writer.writerow([token, *(data.get(c, "") for c in NODE_COLUMNS[1:])])
     return buffer.getvalue().encode("utf-8")
 
 
 def edges_csv(graph: nx.MultiDiGraph) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["source", "target", "label", "property"])
-    for source, target, data in graph.edges(data=True):
-        writer.writerow([source, target, data["label"], data["property"]])
+    writer.writerow(EDGE_COLUMNS)
+    for source, target, key, data in _for_xml(graph).edges(keys=True, data=True):
+        writer.writerow([key, source, target, data["label"], data["property"], data["kind"]])
     return buffer.getvalue().encode("utf-8")
 
 
-RENDER = {"graphml": graphml, "gexf": gexf, "csv-nodes": nodes_csv, "csv-edges": edges_csv}
+def _column(name: str, datatype: str = "string", required: bool = False) -> dict[str, object]:
+    return {"name": name, "titles": name, "datatype": datatype, "required": required}
+
+
+def csv_metadata(graph: nx.MultiDiGraph) -> bytes:
+    """CSVW metadata (W3C "CSV on the Web") for the node and edge tables: licence and source,
+    the columns with their datatypes, and the edges' source and target as foreign keys."""
+    nodes, edges = FILES["csv-nodes"], FILES["csv-edges"]
+    node_columns = [_column("id", required=True), _column("iri", "anyURI", True)]
+    node_columns += [_column(c) for c in NODE_COLUMNS[2:-1]] + [_column("year", "integer")]
+    edge_columns = [_column(c, required=c in {"id", "source", "target"}) for c in EDGE_COLUMNS]
+    edge_columns[EDGE_COLUMNS.index("property")]["datatype"] = "anyURI"
+    keys = [
+        {"columnReference": end, "reference": {"resource": nodes, "columnReference": "id"}}
+        for end in ("source", "target")
+    ]
+    document = {
+        "@context": "http://www.w3.org/ns/csvw",
+        "dc:title": f"{TITLE['en']}: the resource network",
+        "dc:license": {"@id": LICENSE},
+        "dc:source": {"@id": HOMEPAGE},
+        "dc:description": notice(),
+        "tables": [
+            {"url": nodes, "tableSchema": {"columns": node_columns, "primaryKey": "id"}},
+            {
+                "url": edges,
+                "tableSchema": {"columns": edge_columns, "primaryKey": "id", "foreignKeys": keys},
+            },
+        ],
+    }
+    return json.dumps(document, indent=1).encode("utf-8") + b"\n"
+
+
+RENDER = {
+    "graphml": graphml,
+    "gexf": gexf,
+    "csv-nodes": nodes_csv,
+    "csv-edges": edges_csv,
+    "csv-metadata": csv_metadata,
+}
 
 
 def export_files(quads: Iterable[Quad]) -> dict[str, bytes]:

@@ -57,6 +57,7 @@ def run(args: argparse.Namespace) -> int:
         graph = export.resource_network(quads)
         (folder / export.FILES["csv-nodes"]).write_bytes(export.nodes_csv(graph))
         (folder / export.FILES["csv-edges"]).write_bytes(export.edges_csv(graph))
+        (folder / export.FILES["csv-metadata"]).write_bytes(export.csv_metadata(graph))
         print(
             f"uasa export: {graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges "
             f"→ {folder}",
@@ -66,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
     if name in NETWORK_FORMATS:
         data = export.RENDER[name](export.resource_network(quads))
     else:
-        data = dumps.serialize_dump(quads, RDF_FORMATS[name])
+        data = dumps.serialize_dump(quads, RDF_FORMATS[name], dumps.context_of(db))
     if args.gzip:
         data = dumps.gzipped(data)
     if args.out == "-":

@@ -12,8 +12,6 @@ the whole store on every request.
 
 from __future__ import annotations
 
-from pyoxigraph import DefaultGraph, NamedNode, Quad, QueryResultsFormat, parse_query_results
-
 from uasa.core.iris import OWNING_PROPERTIES
 
 # What the view carries about every resource it links to: enough to label and cite it.
@@ -65,21 +63,14 @@ _LINKED = (  # patterns binding ?s to something the resource or its parts mentio
 
 # Each branch carries its own `?s ?p ?o`: joined once after the UNION, Oxigraph's planner
 # scans every triple first (10x slower on the on-disk store).
-def _branches(in_graph: bool) -> list[str]:
-    """The view's UNION branches; ``in_graph`` binds ?g to the named graph of each triple
-    the view emits (for N-Quads and TriG)."""
-
-    def emitted(pattern: str) -> str:
-        return f"GRAPH ?g {{ {pattern} }}" if in_graph else pattern
-
-    return (
-        [emitted("?this ?op ?oo"), emitted("?is ?ip ?this")]
-        + [f"{pattern} . {emitted('?s ?p ?o')}" for pattern in _OWNED]
-        + [
-            f"{pattern} . FILTER(isIRI(?s)) {emitted('?s ?p ?o')} FILTER(?p IN ({_SUMMARY_LIST}))"
-            for pattern in _LINKED
-        ]
-    )
+_BRANCHES = (
+    ["?this ?op ?oo", "?is ?ip ?this"]
+    + [f"{pattern} . ?s ?p ?o" for pattern in _OWNED]
+    + [
+        f"{pattern} . FILTER(isIRI(?s)) ?s ?p ?o FILTER(?p IN ({_SUMMARY_LIST}))"
+        for pattern in _LINKED
+    ]
+)
 
 
 def _union(branches: list[str]) -> str:
@@ -87,16 +78,12 @@ def _union(branches: list[str]) -> str:
 
 
 # ?doc (the document's URL, bound by the /data route) states its primary topic; pages leave it
-# unbound, and a template triple with an unbound variable is not emitted.
+# unbound, and a template triple with an unbound variable is not emitted. A CONSTRUCT gives
+# triples, so every syntax of the view (N-Quads and TriG too) has them in the default graph.
 RESOURCE_VIEW = (
     PREFIXES
     + "CONSTRUCT { ?this ?op ?oo . ?is ?ip ?this . ?s ?p ?o . ?doc foaf:primaryTopic ?this }\n"
-    + _union(_branches(in_graph=False))
-)
-# The same view as quads: each row is one triple (?this ?op ?oo, ?is ?ip ?this or ?s ?p ?o)
-# with its graph ?g; see :func:`view_quads`.
-RESOURCE_QUADS = (
-    PREFIXES + "SELECT ?this ?g ?op ?oo ?is ?ip ?s ?p ?o\n" + _union(_branches(in_graph=True))
+    + _union(_BRANCHES)
 )
 
 # The sources behind a resource page: those the resource cites and those of every node that
@@ -126,8 +113,6 @@ GRAPH_CONTENT = (
     "CONSTRUCT { ?s ?p ?o . ?doc <http://xmlns.com/foaf/0.1/primaryTopic> ?topic } "
     "WHERE { GRAPH ?this { ?s ?p ?o } }"
 )
-GRAPH_QUADS = "SELECT ?this ?g ?op ?oo ?is ?ip ?s ?p ?o WHERE { GRAPH ?this { ?s ?p ?o } }"
-PRIMARY_TOPIC = NamedNode("http://xmlns.com/foaf/0.1/primaryTopic")
 
 GRAPH_CLASSES = """\
 SELECT ?this ?class (COUNT(DISTINCT ?s) AS ?n) WHERE {
@@ -156,19 +141,3 @@ SELECT ?kind ?node ?label ?target WHERE {
 def describe_query(iri: str) -> str:
     """The query behind a page's "ask SPARQL" link; the IRI is checked by NamedNode first."""
     return f"DESCRIBE <{iri}>"
-
-
-def view_quads(results: bytes, fmt: QueryResultsFormat, doc: str, topic: str) -> list[Quad]:
-    """The quads of a RESOURCE_QUADS or GRAPH_QUADS answer, each in its named graph, and the
-    document's ``foaf:primaryTopic`` in the default graph."""
-    out = {Quad(NamedNode(doc), PRIMARY_TOPIC, NamedNode(topic), DefaultGraph())}
-    for row in parse_query_results(results, format=fmt):  # type: ignore[union-attr]
-        this = row["this"]
-        g = row["g"] or this  # GRAPH_QUADS: the graph is ?this
-        if row["op"] is not None:
-            out.add(Quad(this, row["op"], row["oo"], g))
-        elif row["ip"] is not None:
-            out.add(Quad(row["is"], row["ip"], this, g))
-        elif row["p"] is not None:
-            out.add(Quad(row["s"], row["p"], row["o"], g))
-    return sorted(out, key=lambda q: (str(q.graph_name), str(q.subject)))

@@ -16,6 +16,7 @@ from uasa.web import envelope, fastpath
 from uasa.web.routes import (
     agreements,
     assets,
+    crawl,
     documents,
     downloads,
     explore,
@@ -107,6 +108,7 @@ def create_app(
     app.register_blueprint(explore.blueprint)
     app.register_blueprint(agreements.blueprint)
     app.register_blueprint(network.blueprint)
+    app.register_blueprint(crawl.blueprint)
     fastpath.install(app)  # last: its hook runs after every other before_request hook
     # Outermost the proxy fix, then the one envelope, then the short path, then Flask: every
     # answer sees (and is kept for) the client, scheme, host and prefix the proxy fix left.

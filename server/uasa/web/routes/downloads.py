@@ -7,6 +7,8 @@ URLs are made from the request, so the description is right behind any proxy.
 
 from __future__ import annotations
 
+import hashlib
+import re
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +27,15 @@ from werkzeug.security import safe_join
 from uasa import __version__
 from uasa.build import dumps as dump_files
 from uasa.core import negotiation as conneg
+from uasa.core.dataset import (
+    DESCRIPTION,
+    HOMEPAGE,
+    KEYWORDS,
+    LICENSE,
+    PUBLISHER,
+    PUBLISHER_NAME,
+    TITLE,
+)
 from uasa.core.errors import UasaError
 from uasa.core.iris import BASE, DATASET, DCT, RDF, VOID, XSD
 from uasa.core.store_layout import BuiltStore
@@ -39,7 +50,6 @@ DCAT = "http://www.w3.org/ns/dcat#"
 SPDX = "http://spdx.org/rdf/terms#"
 OWL = "http://www.w3.org/2002/07/owl#"
 SD = "http://www.w3.org/ns/sparql-service-description#"
-LICENSE = "https://creativecommons.org/licenses/by/4.0/"
 IANA = "https://www.iana.org/assignments/media-types/"
 EXAMPLES = """\
 SELECT DISTINCT ?s WHERE {
@@ -89,6 +99,9 @@ def download(name: str) -> ResponseReturnValue:
     # Werkzeug adds "; charset=utf-8" to a text/* type itself: name the bare type.
     media = dump_files.MEDIA_TYPES.get(suffix, "text/plain")
     folder = dumps_folder()
+    # A file's SHA-256 from the build is its ETag: the same bytes give the same tag on every
+    # server and every build (mtime and inode would not); SHA256SUMS keeps Werkzeug's own.
+    digests = {str(e["name"]): str(e["sha256"]) for e in _entries()}
     packed = f"{name}.gz"
     if (
         suffix != "gz"
@@ -98,14 +111,19 @@ def download(name: str) -> ResponseReturnValue:
     ):
         # The same bytes, already gzip'd by the build: its own ETag (another file), no CPU.
         response = send_from_directory(
-            folder, packed, mimetype=media, etag=True, conditional=True, max_age=3600
+            folder,
+            packed,
+            mimetype=media,
+            etag=digests.get(packed) or True,
+            conditional=True,
+            max_age=3600,
         )
         response.headers["Content-Encoding"] = "gzip"
         response.vary.add("Accept-Encoding")
         return response
     # send_from_directory refuses any name that would leave the folder (safe_join).
     response = send_from_directory(
-        folder, name, mimetype=media, etag=True, conditional=True, max_age=3600
+        folder, name, mimetype=media, etag=digests.get(name) or True, conditional=True, max_age=3600
     )
     response.vary.add("Accept-Encoding")
     return response
@@ -123,7 +141,6 @@ FILE_TYPE = AUTHORITY + "file-type/"
 DATA_THEME = AUTHORITY + "data-theme/"
 # The algorithm IRI the DCAT-AP 3 shapes expect (https, in the SPDX namespace).
 SHA256 = "https://spdx.org/rdf/terms#checksumAlgorithm_sha256"
-HOMEPAGE = "https://w3id.org/uasa/"
 CATALOG = BASE + "catalog"
 # Dump suffix → the EU file-type authority table's code (only formats it certainly lists).
 FILE_TYPES = {
@@ -146,13 +163,6 @@ SCHEME_TITLES = {
     AUTHORITY + "file-type": "File type",
     ADMS_LICENCE + "1.0": "Licence Type",
 }
-KEYWORDS = (
-    "Ukraine",
-    "security agreements",
-    "international agreements",
-    "security assistance",
-    "knowledge graph",
-)
 
 
 def _concept(
@@ -183,12 +193,18 @@ def _dump_description(entry: dict[str, Any]) -> str:
     return f"The whole dataset as {entry.get('format', entry['media_type'])}{zipped}."
 
 
+def _label(kind: str, key: str) -> BlankNode:
+    """A blank node labelled from what it stands for, so that the description's labels are the
+    same on every request (a harvester can diff two fetches)."""
+    return BlankNode(f"{kind}-{hashlib.sha256(key.encode()).hexdigest()[:16]}")
+
+
 def catalogue_triples(dataset: NamedNode, service: BlankNode, built: str | None) -> list[Triple]:
     """The DCAT-AP 3 catalogue around the dataset and its SPARQL service: publisher, contact
     point, keywords, coverage and themes, as the project's README states them."""
     a = NamedNode(RDF + "type")
     catalog = NamedNode(CATALOG)
-    publisher, contact, period = BlankNode(), BlankNode(), BlankNode()
+    publisher, contact, period = NamedNode(PUBLISHER), BlankNode("contact"), BlankNode("period")
     homepage, licence = NamedNode(HOMEPAGE), NamedNode(LICENSE)
     out = [
         Triple(catalog, a, NamedNode(DCAT + "Catalog")),
@@ -212,7 +228,7 @@ def catalogue_triples(dataset: NamedNode, service: BlankNode, built: str | None)
         Triple(homepage, a, NamedNode(FOAF + "Document")),
         Triple(licence, a, NamedNode(DCT + "LicenseDocument")),
         Triple(publisher, a, NamedNode(FOAF + "Agent")),
-        Triple(publisher, NamedNode(FOAF + "name"), Literal("uasa contributors")),
+        Triple(publisher, NamedNode(FOAF + "name"), Literal(PUBLISHER_NAME)),
         Triple(publisher, NamedNode(FOAF + "homepage"), homepage),
         Triple(contact, a, NamedNode(VCARD + "Kind")),
         Triple(contact, NamedNode(VCARD + "fn"), Literal("uasa")),
@@ -275,24 +291,19 @@ def void_triples(built: BuiltStore, root: str, examples: list[str]) -> list[Trip
         Triple(
             dataset,
             n(DCT + "title"),
-            Literal("Ukraine's bilateral security agreements", language="en"),
+            Literal(TITLE["en"], language="en"),
         ),
-        Triple(
-            dataset, n(DCT + "title"), Literal("Двосторонні безпекові угоди України", language="uk")
-        ),
+        Triple(dataset, n(DCT + "title"), Literal(TITLE["uk"], language="uk")),
         Triple(
             dataset,
             n(DCT + "description"),
-            Literal(
-                "Ukraine's bilateral security agreements (2024-2025), their parties, signatories, "
-                "provisions and commitments, and the frameworks around them, every fact sourced.",
-                language="en",
-            ),
+            Literal(DESCRIPTION, language="en"),
         ),
         Triple(dataset, n(DCT + "license"), n(LICENSE)),
         Triple(dataset, n(DCAT + "version"), Literal(__version__)),
         Triple(dataset, n(OWL + "versionInfo"), Literal(__version__)),
         Triple(dataset, n(VOID + "uriSpace"), Literal(BASE)),
+        Triple(dataset, n(VOID + "uriRegexPattern"), Literal("^" + re.escape(BASE))),
         Triple(dataset, n(VOID + "sparqlEndpoint"), n(root + "sparql")),
         Triple(dataset, n(VOID + "rootResource"), n(BASE + "def")),
     ]
@@ -306,7 +317,7 @@ def void_triples(built: BuiltStore, root: str, examples: list[str]) -> list[Trip
         )
     if manifest.get("content_hash"):
         out.append(Triple(dataset, n(DCT + "identifier"), Literal(manifest["content_hash"])))
-    service = BlankNode()
+    service = BlankNode("sparql-service")
     out += [
         Triple(dataset, n(DCAT + "accessService"), service),
         Triple(service, a, n(DCAT + "DataService")),
@@ -346,11 +357,38 @@ def void_triples(built: BuiltStore, root: str, examples: list[str]) -> list[Trip
             for key, prop in keys.items()
             if key in numbers
         ]
+    for cls, entities in stats.get("classes", {}).items():
+        part = _label("class", cls)
+        out += [
+            Triple(dataset, n(VOID + "classPartition"), part),
+            Triple(part, n(VOID + "class"), n(cls)),
+            Triple(part, n(VOID + "entities"), integer(entities)),
+        ]
+    for prop, count in stats.get("properties", {}).items():
+        part = _label("property", prop)
+        out += [
+            Triple(dataset, n(VOID + "propertyPartition"), part),
+            Triple(part, n(VOID + "property"), n(prop)),
+            Triple(part, n(VOID + "triples"), integer(count)),
+        ]
+    for target, count in stats.get("links", {}).items():
+        # One linkset per namespace the dataset's owl:sameAs links point into (Wikidata …).
+        linkset, other = _label("linkset", target), _label("target", target)
+        out += [
+            Triple(dataset, n(VOID + "subset"), linkset),
+            Triple(linkset, a, n(VOID + "Linkset")),
+            Triple(linkset, n(VOID + "linkPredicate"), n(OWL + "sameAs")),
+            Triple(linkset, n(VOID + "subjectsTarget"), dataset),
+            Triple(linkset, n(VOID + "objectsTarget"), other),
+            Triple(linkset, n(VOID + "triples"), integer(count)),
+            Triple(other, a, n(VOID + "Dataset")),
+            Triple(other, n(VOID + "uriSpace"), Literal(target)),
+        ]
     out += [Triple(dataset, n(VOID + "vocabulary"), n(v)) for v in stats.get("vocabularies", [])]
     out += [Triple(dataset, n(VOID + "exampleResource"), n(e)) for e in examples]
     for entry in manifest.get("dumps", []):
         url = n(f"{root}dumps/{entry['name']}")
-        checksum = BlankNode()
+        checksum = _label("checksum", entry["name"])
         out += [
             Triple(dataset, n(DCAT + "distribution"), url),
             Triple(url, a, n(DCAT + "Distribution")),
@@ -386,16 +424,25 @@ def void_triples(built: BuiltStore, root: str, examples: list[str]) -> list[Trip
             out.append(Triple(n(IANA + "application/gzip"), a, n(DCT + "MediaType")))
         if entry.get("format") in {f.media_type for f in dump_files.DUMP_FORMATS}:
             out.append(Triple(dataset, n(VOID + "dataDump"), url))
-    return out
+    # The EU concepts and schemes are stated once for each use: keep each statement once.
+    return list(dict.fromkeys(out))
 
 
 @blueprint.get("/.well-known/void")
 def void() -> ResponseReturnValue:
-    fmt = conneg.negotiate(request.headers.get("Accept"), "graph")
+    # A browser (text/html named above its */*) gets the Turtle shown in a page; curl's */* and
+    # RDF clients get RDF.
+    fmt = conneg.negotiate(request.headers.get("Accept"), "graph", html="named")
     if fmt is None:
         raise UasaError(
-            406, f"Available: {conneg.offered_types('graph')}.", headers={"Vary": "Accept"}
+            406,
+            f"Available: text/html, {conneg.offered_types('graph')}.",
+            headers={"Vary": "Accept"},
         )
+    page = fmt is conneg.HTML
+    if page:
+        fmt = conneg.by_name("turtle", "graph")
+        assert fmt is not None
     rows = select(context.executor(), EXAMPLES, context.settings().query_timeout)
     examples = [r["s"]["value"] for r in rows if r["s"]["type"] == "uri"]
     root = request.url_root
@@ -417,6 +464,24 @@ def void() -> ResponseReturnValue:
         body = serialize(quads, **options)
     else:
         body = serialize(triples, **options)
-    response = Response(body, content_type=fmt.content_type)
+    if page:
+        lang = choose_lang()
+        response = Response(
+            render_template(
+                "void.html",
+                page={"title": "VoID / DCAT"},
+                turtle=bytes(body or b"").decode("utf-8"),
+                lang=lang,
+                t=UI[lang],
+                other_lang="uk" if lang == "en" else "en",
+            ),
+            content_type="text/html; charset=utf-8",
+        )
+        response.vary.add("Accept-Language")
+    else:
+        response = Response(body, content_type=fmt.content_type)
     response.vary.add("Accept")
-    return response
+    # The description changes only with the build (and the request's root): a validator for
+    # a harvester's conditional GET.
+    response.add_etag()
+    return response.make_conditional(request)

@@ -20,7 +20,7 @@ import uasa
 from uasa.core.errors import UasaError
 from uasa.core.iris import BASE, DEF
 from uasa.web.support import commitments as commitment_table
-from uasa.web.support import context, formats, overview, search
+from uasa.web.support import context, dataset_info, formats, overview, search
 from uasa.web.support.i18n import LANGS, choose_lang, render
 from uasa.web.support.labels import local_name
 from uasa.web.support.paths import find_iri, resource_path
@@ -45,7 +45,7 @@ def landing() -> ResponseReturnValue:
         }
         for tag in q.tags or ("other",):
             gallery.setdefault(tag, []).append(entry)
-    return render(
+    response = render(
         "home.html",
         lang,
         page={"title": "uasa"},
@@ -54,7 +54,15 @@ def landing() -> ResponseReturnValue:
         content_hash=manifest.get("content_hash"),
         version=uasa.__version__,
         gallery=sorted(gallery.items()),
+        dataset_markup=dataset_info.script_json(
+            dataset_info.schema_dataset(request.url_root, manifest)
+        ),
     )
+    # A harvester finds the dataset's description from the landing page (VoID, RFC 8288).
+    response.headers["Link"] = (
+        f'<{request.script_root}/.well-known/void>; rel="describedby"; type="text/turtle"'
+    )
+    return response
 
 
 @blueprint.get("/search")

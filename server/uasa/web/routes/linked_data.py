@@ -9,18 +9,13 @@ import json
 
 from flask import Blueprint, Response, abort, redirect, request
 from flask.typing import ResponseReturnValue
-from pyoxigraph import QueryResultsFormat
 
 from uasa.core import negotiation as conneg
-from uasa.core.results import to_bytes
-from uasa.query import resource_view as view
 from uasa.query.types import QueryResult
 from uasa.web.support import jsonld
 from uasa.web.support.paths import (
-    QUADS_RESULTS,
     find_iri,
     not_found,
-    quads_request,
     rdf_request,
     resource_path,
 )
@@ -90,8 +85,9 @@ def data(rest: str) -> ResponseReturnValue:
         raise not_found(path)
     doc = f"{request.host_url.rstrip('/')}{request.script_root}/data/{path}.{fmt.suffix}"
     headers = {"Content-Location": doc, "Link": _alternates(path, iri, fmt)}
-    if fmt.is_quads:
-        return run_query(quads_request(iri), reshape=_quads(fmt, doc, iri), headers=headers)
+    # Every syntax, N-Quads and TriG included, gives the same triples in the default graph: a
+    # traversal client (Comunica) matches a document's default graph, so a view spread over
+    # named graphs answered it nothing. The dumps and /sparql keep the named graphs.
     if fmt.name == "jsonld":
         req = rdf_request(iri, conneg.by_name("nt", "graph").media_type, doc)  # type: ignore[union-attr]
         return run_query(req, reshape=_framed_jsonld(fmt, iri), headers=headers)
@@ -109,17 +105,6 @@ def _alternates(path: str, iri: str, current: conneg.Format) -> str:
     links.append(f'<{root}/page/{path}>; rel="alternate"; type="text/html"')
     links.append(f'<{iri}>; rel="describes"')
     return ", ".join(links)
-
-
-def _quads(fmt: conneg.Format, doc: str, iri: str) -> Reshape:
-    results = QueryResultsFormat.from_media_type(QUADS_RESULTS)
-    assert results is not None
-
-    def reshape(result: QueryResult) -> tuple[bytes, conneg.Format]:
-        quads = view.view_quads(result.body, results, doc, iri)
-        return to_bytes(quads, fmt.rdf()), fmt
-
-    return reshape
 
 
 def _context_url() -> str:

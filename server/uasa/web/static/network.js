@@ -11,7 +11,7 @@
     .then(function (data) {
       var cy = cytoscape({
         container: box,
-        elements: data.nodes.concat(data.edges),
+        elements: data.elements.nodes.concat(data.elements.edges),
         wheelSensitivity: 0.3,
         style: [
           { selector: "node", style: {

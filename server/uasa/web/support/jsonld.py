@@ -1,12 +1,11 @@
 """The published JSON-LD context (`/context.jsonld`) and the framing of `/data/….jsonld` views.
 
-The context is generated from the served build: a term for every class and property the
-ontology defines (object properties coerce to IRIs, datatype properties with an XSD range to
-that datatype), and a prefix for every vocabulary the data uses (the build's VoID statistics).
-It names the ontology version it was made from. A resource view is compacted with it (pyld) and
-framed by hand: the resource is one node object, with the nodes it owns (those pointing at it by
-an owning property of `query.resource_view`) embedded under `@reverse`, and blank nodes used once
-embedded where they are used. Expanding the result gives back exactly the view's triples.
+The context is generated from the served build (`uasa.core.jsonld_context`, which the build's
+JSON-LD dump uses too). It names the ontology version it was made from. A resource view is
+compacted with it (pyld) and framed by hand: the resource is one node object, with the nodes it
+owns (those pointing at it by an owning property of `query.resource_view`) embedded under
+`@reverse`, and blank nodes used once embedded where they are used. Expanding the result
+gives back exactly the view's triples.
 """
 
 from __future__ import annotations
@@ -15,51 +14,14 @@ import json
 from typing import Any
 
 from pyld import jsonld  # type: ignore[import-untyped]
+from pyoxigraph import RdfFormat, parse
 
-from uasa.core.iris import BASE, DEF, OWNING_PROPERTIES, Graphs
+from uasa.core import jsonld_context as jc
+from uasa.core.iris import OWNING_PROPERTIES
 from uasa.query.rows import select
 from uasa.web.support import context
 
-UASA = DEF
-PATH = "/context.jsonld"
-# Well-known prefixes; the context keeps those whose namespace the data uses, plus these.
-KNOWN = {
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "dct": "http://purl.org/dc/terms/",
-    "prov": "http://www.w3.org/ns/prov#",
-    "org": "http://www.w3.org/ns/org#",
-    "foaf": "http://xmlns.com/foaf/0.1/",
-    "schema": "https://schema.org/",
-    "vann": "http://purl.org/vocab/vann/",
-    "sh": "http://www.w3.org/ns/shacl#",
-    "time": "http://www.w3.org/2006/time#",
-    "wd": "http://www.wikidata.org/entity/",
-    "uasa": UASA,
-}
-ALWAYS = {"rdf", "rdfs", "xsd", "uasa"}
-TERMS = f"""\
-PREFIX owl: <http://www.w3.org/2002/07/owl#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT ?term ?kind ?range WHERE {{
-  GRAPH <{Graphs.ONTOLOGY}> {{
-    VALUES ?kind {{ owl:Class owl:ObjectProperty owl:DatatypeProperty }}
-    ?term a ?kind .
-    OPTIONAL {{
-      ?term rdfs:range ?range .
-      FILTER(STRSTARTS(STR(?range), "http://www.w3.org/2001/XMLSchema#"))
-    }}
-    FILTER(STRSTARTS(STR(?term), "{UASA}"))
-  }}
-}} ORDER BY ?term ?range
-"""
-VERSION = f"""\
-SELECT ?version WHERE {{ GRAPH <{Graphs.ONTOLOGY}> {{
-  <{BASE}def> <http://www.w3.org/2002/07/owl#versionInfo> ?version }} }}
-"""
+PATH = jc.PATH
 
 _cache: dict[str | None, dict[str, Any]] = {}
 
@@ -75,27 +37,14 @@ def document() -> dict[str, Any]:
 
 def _make() -> dict[str, Any]:
     timeout = context.settings().query_timeout
-    used = set(context.built().manifest.get("statistics", {}).get("vocabularies", []))
-    terms: dict[str, Any] = {name: ns for name, ns in KNOWN.items() if name in ALWAYS or ns in used}
-    for row in select(context.executor(), TERMS, timeout):
-        iri = row["term"]["value"]
-        name = iri.removeprefix(UASA)
-        if not name or name in terms:
-            continue  # a second range: keep the first (ORDER BY makes it stable)
-        kind = row["kind"]["value"].rsplit("#", 1)[-1]
-        if kind == "ObjectProperty":
-            terms[name] = {"@id": iri, "@type": "@id"}
-        elif kind == "DatatypeProperty" and "range" in row:
-            terms[name] = {"@id": iri, "@type": row["range"]["value"]}
-        else:
-            terms[name] = iri
-    versions = select(context.executor(), VERSION, timeout)
+    used = context.built().manifest.get("statistics", {}).get("vocabularies", [])
+    rows = [
+        {k: v["value"] for k, v in row.items()}
+        for row in select(context.executor(), jc.TERMS, timeout)
+    ]
+    versions = select(context.executor(), jc.VERSION, timeout)
     version = versions[0]["version"]["value"] if versions else None
-    doc: dict[str, Any] = {"@context": terms}
-    if version:
-        # Ignored by JSON-LD processors (only "@context" counts); says what the terms are from.
-        doc["ontology"] = {"@id": f"{BASE}def/{version}", "version": version}
-    return doc
+    return jc.context_document(rows, version, used)
 
 
 def body() -> bytes:
@@ -113,7 +62,7 @@ def _loader(url: str, url_root: str) -> Any:
 
 def framed(ntriples: str, topic: str, context_url: str) -> dict[str, Any]:
     """The view's triples as one node object for `topic` with its parts embedded."""
-    nodes = jsonld.from_rdf(ntriples, {"format": "application/n-quads"})
+    nodes = jc.expanded(parse(ntriples.encode(), format=RdfFormat.N_TRIPLES))
     by_id = {n["@id"]: n for n in nodes}
     owning = OWNING_PROPERTIES
     main = by_id.get(topic, {"@id": topic})

@@ -104,25 +104,5 @@ def rdf_request(iri: str, media_type: str, doc: str | None = None) -> QueryReque
     )
 
 
-QUADS_RESULTS = "application/sparql-results+json"
-
-
-def quads_request(iri: str) -> QueryRequest:
-    """The SELECT behind a view in N-Quads or TriG: every triple with its named graph (the
-    CONSTRUCT would lose them); :func:`uasa.query.resource_view.view_quads` assembles it."""
-    if iri == ONTOLOGY:
-        query, this = view.GRAPH_QUADS, Graphs.ONTOLOGY
-    elif iri.startswith(GRAPH):
-        query, this = view.GRAPH_QUADS, iri
-    else:
-        query, this = view.RESOURCE_QUADS, iri
-    return QueryRequest(
-        query=query,
-        use_default_graph_as_union=True,
-        substitutions={"this": NamedNode(this)},
-        results_media_type=QUADS_RESULTS,
-    )
-
-
 def sparql_link(iri: str) -> str:
     return f"{request.script_root}/sparql?query={quote(view.describe_query(iri), safe='')}"
