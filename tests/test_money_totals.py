@@ -185,6 +185,17 @@ def test_spain_five_billion_is_counted_once_with_the_eu_fund(real_client: FlaskC
         """,
     )
     assert len(spain) == 1 and "amount" not in spain[0]
+    # Spain's 2024-2027 contribution goes to the Facility, not to its 2024-only commitment.
+    fund = select(
+        real_client,
+        """
+        SELECT ?fund WHERE {
+          ?c uasa:commitmentOf <https://w3id.org/uasa/id/agreement/esp-2024-05-27> ;
+             uasa:contributesTo ?fund . ?fund a uasa:Fund .
+        }
+        """,
+    )
+    assert [r["fund"] for r in fund] == [ID + "framework/epf"]
     # The EU's agreement and the Fund it is part of: two nodes, one of them counted.
     assert len(rows) == 2
     eu_2024 = [
