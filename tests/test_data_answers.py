@@ -621,3 +621,22 @@ def test_every_signing_place_has_its_state(real_client: FlaskClient) -> None:
         """,
     )
     assert [r["iso"] for r in davos] == ["CHE"]
+
+
+def test_romania_patriot_systems_add_up_to_one(real_client: FlaskClient) -> None:
+    # European Pravda: "a Patriot air defence system"; seed 001 names the system with no number,
+    # so only one node counts it and the counts of Romania's Patriots sum to 1, not 2.
+    rows = select(
+        real_client,
+        """
+        SELECT ?q ?n ?source WHERE {
+          ?q a uasa:MaterielQuantity ;
+             uasa:materielType <https://w3id.org/uasa/concept/materiel-type/patriot> ;
+             uasa:itemCount ?n ; uasa:quantityOf/(uasa:commitmentOf|uasa:provisionOf)
+               <https://w3id.org/uasa/id/agreement/rou-2024-07-11> ;
+             <http://www.w3.org/ns/prov#wasDerivedFrom> ?source .
+        }
+        """,
+    )
+    assert sum(int(r["n"]) for r in rows) == 1, rows
+    assert not any(r["source"].endswith("/seed-001-babel-romania") for r in rows)
