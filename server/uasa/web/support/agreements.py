@@ -32,7 +32,9 @@ SELECT ?a ?date ?partner ?kind ?place ?country ?years ?expiry WHERE {
                         VALUES ?kind { uasa:State uasa:InternationalOrganisation } } }
   OPTIONAL { ?a uasa:signingPlace ?place .
              OPTIONAL { ?place schema:containedInPlace*/uasa:inState ?country } }
-  OPTIONAL { ?clause a uasa:DurationClause ; uasa:provisionOf ?a ; uasa:durationYears ?years }
+  # A hedged term ("expected to be valid for 10 years") is no term for the table or its expiry.
+  OPTIONAL { ?clause a uasa:DurationClause ; uasa:provisionOf ?a ; uasa:durationYears ?years
+             FILTER NOT EXISTS { ?clause uasa:claimStatus ?caveat } }
   OPTIONAL { ?a uasa:expiryDate ?expiry }
 }"""
 )
@@ -104,10 +106,6 @@ EXACT = "https://w3id.org/uasa/concept/amount-qualifier/exact"
 # may repeat, and a row must then have every value asked for (as datasette's filters combine).
 FACETS = ("year", "month", "kind", "nato", "eu", "country", "category", "framework")
 MONTH = re.compile(r"\d{4}-\d{2}")
-
-
-def _add_months(date: str, years: int) -> str:
-    return f"{int(date[:4]) + years:04d}{date[4:]}"
 
 
 def rows(lang: str) -> list[dict[str, Any]]:
@@ -233,8 +231,6 @@ def rows(lang: str) -> list[dict[str, Any]]:
             row["signatures"].sort(key=lambda s: (s["person"] or {}).get("label", ""))
             row["categories"].sort(key=lambda c: c["label"].casefold())
             row["frameworks"].sort(key=lambda c: c["label"].casefold())
-            if not row["expiry"] and row["years"] and len(row["date"]) == 10:
-                row["expiry"] = _add_months(row["date"], int(row["years"]))
         return sorted(table.values(), key=lambda r: (r["date"], r["label"].casefold()))
 
     return overview.cached(("agreements", lang), compute)
