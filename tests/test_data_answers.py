@@ -7,6 +7,8 @@ the question, the expected answer from the fact base and what the endpoint retur
 
 from __future__ import annotations
 
+import csv
+import io
 from decimal import Decimal
 
 from flask.testing import FlaskClient
@@ -621,3 +623,121 @@ def test_every_signing_place_has_its_state(real_client: FlaskClient) -> None:
         """,
     )
     assert [r["iso"] for r in davos] == ["CHE"]
+
+
+def test_romania_patriot_systems_add_up_to_one(real_client: FlaskClient) -> None:
+    # European Pravda: "a Patriot air defence system"; seed 001 names the system with no number,
+    # so only one node counts it and the counts of Romania's Patriots sum to 1, not 2.
+    rows = select(
+        real_client,
+        """
+        SELECT ?q ?n ?source WHERE {
+          ?q a uasa:MaterielQuantity ;
+             uasa:materielType <https://w3id.org/uasa/concept/materiel-type/patriot> ;
+             uasa:itemCount ?n ; uasa:quantityOf/(uasa:commitmentOf|uasa:provisionOf)
+               <https://w3id.org/uasa/id/agreement/rou-2024-07-11> ;
+             <http://www.w3.org/ns/prov#wasDerivedFrom> ?source .
+        }
+        """,
+    )
+    assert sum(int(r["n"]) for r in rows) == 1, rows
+    assert not any(r["source"].endswith("/seed-001-babel-romania") for r in rows)
+
+
+def test_by_dates_are_not_event_dates(real_client: FlaskClient) -> None:
+    # Germany's "four rounds" before the signing, the US's "two rounds" by 2024-04-17 and
+    # Lithuania's work "started" by 2024-01-10 are states reached by a date, not events of it.
+    rows = select(
+        real_client,
+        """
+        SELECT ?m ?date ?kind WHERE {
+          ?m a uasa:NegotiationMilestone ; <http://purl.org/dc/terms/date> ?date ;
+             uasa:dateKind ?kind .
+        }
+        """,
+    )
+    by = {r["m"].rsplit("/", 1)[-1]: r["kind"].rsplit("/", 1)[-1] for r in rows}
+    assert by == {
+        "deu-2024-02-16-negotiation-round": "by",
+        "usa-2024-04-17-negotiation-round": "by",
+        "ltu-2024-01-10-talks-launched": "by",
+    }
+    # Rounds held (events) in February or April 2024: none of these reports.
+    held = select(
+        real_client,
+        """
+        SELECT ?m WHERE {
+          ?m uasa:milestoneKind <https://w3id.org/uasa/concept/milestone-kind/negotiation-round> ;
+             <http://purl.org/dc/terms/date> ?date .
+          FILTER NOT EXISTS {
+            ?m uasa:dateKind ?k FILTER(?k != <https://w3id.org/uasa/concept/date-kind/event>)
+          }
+          FILTER(STRSTARTS(STR(?date), "2024-02") || STRSTARTS(STR(?date), "2024-04"))
+        }
+        """,
+    )
+    assert held == []
+
+
+def test_verified_framework_events_are_dated_milestones(real_client: FlaskClient) -> None:
+    rows = select(
+        real_client,
+        """
+        SELECT ?of ?date WHERE {
+          ?m a uasa:Milestone ; uasa:milestoneOf ?of ; <http://purl.org/dc/terms/date> ?date .
+          VALUES ?date { "2024-02-14"^^xsd:date "2022-02-28"^^xsd:date "2008-04-03"^^xsd:date }
+        }
+        """,
+    )
+    assert sorted((r["of"].rsplit("/", 1)[-1], r["date"]) for r in rows) == [
+        ("epf", "2022-02-28"),
+        ("nato-2008-bucharest", "2008-04-03"),
+        ("udcg", "2024-02-14"),
+    ]
+
+
+def test_hedged_legal_status_is_a_dated_claim_only(real_client: FlaskClient) -> None:
+    # Luxembourg (needs parliament's approval, as of July 2024), Greece (still to be ratified,
+    # as of Nov 2025), the US (executive agreement for one side, legally binding for the other).
+    for slug, as_of in (
+        ("lux-2024-07-10", {"2024-07-10"}),
+        ("grc-2024-10-17", {"2025-11"}),
+        ("usa-2024-06-13", {"2024-06-13"}),
+    ):
+        agreement = f"<{ID}agreement/{slug}>"
+        direct = select(real_client, f"SELECT ?n WHERE {{ {agreement} uasa:legalNature ?n }}")
+        assert direct == [], slug
+        claims = select(
+            real_client,
+            f"""
+            SELECT ?c ?asOf ?source WHERE {{
+              ?c uasa:claimSubject {agreement} ; uasa:claimProperty uasa:legalNature ;
+                 uasa:asOf ?asOf ; <http://www.w3.org/ns/prov#wasDerivedFrom> ?source .
+            }}
+            """,
+        )
+        assert claims and {r["asOf"] for r in claims} == as_of, slug
+
+
+def test_no_expiry_is_computed_from_a_hedged_term(real_client: FlaskClient) -> None:
+    # Czechia: "expected to be valid for 10 years" (Brno Daily).
+    rows = select(
+        real_client,
+        f"SELECT ?d WHERE {{ <{ID}agreement/cze-2024-07-18> uasa:expiryDate ?d }}",
+    )
+    assert rows == []
+    # A settled term still gives one: Norway's ten years from 2024-05-31.
+    rows = select(
+        real_client,
+        f"SELECT ?d WHERE {{ <{ID}agreement/nor-2024-05-31> uasa:expiryDate ?d }}",
+    )
+    assert [r["d"] for r in rows] == ["2034-05-31"]
+
+
+def test_agreements_table_shows_no_expiry_for_a_hedged_term(real_client: FlaskClient) -> None:
+    response = real_client.get("/agreements.csv", headers={"Accept-Language": "en"})
+    assert response.status_code == 200
+    rows = {r["agreement"]: r for r in csv.DictReader(io.StringIO(response.get_data(as_text=True)))}
+    czechia = rows[ID + "agreement/cze-2024-07-18"]
+    assert (czechia["duration_years"], czechia["expiry_date"]) == ("", "")
+    assert rows[ID + "agreement/nor-2024-05-31"]["expiry_date"] == "2034-05-31"

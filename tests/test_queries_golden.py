@@ -165,5 +165,5 @@ def test_the_first_and_last_signings(real_client: FlaskClient) -> None:
 
 def test_no_total_adds_up_two_currencies(real_client: FlaskClient) -> None:
     rows = select(real_client, "commitment-totals-by-currency")
-    keys = [(r["currency"], r["basis"]) for r in rows]
+    keys = [(r["currency"], r["period"], r["basis"], r["qualifier"], r["scope"]) for r in rows]
     assert len(keys) == len(set(keys)) and all(len(r["currency"]) == 3 for r in rows)

@@ -82,7 +82,7 @@ def test_timeline_years_filters_and_labels(
     check_page(page, width)
 
 
-def sparql_totals(server: LiveServer) -> dict[tuple[str, str], Decimal]:
+def sparql_totals(server: LiveServer) -> dict[tuple[str, str, str, str], Decimal]:
     r = requests.post(
         server.url + "/sparql",
         data={"query": TOTALS.read_text("utf-8")},
@@ -91,7 +91,12 @@ def sparql_totals(server: LiveServer) -> dict[tuple[str, str], Decimal]:
     )
     r.raise_for_status()
     return {
-        (b["currency"]["value"], b["basis"]["value"]): Decimal(b["total"]["value"])
+        (
+            b["currency"]["value"],
+            b["period"]["value"],
+            b["basis"]["value"],
+            b["qualifier"]["value"],
+        ): Decimal(b["total"]["value"])
         for b in r.json()["results"]["bindings"]
     }
 
@@ -130,14 +135,15 @@ def test_commitments_per_currency_subtotals_and_csv(
         if currency:
             amounts = [Decimal(v) for _, v in values]
             assert amounts == sorted(amounts, reverse=True), currency
-    # Subtotals: the rows marked as added, per currency and basis, and the saved query's totals.
-    expected: dict[tuple[str, str], Decimal] = {}
+    # Subtotals: the rows marked as added, per currency, period, basis and qualifier, and the
+    # saved query's totals.
+    expected: dict[tuple[str, str, str, str], Decimal] = {}
     for row in rows:
         if row["value"] and row["counted"] == "yes":
-            key = (row["currency"], row["basis"] or "unstated")
+            key = (row["currency"], row["period"], row["basis"] or "unstated", row["qualifier"])
             expected[key] = expected.get(key, Decimal(0)) + Decimal(row["value"])
     subtotals = {
-        (s["currency"], s["basis"] or "unstated"): Decimal(s["total"])
+        (s["currency"], s["period"], s["basis"] or "unstated", s["qualifier"]): Decimal(s["total"])
         for s in page.locator("tr.subtotal").evaluate_all(
             "els => els.map(e => Object.assign({}, e.dataset))"
         )

@@ -49,6 +49,7 @@ OWNING_PROPERTIES = (
     DEF + "signatureOf",
     DEF + "provisionOf",
     DEF + "commitmentOf",
+    DEF + "reportedAlongside",
     DEF + "milestoneOf",
     DEF + "claimSubject",
     DEF + "adherent",

@@ -14,6 +14,9 @@ WHERE {
     ?clause a uasa:DurationClause ;
       uasa:provisionOf ?agreement ;
       uasa:durationYears ?years .
+    # A term the source hedges ("expected to be valid for 10 years") or gives only from a
+    # draft is no basis for a computed expiry date.
+    FILTER NOT EXISTS { ?clause uasa:claimStatus ?caveat }
   }
   FILTER(datatype(?signed) = xsd:date)
   BIND(COALESCE(

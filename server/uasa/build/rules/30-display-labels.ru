@@ -146,7 +146,8 @@ WHERE {
   BIND(STRLANG(CONCAT(?cu, " — ", ?au), "uk") AS ?uk)
 }
 ;
-# 5. Commitments: "Commitment (United Kingdom): Military assistance, GBP 2.5 billion, 2024/25".
+# 5. Commitments and delivered aid: "Commitment (United Kingdom): Military assistance, GBP 2.5
+#    billion, 2024/25", "Aid delivered (Lithuania): …" (aid already given is never called a commitment).
 #    Amounts are shown in billions or millions, as the sources write them; never converted.
 INSERT {
   GRAPH <https://w3id.org/uasa/graph/derived> { ?s rdfs:label ?en , ?uk }
@@ -155,9 +156,10 @@ WHERE {
   {
     SELECT ?s (MIN(?obligorEn) AS ?oe) (MIN(?obligorUk) AS ?ou)
            (MIN(?catEn) AS ?ce) (MIN(?catUk) AS ?cu) (MIN(?value) AS ?v) (MIN(?currency) AS ?cur)
-           (MIN(?periodText) AS ?period) (MIN(?periodNumbers) AS ?periodUk)
+           (MIN(?periodText) AS ?period) (MIN(?periodNumbers) AS ?periodUk) (SAMPLE(?kind) AS ?k)
     WHERE {
-      GRAPH <https://w3id.org/uasa/graph/curated> { ?s a uasa:Commitment ; uasa:obligor ?obligor }
+      GRAPH <https://w3id.org/uasa/graph/curated> { ?s a ?kind ; uasa:obligor ?obligor }
+      FILTER(?kind IN (uasa:Commitment, uasa:DeliveredAid))
       FILTER NOT EXISTS { GRAPH ?lg { ?s rdfs:label ?any } }
       GRAPH ?g1 { ?obligor rdfs:label ?obligorEn FILTER(LANG(?obligorEn) = "en") }
       GRAPH ?g2 { ?obligor rdfs:label ?obligorUk FILTER(LANG(?obligorUk) = "uk") }
@@ -194,13 +196,13 @@ WHERE {
   BIND(IF(BOUND(?v), CONCAT(IF(BOUND(?cur), CONCAT(?cur, " "), ""), ?num, ?scaleEn), "") AS ?amountEn)
   BIND(IF(BOUND(?v), CONCAT(REPLACE(?num, "\\.", ","), ?scaleUk, IF(BOUND(?cur), CONCAT(" ", ?cur), "")), "")
        AS ?amountUk)
-  BIND(STRLANG(CONCAT("Commitment (", ?oe, ")",
+  BIND(STRLANG(CONCAT(IF(?k = uasa:DeliveredAid, "Aid delivered (", "Commitment ("), ?oe, ")",
          IF(BOUND(?ce) || BOUND(?v) || BOUND(?period), ": ", ""),
          CONCAT(COALESCE(?ce, ""),
                 IF(BOUND(?ce) && BOUND(?v), ", ", ""), ?amountEn,
                 IF(BOUND(?period) && (BOUND(?ce) || BOUND(?v)), ", ", ""), COALESCE(?period, ""))),
        "en") AS ?en)
-  BIND(STRLANG(CONCAT("Зобов'язання (", ?ou, ")",
+  BIND(STRLANG(CONCAT(IF(?k = uasa:DeliveredAid, "Надана допомога (", "Зобов'язання ("), ?ou, ")",
          IF(BOUND(?cu) || BOUND(?v) || BOUND(?periodUk), ": ", ""),
          CONCAT(COALESCE(?cu, ""),
                 IF(BOUND(?cu) && BOUND(?v), ", ", ""), ?amountUk,

@@ -240,7 +240,7 @@ def commitments_page() -> ResponseReturnValue:
         "commitments.html",
         lang,
         page={"title": t["commitments"]},
-        groups=commitment_table.grouped(shown, sort),
+        groups=commitment_table.grouped(shown, sort, chosen.get("year")),
         shown=len(shown),
         total=len(everything),
         facets=facets,

@@ -3,7 +3,8 @@
 The rows come from a few SELECTs without user input (cached per build and language, like the
 other overview tables); filtering and facet counts are done here on those rows, so a request's
 parameters never reach a query text. Money stays in its own currency: amounts are summed per
-agreement, currency and basis, never converted or added across currencies.
+agreement only within one currency, period, basis and qualifier, never converted or added
+across currencies, periods or exact and inexact amounts.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from typing import Any
 
 from pyoxigraph import Literal
 
-from uasa.web.support import overview
+from uasa.web.support import commitments, overview
+from uasa.web.support.labels import local_name
 from uasa.web.support.overview import val
 
 ROWS = (
@@ -30,7 +32,9 @@ SELECT ?a ?date ?partner ?kind ?place ?country ?years ?expiry WHERE {
                         VALUES ?kind { uasa:State uasa:InternationalOrganisation } } }
   OPTIONAL { ?a uasa:signingPlace ?place .
              OPTIONAL { ?place schema:containedInPlace*/uasa:inState ?country } }
-  OPTIONAL { ?clause a uasa:DurationClause ; uasa:provisionOf ?a ; uasa:durationYears ?years }
+  # A hedged term ("expected to be valid for 10 years") is no term for the table or its expiry.
+  OPTIONAL { ?clause a uasa:DurationClause ; uasa:provisionOf ?a ; uasa:durationYears ?years
+             FILTER NOT EXISTS { ?clause uasa:claimStatus ?caveat } }
   OPTIONAL { ?a uasa:expiryDate ?expiry }
 }"""
 )
@@ -74,25 +78,23 @@ SELECT DISTINCT ?a ?f WHERE {
 )
 
 # The agreement's own money, as commitment-totals-by-currency.rq counts it: a part of a larger
-# commitment of an agreement, and a contribution to another party's framework fund, are left out.
+# commitment of an agreement, and a contribution to another party's fund, are left out; amounts
+# are added only within one currency, period, basis and qualifier (commitments.money_key).
 MONEY = (
     overview.PREFIXES
     + """
-SELECT ?a ?c ?value ?currency ?basis ?qualifier WHERE {
+SELECT ?a ?c ?value ?currency ?basis ?qualifier ?start ?end WHERE {
   ?c a uasa:Commitment ; uasa:commitmentOf ?a ;
      uasa:amount [ schema:value ?value ; schema:currency ?currency ] .
   ?a a uasa:SecurityAgreement .
   FILTER NOT EXISTS {
     ?c uasa:partOfCommitment ?whole . ?whole uasa:commitmentOf/a uasa:SecurityAgreement .
   }
-  FILTER NOT EXISTS {
-    ?c uasa:partOfCommitment ?fund ; uasa:obligor ?contributor .
-    ?fund uasa:obligor ?fundOwner ; uasa:commitmentOf ?framework .
-    FILTER NOT EXISTS { ?framework a uasa:SecurityAgreement }
-    FILTER(?fundOwner != ?contributor)
-  }
+  FILTER NOT EXISTS { ?c uasa:contributesTo ?fund }
   OPTIONAL { ?c uasa:amountBasis ?basis }
   OPTIONAL { ?c uasa:amountQualifier ?qualifier }
+  OPTIONAL { ?c uasa:periodStart ?start }
+  OPTIONAL { ?c uasa:periodEnd ?end }
 }"""
 )
 
@@ -104,10 +106,6 @@ EXACT = "https://w3id.org/uasa/concept/amount-qualifier/exact"
 # may repeat, and a row must then have every value asked for (as datasette's filters combine).
 FACETS = ("year", "month", "kind", "nato", "eu", "country", "category", "framework")
 MONTH = re.compile(r"\d{4}-\d{2}")
-
-
-def _add_months(date: str, years: int) -> str:
-    return f"{int(date[:4]) + years:04d}{date[4:]}"
 
 
 def rows(lang: str) -> list[dict[str, Any]]:
@@ -127,7 +125,7 @@ def rows(lang: str) -> list[dict[str, Any]]:
                 *(val(r, v) for r in sigs for v in ("person", "behalf")),
                 *(val(r, "cat") for r in cats),
                 *(val(r, "f") for r in frames),
-                *(val(r, "basis") for r in money),
+                *(val(r, v) for r in money for v in ("basis", "qualifier")),
             ],
             lang,
         )
@@ -188,7 +186,7 @@ def rows(lang: str) -> list[dict[str, Any]]:
                 row, item = table.get(val(r, "a") or ""), ref(val(r, var))
                 if row is not None and item and item["id"] not in {x["id"] for x in row[key]}:
                     row[key].append(item)
-        sums: dict[str, dict[tuple[str, str], dict[str, Any]]] = defaultdict(dict)
+        sums: dict[str, dict[tuple[str, ...], dict[str, Any]]] = defaultdict(dict)
         seen_money: set[str] = set()
         for r in money:
             a, c = val(r, "a") or "", val(r, "c") or ""
@@ -199,31 +197,40 @@ def rows(lang: str) -> list[dict[str, Any]]:
                 amount = Decimal(val(r, "value") or "")
             except InvalidOperation:
                 continue
-            basis = val(r, "basis") or ""
-            entry = sums[a].setdefault(
-                (val(r, "currency") or "", basis),
+            basis, qualifier = val(r, "basis") or "", val(r, "qualifier") or ""
+            start, end = val(r, "start") or "", val(r, "end") or ""
+            money_key = commitments.money_key(
                 {
                     "currency": val(r, "currency") or "",
+                    "start": start,
+                    "end": end,
+                    "basis": {"id": local_name(basis)} if basis else None,
+                    "qualifier_id": local_name(qualifier) if qualifier else commitments.UNSTATED,
+                }
+            )
+            entry = sums[a].setdefault(
+                money_key,
+                {
+                    "currency": money_key[0],
+                    "period": money_key[1],
+                    "kind": commitments.kind(money_key[2], start, end),
                     "basis": names.get(basis, "") if basis else "",
+                    "qualifier": names.get(qualifier, "") if qualifier else "",
+                    "exact": qualifier == EXACT,
                     "total": Decimal(0),
                     "commitments": 0,
-                    "inexact": 0,
                 },
             )
             entry["total"] += amount
             entry["commitments"] += 1
-            if val(r, "qualifier") != EXACT:
-                entry["inexact"] += 1
-        for a, per_currency in sums.items():
+        for a, per_key in sums.items():
             table[a]["money"] = [
-                {**m, "total": str(m["total"])} for _, m in sorted(per_currency.items())
+                {**m, "total": str(m["total"])} for _, m in sorted(per_key.items())
             ]
         for row in table.values():
             row["signatures"].sort(key=lambda s: (s["person"] or {}).get("label", ""))
             row["categories"].sort(key=lambda c: c["label"].casefold())
             row["frameworks"].sort(key=lambda c: c["label"].casefold())
-            if not row["expiry"] and row["years"] and len(row["date"]) == 10:
-                row["expiry"] = _add_months(row["date"], int(row["years"]))
         return sorted(table.values(), key=lambda r: (r["date"], r["label"].casefold()))
 
     return overview.cached(("agreements", lang), compute)
@@ -313,7 +320,9 @@ def flat(row: Mapping[str, Any]) -> dict[str, str]:
         "provision_categories": "; ".join(c["id"] for c in row["categories"]),
         "frameworks": "; ".join(f["id"] for f in row["frameworks"]),
         "money": "; ".join(
-            f"{m['currency']} {m['total']}" + (f" ({m['basis']})" if m["basis"] else "")
+            f"{m['currency']} {m['total']} ("
+            + ", ".join(x for x in (m["period"], m["basis"], m["qualifier"]) if x)
+            + ")"
             for m in row["money"]
         ),
     }

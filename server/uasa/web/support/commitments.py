@@ -1,11 +1,14 @@
 """The commitments table behind `/commitments`: one row per commitment, grouped by currency.
 
 Money is never converted and never sorted or added across currencies: the rows are shown in
-one table per currency (NOK 75bn never sorts above EUR 40bn), each with subtotals per amount
-basis (per year and whole-period amounts are not added together either). The subtotals count
-the way ``queries/commitment-totals-by-currency.rq`` counts: a commitment that is part of a
-larger commitment of an agreement, a contribution to another party's fund, and the
-organisations' own framework budgets are shown but not added.
+one table per currency (NOK 75bn never sorts above EUR 40bn), each with subtotals per period,
+amount basis and qualifier: only amounts of the same period, basis and qualifier are added, so
+a multi-year total is never counted in each of its years, a single year's amount is never added
+to a programme of several years that may contain it, and an "at least" is never added to an
+exact amount. The subtotals count the way ``queries/commitment-totals-by-currency.rq`` counts: a
+commitment that is part of a larger commitment of an agreement, a contribution to another
+party's fund, and the organisations' own framework budgets are shown but not added; aid already
+delivered is not a commitment and is not in this table.
 
 The rows come from one SELECT without user input, cached per build and language; facets
 (partner, currency, year, qualifier) filter those rows here, so request parameters never reach
@@ -75,6 +78,31 @@ def _years(start: str, end: str) -> list[str]:
     return [str(y) for y in range(first, max(first, last) + 1)]
 
 
+def period_key(start: str, end: str) -> str:
+    """The period as the saved queries write it: "2024", "2023-2027", "2024-" (open end),
+    "-2026" (no start) or "unstated". Amounts are added only within one period."""
+    first, last = start[:4], end[:4]
+    if first:
+        return first if last == first else f"{first}\u2013{last}"
+    return f"\u2013{last}" if last else UNSTATED
+
+
+def kind(basis_id: str, start: str, end: str) -> str:
+    """What an amount is in time: "year" (one year's amount), "per-year" (each year of the
+    period), "period-total" (one total for several years) or "unstated" (no period)."""
+    if basis_id == "per-year":
+        return "per-year"
+    if not start and not end:
+        return UNSTATED
+    return "year" if start[:4] and start[:4] == end[:4] else "period-total"
+
+
+def money_key(row: Mapping[str, Any]) -> tuple[str, str, str, str]:
+    """The only amounts ever added together share currency, period, basis and qualifier."""
+    basis = row["basis"]["id"] if row["basis"] else UNSTATED
+    return (row["currency"], period_key(row["start"], row["end"]), basis, row["qualifier_id"])
+
+
 def rows(lang: str) -> list[dict[str, Any]]:
     """Every commitment, with what the table, its facets and its subtotals need."""
 
@@ -122,6 +150,12 @@ def rows(lang: str) -> list[dict[str, Any]]:
                     "period": period,
                     "no_period": bool(value) and not (start or end or period),
                     "years": _years(start, end),
+                    "period_key": period_key(start, end),
+                    "kind": kind(
+                        local_name(val(r, "basis") or "") if val(r, "basis") else UNSTATED,
+                        start,
+                        end,
+                    ),
                     "purpose": val(r, "purpose") or "",
                     "purpose_lang": (r.get("purpose") or {}).get("xml:lang") or "",
                     "sources": [],
@@ -232,35 +266,48 @@ def _sort_key(sort: str) -> Any:
     return lambda r: (r["start"] or "9999", (r["partner"] or {}).get("label", ""))
 
 
-def grouped(shown: list[dict[str, Any]], sort: str) -> list[dict[str, Any]]:
+def grouped(
+    shown: list[dict[str, Any]], sort: str, years: list[str] | None = None
+) -> list[dict[str, Any]]:
     """The rows shown, one group per currency (alphabetical; rows with no amount last), sorted
-    within the group only, with the group's subtotals per amount basis."""
+    within the group only, with the group's subtotals per period, basis and qualifier. With
+    years chosen, each row and subtotal says whether it is money of those years (a single-year
+    or per-year amount) or the total of a longer period that includes them."""
     groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in shown:
         groups[row["currency"] if row["value"] else ""].append(row)
+
+    def scope(row: Mapping[str, Any]) -> str:
+        if not years:
+            return ""
+        return "period-total" if row["kind"] == "period-total" else "year"
+
     out = []
     for currency in sorted(groups, key=lambda c: (c == "", c)):
         members = sorted(groups[currency], key=_sort_key(sort), reverse=sort == "-amount")
-        subtotals: dict[str, dict[str, Any]] = {}
+        subtotals: dict[tuple[str, ...], dict[str, Any]] = {}
         for row in members:
+            row["scope"] = scope(row) if row["value"] else ""
             amount = _decimal(row["value"])
             if amount is None or row["not_counted"]:
                 continue
-            basis = row["basis"]
-            key = basis["id"] if basis else UNSTATED
+            _, period, basis, qualifier = money_key(row)
             entry = subtotals.setdefault(
-                key,
+                (row["scope"], period, basis, qualifier),
                 {
-                    "basis": basis,
+                    "period": period,
+                    "scope": row["scope"],
+                    "kind": row["kind"],
+                    "basis": row["basis"],
+                    "basis_id": basis,
+                    "qualifier": row["qualifier"],
+                    "qualifier_id": qualifier,
                     "total": Decimal(0),
                     "commitments": 0,
-                    "inexact": 0,
                 },
             )
             entry["total"] += amount
             entry["commitments"] += 1
-            if row["qualifier_id"] != "exact":
-                entry["inexact"] += 1
         out.append(
             {
                 "currency": currency,
@@ -297,6 +344,7 @@ def flat(row: Mapping[str, Any]) -> dict[str, str]:
         "period_start": row["start"],
         "period_end": row["end"],
         "period": row["period"],
+        "period_kind": row.get("kind", ""),
         "no_period": "yes" if row["no_period"] else "",
         "added_to_subtotal": ("no" if row["not_counted"] else "yes") if row["value"] else "",
         "purpose": row["purpose"],
@@ -318,6 +366,7 @@ FIELDS = list(
             "start": "",
             "end": "",
             "period": "",
+            "kind": "",
             "no_period": False,
             "not_counted": "",
             "purpose": "",

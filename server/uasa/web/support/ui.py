@@ -458,17 +458,21 @@ _TABLES: dict[str, dict[str, str]] = {
         "tl_label_of": "{kind}: {what}, {date}",
         "tl_signed": "Agreement with {partner} signed, {date}",
         "subtotal_intro": (
-            "Each currency has its own table, sorted within that currency only, with subtotals "
-            "per amount basis. As in the saved query 'Totals of money commitments per currency', "
-            "a part of a larger commitment, a contribution to another party's fund and the "
-            "frameworks' own budgets are shown but not added."
+            "Each currency has its own table, sorted within that currency only. Only amounts of "
+            "the same period, basis and qualifier are added: a total for several years is never "
+            "counted in each of its years nor added to one year's amount, and amounts that are "
+            "not exact are never added to exact ones. As in the saved query 'Totals of money "
+            "commitments per currency and period', a part of a larger commitment, a contribution "
+            "to another party's fund and the frameworks' own budgets are shown but not added; aid "
+            "already delivered is not a commitment."
         ),
         "commitments_shown": "{shown} of {total} commitments",
         "commitment_of": "Agreement or framework",
         "source": "Source",
         "subtotal": "Subtotal",
         "subtotal_of": "{n} commitments added",
-        "subtotal_inexact": "{n} not exact (at least, up to, about), so the total is approximate",
+        "subtotal_inexact": "all amounts '{q}', so the total is '{q}' too",
+        "period_total_not_year": "total for {period}, not this year's alone",
         "not_added": "not added",
         "not_counted_part": "part of a larger commitment that is counted",
         "not_counted_contribution": "a contribution to another party's fund, counted there",
@@ -518,19 +522,21 @@ _TABLES: dict[str, dict[str, str]] = {
         "tl_label_of": "{kind}: {what}, {date}",
         "tl_signed": "Підписано угоду з партнером {partner}, {date}",
         "subtotal_intro": (
-            "Кожна валюта має власну таблицю, упорядковану лише в межах цієї валюти, з "
-            "проміжними підсумками за базою суми. Як і в збереженому запиті «Суми фінансових "
-            "зобов'язань за кожною валютою», частину більшого зобов'язання, внесок до фонду "
-            "іншої сторони та власні бюджети рамкових механізмів показано, але не додано."
+            "Кожна валюта має власну таблицю, упорядковану лише в межах цієї валюти. Додаються "
+            "лише суми одного періоду, типу й уточнення: суму за кілька років ніколи не "
+            "зараховують у кожен із цих років і не додають до суми одного року, а неточні суми "
+            "не додають до точних. Як і в збереженому запиті «Суми фінансових зобов'язань за "
+            "валютою та періодом», частину більшого зобов'язання, внесок до фонду іншої сторони "
+            "та власні бюджети рамкових механізмів показано, але не додано; уже надана допомога "
+            "не є зобов'язанням."
         ),
         "commitments_shown": "{shown} з {total} зобов'язань",
         "commitment_of": "Угода або рамковий механізм",
         "source": "Джерело",
         "subtotal": "Проміжний підсумок",
         "subtotal_of": "Додано зобов'язань: {n}",
-        "subtotal_inexact": (
-            "неточних сум (щонайменше, до, приблизно): {n}, тож підсумок наближений"
-        ),
+        "subtotal_inexact": "усі суми «{q}», тож і підсумок «{q}»",
+        "period_total_not_year": "сума за {period}, а не лише за цей рік",
         "not_added": "не додано",
         "not_counted_part": "частина більшого зобов'язання, яке враховано",
         "not_counted_contribution": "внесок до фонду іншої сторони, врахований там",
