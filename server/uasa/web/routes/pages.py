@@ -41,7 +41,7 @@ from uasa.query import resource_view as view
 from uasa.query.rows import select
 from uasa.query.types import QueryRequest
 from uasa.web.support import context, formats, overview
-from uasa.web.support.i18n import choose_lang
+from uasa.web.support.i18n import choose_lang, written_lang
 from uasa.web.support.labels import local_name
 from uasa.web.support.paths import (
     find_iri,
@@ -125,7 +125,7 @@ class Graph:
 
     def label_lang(self, node: Term) -> str | None:
         found = self._best_name(node)
-        return found.language if found is not None else None
+        return written_lang(found.value, found.language) if found is not None else None
 
 
 @dataclass
@@ -165,7 +165,7 @@ def value_of(g: Graph, node: Term, depth: int = 0) -> Value:
             return Value(formats.when(shown, g.lang))
         return Value(
             shown,
-            lang=node.language,
+            lang=written_lang(shown, node.language),
             datatype=local_name(datatype) if datatype and not node.language else None,
         )
     if isinstance(node, BlankNode):
@@ -184,7 +184,12 @@ def value_of(g: Graph, node: Term, depth: int = 0) -> Value:
 
 def prop_row(g: Graph, prop: str, values: Iterable[Term], depth: int = 0) -> Row:
     p = NamedNode(prop)
-    shown = sorted((value_of(g, v, depth) for v in values), key=lambda v: v.text.casefold())
+
+    # The reader's language first, then values without a language, then the other language.
+    def order(v: Value) -> tuple[int, str]:
+        return (0 if v.lang == g.lang else 2 if v.lang else 1, v.text.casefold())
+
+    shown = sorted((value_of(g, v, depth) for v in values), key=order)
     return Row(prop, g.label(p), page_path(prop) or prop, shown)
 
 
@@ -295,6 +300,7 @@ class References:
                     "title": title["value"] if title else None,
                     "title_lang": title.get("xml:lang") if title else None,
                     "publisher": info.get("publisher", {}).get("value"),
+                    "publisher_lang": info.get("publisher", {}).get("xml:lang"),
                     "date": formats.when(info.get("issued", {}).get("value"), self.g.lang),
                     "url": url,
                     "host": urlsplit(url).hostname if url else None,

@@ -157,7 +157,8 @@ def search(q: str, lang: str) -> list[dict[str, Any]]:
             continue
         where, score, matched = hit
         labels = entry["labels"]
-        shown = labels.get(lang) or labels.get("en") or next(iter(labels.values()), None)
+        shown_lang = next((k for k in (lang, "en", *labels) if labels.get(k)), None)
+        shown = labels[shown_lang] if shown_lang is not None else None
         shown = shown or next(iter(entry["names"]), None) or local_name(entry["iri"])
         row = agreements.get(entry["iri"])
         results.append(
@@ -165,6 +166,7 @@ def search(q: str, lang: str) -> list[dict[str, Any]]:
                 "iri": entry["iri"],
                 "href": href(entry["iri"]),
                 "label": shown,
+                "label_lang": shown_lang or None,
                 "matched": matched if matched != shown else None,
                 "kind": entry["kind"],
                 "date": row["date"] if row else "",
