@@ -1,3 +1,4 @@
+# ruff: noqa: RUF002 (Cyrillic letters are meant here)
 """The page language persists (cookie set by ?lang=, which overrides it) and numbers, dates
 and plurals follow the locale."""
 
@@ -196,3 +197,21 @@ def test_ukrainian_timeline_and_pages_lead_with_ukrainian_descriptions(
         langs = re.findall(r'<span(?: lang="(\w+)")?>', labels)
         first_other = [i for i, x in enumerate(langs) if x == other]
         assert first_other and all(x == "" for x in langs[: first_other[0]]), (lang, langs)
+
+
+def test_ukrainian_lists_sort_ye_i_yi_with_their_neighbours(real_client: FlaskClient) -> None:
+    """Alphabetical by the Unicode Collation Algorithm: Є after Е, І after И, never after Я
+    (their code points come after Я's)."""
+    from uasa.web.support.collation import sort_key
+
+    body = real_client.get("/timeline?lang=uk&years=all").text
+    select = body[body.index('id="tl-partner"') :]
+    names = re.findall(
+        r'<option value="[^"]+"[^>]*>([^<]+)</option>', select[: select.index("</select>")]
+    )
+    assert len(names) > 20 and names == sorted(names, key=sort_key)
+    firsts = [n[0] for n in names]
+    assert "Я" not in firsts or all(
+        firsts.index(c) < firsts.index("Я") for c in "ЄІЇ" if c in firsts
+    ), names
+    assert sort_key("Єгипет") < sort_key("Ж") and sort_key("Ірландія") < sort_key("Й")

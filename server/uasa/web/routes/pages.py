@@ -41,6 +41,7 @@ from uasa.query import resource_view as view
 from uasa.query.rows import select
 from uasa.query.types import QueryRequest
 from uasa.web.support import context, formats, overview
+from uasa.web.support.collation import sort_key
 from uasa.web.support.i18n import choose_lang, written_lang
 from uasa.web.support.labels import local_name
 from uasa.web.support.paths import (
@@ -186,8 +187,8 @@ def prop_row(g: Graph, prop: str, values: Iterable[Term], depth: int = 0) -> Row
     p = NamedNode(prop)
 
     # The reader's language first, then values without a language, then the other language.
-    def order(v: Value) -> tuple[int, str]:
-        return (0 if v.lang == g.lang else 2 if v.lang else 1, v.text.casefold())
+    def order(v: Value) -> tuple[int, tuple[int, ...]]:
+        return (0 if v.lang == g.lang else 2 if v.lang else 1, sort_key(v.text))
 
     shown = sorted((value_of(g, v, depth) for v in values), key=order)
     return Row(prop, g.label(p), page_path(prop) or prop, shown)
@@ -200,7 +201,7 @@ def rows_of(g: Graph, node: Term, depth: int = 0, skip: Iterable[str] = ()) -> l
         for prop, values in g.out.get(node, {}).items()
         if prop not in skipped
     ]
-    return sorted(rows, key=lambda r: r.label.casefold())
+    return sorted(rows, key=lambda r: sort_key(r.label))
 
 
 def _fetch(req: QueryRequest) -> list[Triple]:
@@ -392,7 +393,7 @@ def agreement_sections(
     return {
         "summary": summary,
         "signatures": signatures,
-        "provisions": sorted(by_category.items(), key=lambda kv: kv[0].casefold()),
+        "provisions": sorted(by_category.items(), key=lambda kv: sort_key(kv[0])),
         "commitments": commitments,
         "frameworks": frameworks,
     }
@@ -490,7 +491,7 @@ def resource_page(iri: str, lang: str) -> dict[str, Any]:
             linked["memberships"].append({"value": value_of(g, part), "refs": refs.cite(part)})
     for key in linked:
         unique = {item["value"].href: item for item in linked[key]}
-        linked[key] = sorted(unique.values(), key=lambda i: i["value"].text.casefold())
+        linked[key] = sorted(unique.values(), key=lambda i: sort_key(i["value"].text))
     special = set(SOURCES) | {TYPE}
     rows = [marked(r) for r in rows_of(g, this, skip=special)]
     page = {
@@ -515,7 +516,7 @@ def resource_page(iri: str, lang: str) -> dict[str, Any]:
         ],
         "incoming": sorted(
             (prop_row(g, p, subjects) for p, subjects in incoming.items()),
-            key=lambda r: r.label.casefold(),
+            key=lambda r: sort_key(r.label),
         ),
         "is_source": is_source,
         "refs": refs,
