@@ -129,6 +129,7 @@ GOOD = {"name": "x", "type": "string", "example": "a", "description": "d"}
         ({"type": "colour"}, "params[0] (x).type: expected one of iri, string"),
         ({"name": "not a name"}, "params[0].name: expected a SPARQL variable name"),
         ({"name": "limit"}, "'limit' is reserved"),
+        ({"name": "lang"}, "'lang' is reserved (paging, format, page language)"),
         ({"description": '""'}, "(x).description: expected a non-empty string"),
         ({"example": "null"}, "(x).example: expected an example value"),
         ({"required": "yes please"}, "(x).required: expected true or false"),

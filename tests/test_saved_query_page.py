@@ -7,6 +7,8 @@ import re
 import pytest
 from flask.testing import FlaskClient
 
+from uasa.query.catalogue import load
+
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 NAV = {"Accept": BROWSER, "Sec-Fetch-Dest": "document"}
 
@@ -62,3 +64,20 @@ def test_a_suffix_or_format_wins_over_the_page(real_client: FlaskClient) -> None
     assert real_client.get("/queries/signatories.csv", headers=NAV).mimetype == "text/csv"
     r = real_client.get("/queries/signatories?format=json", headers=NAV)
     assert r.mimetype == "application/sparql-results+json"
+
+
+def test_the_language_switch_keeps_every_pages_results(real_client: FlaskClient) -> None:
+    """`?lang=` is the page's language switch: never an unknown query parameter, and the
+    results (with the parameters given) stay on the page in the other language."""
+    for q in load():
+        args = {p.name: p.example for p in q.params if p.required}
+        rows = []
+        for lang in ("", "uk", "en"):
+            query = {**args, **({"lang": lang} if lang else {})}
+            r = real_client.get(f"/queries/{q.name}", query_string=query, headers=NAV)
+            assert r.status_code == 200, (q.name, lang, r.text[:300])
+            assert 'id="results-h"' in r.text, (q.name, lang)
+            if lang:
+                assert f'<html lang="{lang}"' in r.text
+            rows.append(r.text.count("<tr><td"))
+        assert rows[0] == rows[1] == rows[2], (q.name, rows)

@@ -54,3 +54,71 @@ def test_lemmas_and_words() -> None:
     assert words("UK–Ukraine") == ["uk", "ukraine"]
     assert text_match(["uk"], "Ukraine") == 0
     assert text_match(["великої", "британії"], "Велика Британія") == 4
+
+
+PARTIES = """PREFIX uasa: <https://w3id.org/uasa/def#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?party ?code ?en WHERE {
+  ?party uasa:isoAlpha2 ?code ; rdfs:label ?en . FILTER(LANG(?en) = "en")
+}"""
+
+
+def one_letter_typos(name: str) -> list[str]:
+    """A letter dropped and two letters swapped in the name's longest word (as typed in haste)."""
+    word = max(words(name), key=len)
+    i = len(word) // 2
+    return [word[:i] + word[i + 1 :], word[: i - 1] + word[i] + word[i - 1] + word[i + 1 :]]
+
+
+def test_every_state_by_its_cldr_names_and_with_a_typo(real_client: FlaskClient) -> None:
+    """Each state with an ISO code: its English and Ukrainian names in CLDR (Babel), and its
+    English name with one letter missing or two swapped, find its page."""
+    from babel import Locale
+
+    r = real_client.post(
+        "/sparql", data={"query": PARTIES}, headers={"Accept": "application/sparql-results+json"}
+    )
+    rows = r.get_json()["results"]["bindings"]
+    assert len(rows) > 20
+    missed = []
+    for row in rows:
+        path = "/page/id/" + row["party"]["value"].split("/id/", 1)[1]
+        code = row["code"]["value"]
+        names = [Locale(loc).territories[code] for loc in ("en", "uk")]
+        typos = (
+            one_letter_typos(row["en"]["value"])
+            if len(max(words(row["en"]["value"]), key=len)) >= 5
+            else []
+        )
+        for q in [*names, *typos]:
+            if path not in result_links(real_client.get("/search", query_string={"q": q}).text):
+                missed.append((q, path))
+    assert not missed, missed
+
+
+@pytest.mark.parametrize(
+    ("q", "found"),
+    [
+        ("Gemany", "/page/id/party/deu"),
+        ("Великобританія", "/page/id/party/gbr"),
+        ("Великобританія", GBR),
+        ("United Kingdom", "/page/id/party/gbr"),
+        ("Сполучені Штати", "/page/id/party/usa"),
+    ],
+)
+def test_typos_run_together_words_and_cldr_names(
+    real_client: FlaskClient, q: str, found: str
+) -> None:
+    assert found in result_links(real_client.get("/search", query_string={"q": q}).text)
+
+
+def test_an_abbreviation_in_descriptions_is_found_after_names(real_client: FlaskClient) -> None:
+    """ "ППО" names no resource; it is found in the descriptions that use it."""
+    body = real_client.get("/search", query_string={"q": "ППО", "lang": "uk"}).text
+    assert result_links(body)
+    assert "ППО" in body
+
+
+def test_short_words_are_not_fuzzy() -> None:
+    assert text_match(words("Gemany"), "Germany") and not text_match(words("Nato"), "Nauru")
+    assert not text_match(words("UK"), "Ukraine")

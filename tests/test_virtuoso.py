@@ -199,7 +199,7 @@ def test_a_parameter_changes_the_rows_on_virtuoso(virtuoso_real: LiveServer) -> 
     counts = {y: len(r.json()["results"]["bindings"]) for y, r in years.items()}
     assert counts["2024"] > counts["2025"] > 0
     found = requests.get(
-        f"{url}/label-search.srj", params={"text": "ІСЛАНД", "lang": "uk"}, timeout=30
+        f"{url}/label-search.srj", params={"text": "ІСЛАНД", "language": "uk"}, timeout=30
     ).json()["results"]["bindings"]
     assert {row["resource"]["value"].rsplit("/", 1)[1] for row in found} >= {"isl"}
 

@@ -125,3 +125,12 @@ def test_saved_query_page_from_the_gallery(
     shoot(page, f"saved-query-{lang}-{width}")
     csv_link = page.locator("p.formats a[type='text/csv']")
     assert "year=2024" in csv_link.get_attribute("href")
+    # The language switch keeps the parameters and the results.
+    shown = rows.count()
+    other = "en" if lang == "uk" else "uk"
+    page.locator("p.lang a").click()
+    page.wait_for_url(f"**lang={other}*")
+    assert page.locator("html").get_attribute("lang") == other
+    assert page.locator("#p-year").input_value() == "2024"
+    assert page.locator("table.results-table tbody tr").count() == shown
+    check_page(page, width)

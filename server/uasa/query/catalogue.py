@@ -46,7 +46,8 @@ HEADER_FIELDS = frozenset({"summary", "description", "tags", "params", "default_
 PARAM_FIELDS = frozenset(
     {"name", "type", "description", "example", "required", "default", "enum", "lang", "base"}
 )
-RESERVED = frozenset({"limit", "offset"})  # the paging parameters every query takes
+# Every query takes the paging parameters and `format`; `lang` is the HTML page's language switch.
+RESERVED = frozenset({"limit", "offset", "format", "lang"})
 NAME = re.compile(r"[a-z0-9][a-z0-9_-]*")  # URL-safe and free of dots (dots start suffixes)
 VARIABLE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 FORMS = {"SELECT": "select", "CONSTRUCT": "construct", "ASK": "ask", "DESCRIBE": "describe"}
@@ -193,7 +194,7 @@ def _param(raw: Any, where: str, problems: list[str]) -> Param | None:
         return None
     where = f"{where} ({name})"
     if name in RESERVED:
-        problems.append(f"{where}.name: {name!r} is reserved for paging")
+        problems.append(f"{where}.name: {name!r} is reserved (paging, format, page language)")
     kind = raw.get("type")
     if kind not in TYPES:
         problems.append(f"{where}.type: expected one of {', '.join(TYPES)}, got {kind!r}")

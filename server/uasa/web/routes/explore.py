@@ -21,6 +21,7 @@ from uasa.core.errors import UasaError
 from uasa.core.iris import BASE, DEF
 from uasa.web.support import commitments as commitment_table
 from uasa.web.support import context, dataset_info, formats, overview, search
+from uasa.web.support.collation import sort_key
 from uasa.web.support.i18n import LANGS, choose_lang, render
 from uasa.web.support.labels import local_name
 from uasa.web.support.paths import find_iri, resource_path
@@ -144,7 +145,7 @@ def timeline_page() -> ResponseReturnValue:
         jump=jump,
         show=show,
         groups=TIMELINE_GROUPS,
-        partners=sorted(partners.items(), key=lambda p: p[1].casefold()),
+        partners=sorted(partners.items(), key=lambda p: sort_key(p[1])),
         partner=partner,
         all_years=all_years,
         older_first=older[0] if older else None,

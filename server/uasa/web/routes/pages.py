@@ -41,7 +41,8 @@ from uasa.query import resource_view as view
 from uasa.query.rows import select
 from uasa.query.types import QueryRequest
 from uasa.web.support import context, formats, overview
-from uasa.web.support.i18n import choose_lang
+from uasa.web.support.collation import sort_key
+from uasa.web.support.i18n import choose_lang, written_lang
 from uasa.web.support.labels import local_name
 from uasa.web.support.paths import (
     find_iri,
@@ -125,7 +126,7 @@ class Graph:
 
     def label_lang(self, node: Term) -> str | None:
         found = self._best_name(node)
-        return found.language if found is not None else None
+        return written_lang(found.value, found.language) if found is not None else None
 
 
 @dataclass
@@ -165,7 +166,7 @@ def value_of(g: Graph, node: Term, depth: int = 0) -> Value:
             return Value(formats.when(shown, g.lang))
         return Value(
             shown,
-            lang=node.language,
+            lang=written_lang(shown, node.language),
             datatype=local_name(datatype) if datatype and not node.language else None,
         )
     if isinstance(node, BlankNode):
@@ -184,7 +185,12 @@ def value_of(g: Graph, node: Term, depth: int = 0) -> Value:
 
 def prop_row(g: Graph, prop: str, values: Iterable[Term], depth: int = 0) -> Row:
     p = NamedNode(prop)
-    shown = sorted((value_of(g, v, depth) for v in values), key=lambda v: v.text.casefold())
+
+    # The reader's language first, then values without a language, then the other language.
+    def order(v: Value) -> tuple[int, tuple[int, ...]]:
+        return (0 if v.lang == g.lang else 2 if v.lang else 1, sort_key(v.text))
+
+    shown = sorted((value_of(g, v, depth) for v in values), key=order)
     return Row(prop, g.label(p), page_path(prop) or prop, shown)
 
 
@@ -195,7 +201,7 @@ def rows_of(g: Graph, node: Term, depth: int = 0, skip: Iterable[str] = ()) -> l
         for prop, values in g.out.get(node, {}).items()
         if prop not in skipped
     ]
-    return sorted(rows, key=lambda r: r.label.casefold())
+    return sorted(rows, key=lambda r: sort_key(r.label))
 
 
 def _fetch(req: QueryRequest) -> list[Triple]:
@@ -295,6 +301,7 @@ class References:
                     "title": title["value"] if title else None,
                     "title_lang": title.get("xml:lang") if title else None,
                     "publisher": info.get("publisher", {}).get("value"),
+                    "publisher_lang": info.get("publisher", {}).get("xml:lang"),
                     "date": formats.when(info.get("issued", {}).get("value"), self.g.lang),
                     "url": url,
                     "host": urlsplit(url).hostname if url else None,
@@ -386,7 +393,7 @@ def agreement_sections(
     return {
         "summary": summary,
         "signatures": signatures,
-        "provisions": sorted(by_category.items(), key=lambda kv: kv[0].casefold()),
+        "provisions": sorted(by_category.items(), key=lambda kv: sort_key(kv[0])),
         "commitments": commitments,
         "frameworks": frameworks,
     }
@@ -484,7 +491,7 @@ def resource_page(iri: str, lang: str) -> dict[str, Any]:
             linked["memberships"].append({"value": value_of(g, part), "refs": refs.cite(part)})
     for key in linked:
         unique = {item["value"].href: item for item in linked[key]}
-        linked[key] = sorted(unique.values(), key=lambda i: i["value"].text.casefold())
+        linked[key] = sorted(unique.values(), key=lambda i: sort_key(i["value"].text))
     special = set(SOURCES) | {TYPE}
     rows = [marked(r) for r in rows_of(g, this, skip=special)]
     page = {
@@ -509,7 +516,7 @@ def resource_page(iri: str, lang: str) -> dict[str, Any]:
         ],
         "incoming": sorted(
             (prop_row(g, p, subjects) for p, subjects in incoming.items()),
-            key=lambda r: r.label.casefold(),
+            key=lambda r: sort_key(r.label),
         ),
         "is_source": is_source,
         "refs": refs,

@@ -153,6 +153,7 @@ def run(name: str) -> ResponseReturnValue:
             shown = _single_values()
         except ParamError as exc:
             raise UasaError(400, str(exc)) from None
+        shown.pop("lang", None)  # the page's language switch, never a query parameter
         return saved_page.page(q, shown)
     settings = context.settings()
     try:

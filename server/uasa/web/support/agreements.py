@@ -18,6 +18,7 @@ from typing import Any
 from pyoxigraph import Literal
 
 from uasa.web.support import commitments, overview
+from uasa.web.support.collation import sort_key
 from uasa.web.support.labels import local_name
 from uasa.web.support.overview import val
 
@@ -286,7 +287,7 @@ def facets(shown: list[dict[str, Any]], all_rows: list[dict[str, Any]]) -> dict[
         if facet in ("year", "month"):
             items.sort(key=lambda i: i["value"])
         else:
-            items.sort(key=lambda i: (-i["count"], i["label"].casefold()))
+            items.sort(key=lambda i: (-i["count"], sort_key(i["label"])))
         result[facet] = items
     return result
 

@@ -25,6 +25,7 @@ from typing import Any
 from pyoxigraph import Literal
 
 from uasa.web.support import overview
+from uasa.web.support.collation import sort_key
 from uasa.web.support.labels import local_name
 from uasa.web.support.overview import href, val
 
@@ -253,7 +254,7 @@ def facets(
         if facet in ("year", "currency"):
             items.sort(key=lambda i: i["value"])
         else:
-            items.sort(key=lambda i: (-i["count"], i["label"].casefold()))
+            items.sort(key=lambda i: (-i["count"], sort_key(i["label"])))
         result[facet] = items
     return result
 

@@ -7,10 +7,15 @@ later page and link keeps the language without carrying the parameter.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from urllib.parse import urlencode
 
 from flask import Flask, Response, current_app, render_template, request
+from jinja2 import pass_context
+from jinja2.runtime import Context
+from markupsafe import Markup
+from pyoxigraph import Literal
 
 from uasa.web.support import formats
 from uasa.web.support.ui import PLURALS, UI
@@ -18,6 +23,30 @@ from uasa.web.support.ui import PLURALS, UI
 LANGS = ("en", "uk")
 COOKIE = "uasa_lang"
 COOKIE_AGE = 365 * 24 * 3600
+LATIN = re.compile(r"[A-Za-z]")
+CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+
+
+def written_lang(text: str, tag: str | None) -> str | None:
+    """The language a text is written in: its language tag, else English for a text in Latin
+    letters only. The data's untagged strings (publishers' names, period labels) are English;
+    marked, a screen reader on a Ukrainian page reads them as English."""
+    if tag:
+        return tag
+    if LATIN.search(text) and not CYRILLIC.search(text):
+        return "en"
+    return None
+
+
+@pass_context
+def lang_attr(ctx: Context, text: Any, tag: str | None = None) -> Markup:
+    """` lang="…"` for a text (or an RDF literal) not in the page's language, else nothing."""
+    if isinstance(text, Literal):
+        text, tag = text.value, text.language
+    written = written_lang(str(text or ""), tag)
+    if written and written != ctx.get("lang"):
+        return Markup(' lang="{}"').format(written)
+    return Markup("")
 
 
 def choose_lang() -> str:
@@ -47,6 +76,7 @@ def remember(response: Response) -> Response:
 
 def register(app: Flask) -> None:
     app.after_request(remember)
+    app.jinja_env.globals["lang_attr"] = lang_attr  # a global: macros imported without context too
 
     @app.context_processor
     def helpers() -> dict[str, Any]:

@@ -255,7 +255,13 @@ def timeline(lang: str) -> list[dict[str, Any]]:
         )
         for row in rows:
             item = val(row, "item")
-            if item is None or item in seen:  # extra rows from several labels or types
+            if item is None:
+                continue
+            if item in seen:  # extra rows: several types, or the description in both languages
+                described = (row.get("description") or {}).get("xml:lang", "")
+                if described == lang and seen[item]["description_lang"] != lang:
+                    seen[item]["description"] = val(row, "description")
+                    seen[item]["description_lang"] = described
                 continue
             seen[item] = {
                 "iri": item,

@@ -6,7 +6,10 @@ The labels come from one SELECT without user input, indexed once per build; the 
 matched here, in Python, so a search term never reaches a query text. An agreement is also
 found by its partner's names ("Britain" finds the UK–Ukraine agreement). A query word of one
 or two letters must be a whole word ("UK" never matches inside "Ukraine"); longer ones may also
-be the start of a word.
+be the start of a word, or a name's word with one letter wrong, missing or extra (rapidfuzz:
+"Gemany"), or two of a name's words written as one ("Великобританія"). A state is also found
+by its names in CLDR, English and Ukrainian (Babel's territory names, by its ISO code), and
+anything by the words of its description ("ППО"), ranked after every name.
 """
 
 from __future__ import annotations
@@ -15,11 +18,16 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from functools import lru_cache
+from itertools import pairwise
 from typing import Any
+
+from babel import Locale
+from rapidfuzz.distance import OSA
 
 from uasa.query.types import QueryError
 from uasa.web.support import agreements as table
 from uasa.web.support import overview
+from uasa.web.support.collation import sort_key
 from uasa.web.support.labels import local_name
 from uasa.web.support.overview import href, val
 
@@ -28,7 +36,7 @@ INDEX = (
     + """
 SELECT ?s ?p ?l ?type WHERE {
   VALUES ?p { rdfs:label skos:prefLabel skos:altLabel dct:title dct:alternative
-              schema:name foaf:name }
+              schema:name foaf:name dct:description }
   ?s ?p ?l .
   FILTER(isIRI(?s) && STRSTARTS(STR(?s), "https://w3id.org/uasa/") && isLITERAL(?l))
   OPTIONAL { ?s a ?type }
@@ -39,14 +47,22 @@ PARTNERS = (
     + """
 SELECT ?a ?partner WHERE { ?a uasa:partner ?partner }"""
 )
+CODES = (
+    overview.PREFIXES
+    + """
+SELECT ?s ?code WHERE { ?s uasa:isoAlpha2 ?code }"""
+)
 
 WORD = re.compile(r"[^\W_]+(?:['’ʼ][^\W_]+)*")
 CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 MIN_PREFIX = 3
+MIN_FUZZY = 4  # shorter words have too many one-letter neighbours ("NATO", "EU")
 LIMIT = 100
 # How good a match is, by where it was found: the resource's own label before its other names,
 # those before the names of an agreement's partner.
-WHERE_RANK = {"label": 0, "alt": 1, "partner": 2}
+WHERE_RANK = {"label": 0, "alt": 1, "partner": 2, "text": 3}
+DESCRIPTION = "http://purl.org/dc/terms/description"
+SNIPPET = 90
 MAIN_LABELS = {
     "http://www.w3.org/2000/01/rdf-schema#label",
     "http://www.w3.org/2004/02/skos/core#prefLabel",
@@ -73,21 +89,36 @@ def words(text: str) -> list[str]:
     return [w.casefold().replace("’", "'").replace("ʼ", "'") for w in WORD.findall(text)]
 
 
-def word_match(query_word: str, label_word: str) -> int:
-    """2 for the same word (or the same lemma), 1 for a prefix, 0 for no match."""
+def typo(query_word: str, word: str) -> bool:
+    """One letter wrong, missing or extra, or two swapped (optimal string alignment distance
+    1), in a word long enough."""
+    return (
+        len(query_word) >= MIN_FUZZY
+        and abs(len(query_word) - len(word)) <= 1
+        and OSA.distance(query_word, word, score_cutoff=1) <= 1
+    )
+
+
+def word_match(query_word: str, label_word: str, fuzzy: bool = True) -> int:
+    """2 for the same word (or the same lemma), 1 for a prefix or a typo, 0 for no match."""
     if query_word == label_word or lemmas(query_word) & lemmas(label_word):
         return 2
     if len(query_word) >= MIN_PREFIX and label_word.startswith(query_word):
         return 1
+    if fuzzy and typo(query_word, label_word):
+        return 1
     return 0
 
 
-def text_match(query_words: list[str], text: str) -> int:
+def text_match(query_words: list[str], text: str, fuzzy: bool = True) -> int:
     """Every query word must match some word of the text; the score sums the best matches."""
     label_words = words(text)
+    joined = [a + b for a, b in pairwise(label_words)] if fuzzy else []
     total = 0
     for q in query_words:
-        best = max((word_match(q, w) for w in label_words), default=0)
+        best = max((word_match(q, w, fuzzy) for w in label_words), default=0)
+        if best == 0 and any(q == j or typo(q, j) for j in joined):
+            best = 1  # two words of the name written as one: "Великобританія"
         if best == 0:
             return 0
         total += best
@@ -105,7 +136,8 @@ def _index() -> dict[str, dict[str, Any]]:
                 iri, {"iri": iri, "names": {}, "labels": {}, "types": set(), "partners": []}
             )
             label = row["l"]
-            where = "label" if val(row, "p") in MAIN_LABELS else "alt"
+            prop = val(row, "p")
+            where = "label" if prop in MAIN_LABELS else "text" if prop == DESCRIPTION else "alt"
             text = label["value"]
             if where == "label" or text not in entry["names"]:
                 entry["names"][text] = where
@@ -113,10 +145,18 @@ def _index() -> dict[str, dict[str, Any]]:
                 entry["labels"][label.get("xml:lang", "")] = text
             if val(row, "type"):
                 entry["types"].add(val(row, "type"))
+        for row in overview._run(CODES):
+            state = entries.get(val(row, "s") or "")
+            code = (val(row, "code") or "").upper()
+            for locale in ("en", "uk"):
+                name = Locale(locale).territories.get(code) if state else None
+                if state and name and name not in state["names"]:
+                    state["names"][name] = "alt"
         for row in overview._run(PARTNERS):
             a, partner = val(row, "a") or "", val(row, "partner") or ""
             if a in entries and partner in entries:
-                entries[a]["partners"].extend(entries[partner]["names"])
+                names = entries[partner]["names"]
+                entries[a]["partners"].extend(n for n in names if names[n] != "text")
         for entry in entries.values():
             entry["kind"] = overview.kind_of(entry["types"])
         return entries
@@ -133,12 +173,16 @@ def _candidates(query_words: list[str], entry: dict[str, Any]) -> tuple[int, int
         *((p, "partner") for p in entry["partners"]),
     ]
     for text, where in found:
-        score = text_match(query_words, text)
+        score = text_match(query_words, text, fuzzy=where != "text")
         if score:
             key = (WHERE_RANK[where], -score, text)
             if best is None or key < best:
                 best = key
     return best
+
+
+def snippet(text: str) -> str:
+    return text if len(text) <= SNIPPET else text[:SNIPPET].rsplit(" ", 1)[0] + " …"
 
 
 def search(q: str, lang: str) -> list[dict[str, Any]]:
@@ -157,7 +201,8 @@ def search(q: str, lang: str) -> list[dict[str, Any]]:
             continue
         where, score, matched = hit
         labels = entry["labels"]
-        shown = labels.get(lang) or labels.get("en") or next(iter(labels.values()), None)
+        shown_lang = next((k for k in (lang, "en", *labels) if labels.get(k)), None)
+        shown = labels[shown_lang] if shown_lang is not None else None
         shown = shown or next(iter(entry["names"]), None) or local_name(entry["iri"])
         row = agreements.get(entry["iri"])
         results.append(
@@ -165,7 +210,8 @@ def search(q: str, lang: str) -> list[dict[str, Any]]:
                 "iri": entry["iri"],
                 "href": href(entry["iri"]),
                 "label": shown,
-                "matched": matched if matched != shown else None,
+                "label_lang": shown_lang or None,
+                "matched": None if matched == shown else snippet(matched),
                 "kind": entry["kind"],
                 "date": row["date"] if row else "",
                 "partner": row["partner"] if row else None,
@@ -173,7 +219,7 @@ def search(q: str, lang: str) -> list[dict[str, Any]]:
                     overview.KIND_RANK.get(entry["kind"], len(overview.KINDS)),
                     where,
                     score,
-                    shown.casefold(),
+                    sort_key(shown),
                 ),
             }
         )
