@@ -1,5 +1,4 @@
-"""`uasa serve`: the app behind gunicorn, a production WSGI server (or Granian, with
-UASA_HTTP_SERVER=granian: cli/serve_granian.py).
+"""`uasa serve`: the app behind gunicorn, a production WSGI server (the only one).
 
 UASA_HTTP_WORKERS gunicorn worker processes (one per core by default), each with threads: the
 HTTP side is Python and holds a GIL, so one process would keep the other cores idle however
@@ -67,7 +66,7 @@ def _worker_exit(server: Any, worker: Any) -> None:
 
 
 def worker_started(app: Any) -> None:
-    """In each HTTP worker once its app exists (gunicorn or Granian).
+    """In each HTTP worker once its app exists.
 
     SIGHUP to the worker: look at the store link now rather than at the next poll. (SIGHUP to
     `uasa serve` itself makes the server start fresh workers on the current build.)"""
@@ -104,11 +103,6 @@ def serve(settings: Settings, saved: Catalogue | None = None) -> None:
     shared = None
     if settings.rate_limit > 0 or settings.client_concurrency > 0:
         shared = SharedLimits(settings.rate_limit)
-    if settings.http_server == "granian":
-        from uasa.cli import serve_granian
-
-        serve_granian.serve(settings, saved, shared, http_workers(settings))
-        return
     options = {
         "bind": f"{settings.host}:{settings.port}",
         "workers": http_workers(settings),
