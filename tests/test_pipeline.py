@@ -16,10 +16,11 @@ import sys
 from collections.abc import Iterator
 
 import pytest
+import requests
 from flask import Flask
 from werkzeug.test import TestResponse
 
-from tests.conftest import make_app
+from tests.conftest import LiveServer, make_app
 
 EVIL = "evil.example"
 HOSTILE = {
@@ -173,3 +174,22 @@ def test_web_app_leaves_the_build_libraries_alone() -> None:
     code = "import sys, uasa.web.app; print(sorted(m for m in ('networkx',) if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize(("trusted", "scheme"), [("0", "http"), ("1", "https")])
+def test_only_the_setting_makes_the_proto_believed(
+    real_store: str, trusted: str, scheme: str
+) -> None:
+    """Under `uasa serve` (gunicorn), from a loopback peer: gunicorn believes no proxy header
+    itself; ProxyFix does, with UASA_TRUSTED_PROXIES."""
+    server = LiveServer(real_store, {"UASA_TRUSTED_PROXIES": trusted})
+    try:
+        r = requests.get(
+            server.url + "/data/id/party/gbr.ttl",
+            headers={"X-Forwarded-Proto": "https", "Host": "kg.example.org"},
+            timeout=30,
+        )
+        assert r.status_code == 200
+        assert r.headers["Content-Location"].startswith(f"{scheme}://kg.example.org/")
+    finally:
+        server.stop()

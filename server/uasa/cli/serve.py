@@ -118,6 +118,10 @@ def serve(settings: Settings, saved: Catalogue | None = None) -> None:
         "keepalive": 15,
         "limit_request_line": 8190,  # the most gunicorn allows; longer queries go by POST
         "control_socket_disable": True,  # no admin socket in $HOME; signals are enough
+        # Proxy headers are believed in one place, the app's ProxyFix (UASA_TRUSTED_PROXIES),
+        # not also by gunicorn from loopback peers.
+        "forwarded_allow_ips": "",
+        "secure_scheme_headers": {},
         # The app writes its own structured access log (uasa.access), so gunicorn's is off.
         "accesslog": None,
         "errorlog": "-",
