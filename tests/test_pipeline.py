@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gzip
 import itertools
+import json
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -193,3 +194,26 @@ def test_only_the_setting_makes_the_proto_believed(
         assert r.headers["Content-Location"].startswith(f"{scheme}://kg.example.org/")
     finally:
         server.stop()
+
+
+def test_the_envelope_names_the_client_the_proxy_fix_found(
+    believing: Flask, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Short-path and Flask answers alike: one log line each, naming the forwarded client,
+    with the request id the answer carries."""
+    caplog.set_level("INFO", logger="uasa.access")
+    client = believing.test_client()
+    headers = {"X-Forwarded-For": "203.0.113.7", "Accept": "text/turtle"}
+    fast = believing.extensions["uasa.fastpath"]
+    client.get("/data/id/party/gbr.ttl", headers=headers)  # kept now, if not before
+    hits = fast.hits
+    answers = [
+        client.get("/data/id/party/gbr.ttl", headers=headers),  # the short path
+        client.get("/agreements.json", headers=headers),  # Flask
+    ]
+    assert fast.hits == hits + 1
+    lines = [json.loads(m) for m in caplog.messages if m.startswith("{")]
+    for r in answers:
+        line = next(x for x in lines if x["request_id"] == r.headers["X-Request-Id"])
+        assert line["client"] == "203.0.113.7" and line["status"] == 200
+        assert r.headers["X-Content-Type-Options"] == "nosniff" and r.headers["X-Uasa-Build"]
