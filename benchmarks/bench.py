@@ -419,9 +419,6 @@ def oxigraph(db: Path, work: Path, tag: str) -> Server:
     return Server("oxigraph", cmd, dict(os.environ), port, work / f"oxigraph-{tag}.log")
 
 
-GRANIAN = {"UASA_HTTP_SERVER": "granian"}
-GRANIAN_SUFFIX = " [granian]"
-
 # Our server's memory after the real-dataset workloads: filled in by main().
 MEMORY: dict[str, Any] = {}
 
@@ -780,7 +777,6 @@ def machine() -> dict[str, str]:
         "oxigraph",
         "flask",
         "gunicorn",
-        "granian",
         "pyshacl",
         "rdflib",
     ):
@@ -999,29 +995,11 @@ def targets(
     throughput("/data/… Turtle vs Oxigraph DESCRIBE", "2. dereference (GET /data/….ttl)", 0.5)
     throughput("/id/… with its 303 vs DESCRIBE", "2b. dereference (/id/ + 303)", 0.3)
     throughput("uncached analyst queries", "4b. analytics (uncached)", 1.0)
-    throughput(
-        "uncached point lookups, granian",
-        "3. ad-hoc point lookups (uncached)" + GRANIAN_SUFFIX,
-        0.3,
-    )
-    throughput(
-        "/data/… Turtle vs DESCRIBE, granian",
-        "2. dereference (GET /data/….ttl)" + GRANIAN_SUFFIX,
-        0.5,
-    )
-    throughput(
-        "/id/… with its 303 vs DESCRIBE, granian",
-        "2b. dereference (/id/ + 303)" + GRANIAN_SUFFIX,
-        0.3,
-    )
     for workload in (
         "2. dereference (GET /data/….ttl)",
         "2b. dereference (/id/ + 303)",
         "3. ad-hoc point lookups (uncached)",
         "4b. analytics (uncached)",
-        "2. dereference (GET /data/….ttl)" + GRANIAN_SUFFIX,
-        "2b. dereference (/id/ + 303)" + GRANIAN_SUFFIX,
-        "3. ad-hoc point lookups (uncached)" + GRANIAN_SUFFIX,
     ):
         r = _row(rows, workload)
         if r is None:
@@ -1267,34 +1245,6 @@ def main(argv: list[str] | None = None) -> int:
         )
         MEMORY.update(serving_memory(o))
         o.stop()
-
-        # The same uncached workloads with UASA_HTTP_SERVER=granian (HTTP parsed in Rust),
-        # against the same Oxigraph server.
-        print("== real dataset, ours under granian", flush=True)
-        g = ours(real_store, work, "real-granian", GRANIAN)
-        servers.append(g)
-        g.start("/health")
-        for workload, ours_make, oxi_make in (
-            ("2. dereference (GET /data/….ttl)", Cycle(ours_data), Cycle(oxi_describe)),
-            ("2b. dereference (/id/ + 303)", Cycle(ours_303, follow=True), Cycle(oxi_describe)),
-            ("3. ad-hoc point lookups (uncached)", Distinct(ours_t), Distinct(oxi_t)),
-        ):
-            rows.append(
-                compare(
-                    gen,
-                    workload + GRANIAN_SUFFIX,
-                    "real",
-                    g,
-                    x,
-                    ours_make,
-                    oxi_make,
-                    args.duration,
-                    args.rounds,
-                    "as the workload of that number, with ours run with "
-                    "`UASA_HTTP_SERVER=granian` (the rest of its defaults unchanged).",
-                )
-            )
-        g.stop()
         x.stop()
 
         print(f"== {synth_label}", flush=True)

@@ -127,7 +127,6 @@ def main() -> int:
     profiler.stop()
     executor.close()
     via_http = over_http(args.store, args.queries, query, args.n)
-    via_granian = over_http(args.store, args.queries, query, args.n, "granian")
     tree = profiler.output_text(unicode=False, color=False, show_all=False, short_mode=True)
     lines = [
         "## Where an uncached ad-hoc request spends its time",
@@ -147,8 +146,6 @@ def main() -> int:
         f"metrics) | {via_fast:.2f} ms | {via_fast - via_cache:.2f} ms |",
         f"| + gunicorn over loopback (HTTP parsing, gthread hand-offs, socket; one keep-alive "
         f"connection) | {via_http:.2f} ms | {via_http - via_fast:.2f} ms |",
-        f"| or + granian over loopback (`UASA_HTTP_SERVER=granian`: HTTP parsed in Rust) | "
-        f"{via_granian:.2f} ms | {via_granian - via_fast:.2f} ms |",
         f"| (for comparison: the same WSGI call through Flask, short path off) | "
         f"{via_flask:.2f} ms | {via_flask - via_cache:.2f} ms |",
         "",
@@ -164,8 +161,7 @@ def main() -> int:
         "which a thread cannot have), and the short path itself. On 2 cores shared with the "
         "load generator the CPU per request, not the engine, sets the throughput; the "
         "next steps would be a C HTTP front end or serving answers without the worker round "
-        "trip. Granian (the granian row, and the `[granian]` rows of the tables) is such an HTTP "
-        "front end in Rust; it leaves the worker round trip and the short path. Uncached "
+        "trip. Uncached "
         "analytics run the same engine in "
         "the query worker processes; each process has its own RocksDB block cache, which "
         "Oxigraph's threads share, and more processes than cores compete for the CPU.",
@@ -182,7 +178,7 @@ def main() -> int:
     return 0
 
 
-def over_http(store: str, queries: str, query, n: int, server: str = "gunicorn") -> float:  # type: ignore[no-untyped-def]
+def over_http(store: str, queries: str, query, n: int) -> float:  # type: ignore[no-untyped-def]
     """Median of `n` sequential requests to a real `uasa serve` with one HTTP worker."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -193,7 +189,6 @@ def over_http(store: str, queries: str, query, n: int, server: str = "gunicorn")
         "UASA_QUERIES": queries,
         "UASA_PORT": str(port),
         "UASA_HTTP_WORKERS": "1",
-        "UASA_HTTP_SERVER": server,
         "UASA_LOG_LEVEL": "warning",
     }
     uasa = Path(sys.executable).with_name("uasa")

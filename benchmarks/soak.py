@@ -564,7 +564,7 @@ def soak(
     }
 
 
-# What the HTTP server's master says when a worker dies or is replaced (gunicorn, Granian):
+# What the HTTP server's master says when a worker dies or is replaced (gunicorn):
 # the first thing to look at when clients saw their connections reset.
 WORKER_EVENT = re.compile(
     r"WORKER TIMEOUT|was sent|exited with code|Worker exiting|Unexpected exit|Respawning", re.I

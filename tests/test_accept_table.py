@@ -150,3 +150,22 @@ def test_the_303_families_agree(accept: str | None, expected: tuple[str, ...]) -
         return "406" if cell == NO else "page" if cell == "303:page" else "rdf"
 
     assert kind(cells["id"]) == kind(cells["dataset"])
+
+
+# The error page is the one answer that chooses between HTML and plain text.
+ERROR_PAGE_FOR = {
+    "text/html",
+    FIREFOX,
+    CHROME,
+    "application/xhtml+xml",
+    "text/html;q=0.1, text/turtle",
+}
+
+
+@pytest.mark.parametrize("accept", [a for a, _ in TABLE], ids=[repr(a)[:60] for a, _ in TABLE])
+def test_errors_negotiate_with_the_same_function(app: Flask, accept: str | None) -> None:
+    headers = {"Accept": accept} if accept is not None else {}
+    r = app.test_client().get("/page/id/party/no-such-party", headers=headers)
+    assert r.status_code == 404
+    assert r.mimetype == ("text/html" if accept in ERROR_PAGE_FOR else "text/plain"), r.mimetype
+    assert "Accept" in r.headers["Vary"]

@@ -11,15 +11,17 @@ from __future__ import annotations
 
 import gzip
 import itertools
+import json
 import subprocess
 import sys
 from collections.abc import Iterator
 
 import pytest
+import requests
 from flask import Flask
 from werkzeug.test import TestResponse
 
-from tests.conftest import make_app
+from tests.conftest import LiveServer, make_app
 
 EVIL = "evil.example"
 HOSTILE = {
@@ -173,3 +175,50 @@ def test_web_app_leaves_the_build_libraries_alone() -> None:
     code = "import sys, uasa.web.app; print(sorted(m for m in ('networkx',) if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize(("trusted", "scheme"), [("0", "http"), ("1", "https")])
+def test_only_the_setting_makes_the_proto_believed(
+    real_store: str, trusted: str, scheme: str
+) -> None:
+    """Under `uasa serve` (gunicorn), from a loopback peer: gunicorn believes no proxy header
+    itself (nor a SCRIPT_NAME header); ProxyFix does, with UASA_TRUSTED_PROXIES."""
+    server = LiveServer(real_store, {"UASA_TRUSTED_PROXIES": trusted})
+    try:
+        r = requests.get(
+            server.url + "/data/id/party/gbr.ttl",
+            # gunicorn lets a trusted forwarder set SCRIPT_NAME by a header: nobody is one.
+            headers={
+                "X-Forwarded-Proto": "https",
+                "Host": "kg.example.org",
+                "SCRIPT_NAME": "/data",
+            },
+            timeout=30,
+        )
+        assert r.status_code == 200
+        assert r.headers["Content-Location"] == f"{scheme}://kg.example.org/data/id/party/gbr.ttl"
+    finally:
+        server.stop()
+
+
+def test_the_envelope_names_the_client_the_proxy_fix_found(
+    believing: Flask, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Short-path and Flask answers alike: one log line each, naming the forwarded client,
+    with the request id the answer carries."""
+    caplog.set_level("INFO", logger="uasa.access")
+    client = believing.test_client()
+    headers = {"X-Forwarded-For": "203.0.113.7", "Accept": "text/turtle"}
+    fast = believing.extensions["uasa.fastpath"]
+    client.get("/data/id/party/gbr.ttl", headers=headers)  # kept now, if not before
+    hits = fast.hits
+    answers = [
+        client.get("/data/id/party/gbr.ttl", headers=headers),  # the short path
+        client.get("/agreements.json", headers=headers),  # Flask
+    ]
+    assert fast.hits == hits + 1
+    lines = [json.loads(m) for m in caplog.messages if m.startswith("{")]
+    for r in answers:
+        line = next(x for x in lines if x["request_id"] == r.headers["X-Request-Id"])
+        assert line["client"] == "203.0.113.7" and line["status"] == 200
+        assert r.headers["X-Content-Type-Options"] == "nosniff" and r.headers["X-Uasa-Build"]

@@ -124,9 +124,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     b.set_defaults(func=_build)
 
-    s = sub.add_parser(
-        "serve", help="serve the store over HTTP with gunicorn (or Granian: UASA_HTTP_SERVER)"
-    )
+    s = sub.add_parser("serve", help="serve the store over HTTP with gunicorn")
     s.add_argument("--store", help="store location (default: UASA_STORE or var/store)")
     s.add_argument("--host", help="listen address (default: UASA_HOST or 127.0.0.1)")
     s.add_argument("--port", type=int, help="listen port (default: UASA_PORT or 8000)")

@@ -1,5 +1,4 @@
-"""`uasa serve`: the app behind gunicorn, a production WSGI server (or Granian, with
-UASA_HTTP_SERVER=granian: cli/serve_granian.py).
+"""`uasa serve`: the app behind gunicorn, a production WSGI server (the only one).
 
 UASA_HTTP_WORKERS gunicorn worker processes (one per core by default), each with threads: the
 HTTP side is Python and holds a GIL, so one process would keep the other cores idle however
@@ -81,7 +80,7 @@ def _worker_exit(server: Any, worker: Any) -> None:
 
 
 def worker_started(app: Any) -> None:
-    """In each HTTP worker once its app exists (gunicorn or Granian).
+    """In each HTTP worker once its app exists.
 
     SIGHUP to the worker: look at the store link now rather than at the next poll. (SIGHUP to
     `uasa serve` itself makes the server start fresh workers on the current build.)"""
@@ -152,11 +151,6 @@ def serve(settings: Settings, saved: Catalogue | None = None) -> None:
     from uasa.web.support.limits import shared_limits
 
     shared = shared_limits(settings)
-    if settings.http_server == "granian":
-        from uasa.cli import serve_granian
-
-        serve_granian.serve(settings, saved, shared, http_workers(settings))
-        return
     options = {
         "bind": f"{settings.host}:{settings.port}",
         "workers": http_workers(settings),
@@ -172,6 +166,10 @@ def serve(settings: Settings, saved: Catalogue | None = None) -> None:
         "keepalive": 15,
         "limit_request_line": 8190,  # the most gunicorn allows; longer queries go by POST
         "control_socket_disable": True,  # no admin socket in $HOME; signals are enough
+        # Proxy headers are believed in one place, the app's ProxyFix (UASA_TRUSTED_PROXIES),
+        # not also by gunicorn from loopback peers.
+        "forwarded_allow_ips": "",
+        "secure_scheme_headers": {},
         # The app writes its own structured access log (uasa.access), so gunicorn's is off.
         "accesslog": None,
         "errorlog": "-",

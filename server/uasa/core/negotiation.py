@@ -231,6 +231,20 @@ def _negotiate(
     return best
 
 
+# An error's message as plain text: offered beside the page by `prefers_page` only.
+_MESSAGE = Format("message", "document", "text/plain", "txt")
+
+
+def prefers_page(header: str | None) -> bool:
+    """Whether an error should be the HTML page rather than plain text: only when the page's
+    q is above plain text's (browsers); curl, scripts and SPARQL clients sending ``*/*`` or
+    their own types keep plain text."""
+    if not header or not header.strip():
+        return False
+    ranges = _parse(header)
+    return _match(ranges, HTML)[0] > _match(ranges, _MESSAGE)[0]
+
+
 def page_or_graph(header: str | None) -> Format:
     """What an IRI that names a resource redirects to: its page (HTML first, so ``*/*`` gets
     the page, as on Wikidata) or an RDF document; 406 when neither fits."""

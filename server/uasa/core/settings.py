@@ -20,13 +20,6 @@ def _bool(text: str) -> bool:
     raise ValueError(f"expected true or false, got {text!r}")
 
 
-def _http_server(text: str) -> str:
-    value = text.strip().lower()
-    if value not in {"gunicorn", "granian"}:
-        raise ValueError(f"expected gunicorn or granian, got {text!r}")
-    return value
-
-
 def _forwarded(text: str) -> str:
     names = sorted(set(text.replace(",", " ").lower().split()))
     for name in names:
@@ -76,14 +69,6 @@ SETTINGS: tuple[Setting, ...] = (
         "public_base",
         "https://w3id.org/uasa/",
         "Public base of the dataset's IRIs; also the base IRI for relative IRIs in queries.",
-    ),
-    Setting(
-        "http_server",
-        "gunicorn",
-        "The production HTTP server behind `uasa serve`: `gunicorn` (threads in each worker "
-        "process) or `granian` (HTTP parsed in Rust; faster per request, see "
-        "docs/benchmarks.md; UASA_THREADS then sets its blocking threads per worker).",
-        _http_server,
     ),
     Setting(
         "http_workers",

@@ -13,6 +13,7 @@ import logging
 from flask import Flask, Response, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from uasa.core import negotiation as conneg
 from uasa.core.errors import UasaError
 from uasa.query.types import QueryError
 from uasa.web.support import observability
@@ -28,16 +29,6 @@ def text_error(status: int, message: str, **headers: str) -> Response:
     )
     response.headers.update(headers)
     return response
-
-
-def wants_html() -> bool:
-    """Whether the client prefers text/html over plain text (browsers do; curl, scripts and
-    SPARQL clients send */* or their own types and keep plain text)."""
-    accept = request.accept_mimetypes
-    return (
-        accept.best_match(["text/plain", "text/html"]) == "text/html"
-        and accept["text/html"] > accept["text/plain"]
-    )
 
 
 def html_error(status: int, message: str, **headers: str) -> Response:
@@ -64,7 +55,7 @@ def html_error(status: int, message: str, **headers: str) -> Response:
 
 
 def error_response(status: int, message: str, **headers: str) -> Response:
-    if wants_html():
+    if conneg.prefers_page(request.headers.get("Accept")):
         return html_error(status, message, **headers)
     response = text_error(status, message, **headers)
     response.vary.add("Accept")
