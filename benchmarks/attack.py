@@ -172,6 +172,7 @@ def bad_def(c: Client, rng: random.Random) -> str:
 
 PROBE = "127.99.0.1"
 _colliders: list[str] = []
+_colliders_lock = threading.Lock()
 
 
 def colliders(victim: str = PROBE, count: int = 8) -> list[str]:
@@ -185,15 +186,15 @@ def colliders(victim: str = PROBE, count: int = 8) -> list[str]:
         digest = hashlib.blake2b(address.encode(), digest_size=8).digest()
         return (int.from_bytes(digest, "little") or 1) % SHARED_SLOTS
 
-    if not _colliders:
+    with _colliders_lock:  # the attack's threads all ask at once: search once
         target = slot(victim)
-        for n in itertools.count():
+        n = 0
+        while len(_colliders) < count:
             candidate = f"127.{n // 65536 % 200 + 10}.{n // 256 % 256}.{n % 256}"
             if slot(candidate) == target:
                 _colliders.append(candidate)
-                if len(_colliders) == count:
-                    break
-    return _colliders
+            n += 1
+        return list(_colliders)
 
 
 def collisions(c: Client, rng: random.Random) -> str:

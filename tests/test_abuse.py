@@ -376,3 +376,21 @@ def test_serve_warns_when_bound_beyond_loopback_with_no_proxy(w3c_store: str) ->
         assert len(lines) == (1 if warned else 0), output
         if warned:
             assert "UASA_TRUSTED_PROXIES" in lines[0] and "docs/deploy.md" in lines[0]
+
+
+def test_health_503_says_when_to_retry(w3c_store: str, app_factory) -> None:  # type: ignore[no-untyped-def]
+    """/health answers 503 when no query worker is free; that 503 carries Retry-After too."""
+    import threading
+
+    from tests.test_safety import RUNAWAY
+
+    app = app_factory(w3c_store, query_workers=1, queue_timeout=0.5, query_timeout=3, cache_mb=0)
+    runaway = threading.Thread(
+        target=lambda: app.test_client().get("/sparql", query_string={"query": RUNAWAY})
+    )
+    runaway.start()
+    time.sleep(0.5)
+    r = app.test_client().get("/health")
+    runaway.join(timeout=10)
+    assert r.status_code == 503, r.text
+    assert r.headers["Retry-After"].isdigit()

@@ -10,6 +10,7 @@ from flask import Blueprint, jsonify
 from flask.typing import ResponseReturnValue
 
 from uasa.core import store_layout
+from uasa.core.errors import RETRY_AFTER
 from uasa.query.types import QueryError, QueryRequest
 from uasa.web.support import context
 
@@ -38,4 +39,6 @@ def health() -> ResponseReturnValue:
         content_hash=about.content_hash,
         triples=about.triples,
     )
-    return body, 503 if problem else 200
+    if problem:
+        return body, 503, {"Retry-After": RETRY_AFTER}  # every 503 says when to come back
+    return body, 200
