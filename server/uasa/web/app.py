@@ -25,6 +25,7 @@ from uasa.web.routes import (
     network,
     pages,
     queries,
+    releases,
     sparql,
 )
 from uasa.web.support import errors, frontend, i18n, limits, observability, security, serving
@@ -104,6 +105,7 @@ def create_app(
     app.register_blueprint(agreements.blueprint)
     app.register_blueprint(network.blueprint)
     app.register_blueprint(crawl.blueprint)
+    app.register_blueprint(releases.blueprint)
     fastpath.install(app)  # last: its hook runs after every other before_request hook
     return app
 

@@ -25,6 +25,7 @@ from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad, Triple
 
 from uasa import __version__
 from uasa.build import dumps as dump_files
+from uasa.build import releases
 from uasa.core import negotiation as conneg
 from uasa.core.dataset import (
     DESCRIPTION,
@@ -250,7 +251,41 @@ def catalogue_triples(dataset: NamedNode, service: BlankNode, built: str | None)
     return out
 
 
-def void_triples(built: BuiltStore, root: str, examples: list[str]) -> list[Triple]:
+ADMS = "http://www.w3.org/ns/adms#"
+
+
+def _release_triples(dataset: NamedNode, root: str, history: list[dict[str, Any]]) -> list[Triple]:
+    """The releases as versions of the dataset (DCAT 3's versioning with ADMS's notes), each
+    named by its entry on the changelog page."""
+    out: list[Triple] = []
+    for entry in history:
+        n = entry["number"]
+        version = NamedNode(f"{root}releases#r{n}")
+        notes = f"Release {n}: {entry.get('triples')} quads"
+        if "added" in entry:
+            notes += f"; {entry['added']} added, {entry['removed']} removed since release {n - 1}"
+        out += [
+            Triple(dataset, NamedNode(DCT + "hasVersion"), version),
+            Triple(version, NamedNode(DCAT + "version"), Literal(str(n))),
+            Triple(version, NamedNode(ADMS + "versionNotes"), Literal(notes, language="en")),
+            Triple(
+                version,
+                NamedNode(DCT + "issued"),
+                Literal(str(entry["date"]), datatype=NamedNode(XSD + "dateTime")),
+            ),
+        ]
+        if n > 1:
+            previous = NamedNode(f"{root}releases#r{n - 1}")
+            out.append(Triple(version, NamedNode(DCAT + "previousVersion"), previous))
+    return out
+
+
+def void_triples(
+    built: BuiltStore,
+    root: str,
+    examples: list[str],
+    history: list[dict[str, Any]] | None = None,
+) -> list[Triple]:
     manifest = built.manifest
     stats = manifest.get("statistics", {})
     a = NamedNode(RDF + "type")
@@ -401,6 +436,7 @@ def void_triples(built: BuiltStore, root: str, examples: list[str]) -> list[Trip
             out.append(Triple(n(IANA + "application/gzip"), a, n(DCT + "MediaType")))
         if entry.get("format") in {f.media_type for f in dump_files.DUMP_FORMATS}:
             out.append(Triple(dataset, n(VOID + "dataDump"), url))
+    out += _release_triples(dataset, root, history or [])
     # The EU concepts and schemes are stated once for each use: keep each statement once.
     return list(dict.fromkeys(out))
 
@@ -423,7 +459,8 @@ def void() -> ResponseReturnValue:
     rows = select(context.executor(), EXAMPLES, context.settings().query_timeout)
     examples = [r["s"]["value"] for r in rows if r["s"]["type"] == "uri"]
     root = request.url_root
-    triples = void_triples(_built(), root, examples)
+    history = releases.index(releases.folder_of(context.settings().store))
+    triples = void_triples(_built(), root, examples, history)
     prefixes = {
         "void": VOID,
         "dcat": DCAT,
@@ -432,6 +469,7 @@ def void() -> ResponseReturnValue:
         "xsd": XSD,
         "owl": OWL,
         "sd": SD,
+        "adms": ADMS,
     }
     options: dict[str, Any] = {"format": fmt.rdf()}
     if fmt.name in {"turtle", "trig", "rdfxml"}:
