@@ -64,12 +64,15 @@ def record(
     target.mkdir(parents=True, exist_ok=True)
     # The build's own gzipped dump is the release's: copied, not read, as a big one is big.
     shutil.copyfile(build_dir / DUMPS_DIR / DUMP, target / DUMP)
+    dump: dict[str, Any] = next((e for e in manifest.get("dumps", []) if e["name"] == DUMP), {})
     entry: dict[str, Any] = {
         "number": number,
         "version": manifest.get("version"),
         "date": manifest.get("built"),
         "content_hash": manifest.get("content_hash"),
         "triples": manifest.get("triples"),
+        "bytes": dump.get("bytes"),  # of the kept dump, for its DCAT distribution
+        "sha256": dump.get("sha256"),
     }
     changed: set[str] = set()
     if canonical:
