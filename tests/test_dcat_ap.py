@@ -48,6 +48,8 @@ ALLOWED: dict[tuple[str, str, str], str] = {
     ("Warning", CATALOG := "https://w3id.org/uasa/catalog", str(DCT.publisher)): "not an EU body",
     ("Warning", "https://w3id.org/uasa/dataset", str(DCT.publisher)): "not an EU body",
     ("Warning", "_:DataService", str(DCT.publisher)): "not an EU body",
+    # The build's release (one build here: release 1) is a dcat:Dataset with the same publisher.
+    ("Warning", "ROOT/releases#r1", str(DCT.publisher)): "not an EU body",
     # dct:type of the publisher must come from the ADMS publisher-type vocabulary; none of its
     # types (NonProfitOrganisation, Company, NationalAuthority, PrivateIndividual(s), ...) is
     # known to be true of a group of open-source contributors, so none is stated.

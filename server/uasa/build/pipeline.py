@@ -19,7 +19,8 @@ from pathlib import Path
 
 from pyoxigraph import NamedNode, Quad, RdfFormat, Store
 
-from uasa.build import dumps, rules_runner
+from uasa import __version__
+from uasa.build import dumps, releases, rules_runner
 from uasa.build.upload import upload
 from uasa.core import store_layout
 from uasa.core.iris import BASE, Graphs
@@ -212,6 +213,15 @@ def build(
             "stages": {name: round(seconds, 3) for name, seconds in stages.items()},
             **published,
         }
+        manifest["version"] = __version__
+        # A build whose data differs from the last release's is the next release.
+        release = releases.record(
+            releases.folder_of(store_setting),
+            build_dir,
+            manifest,
+            canonical=manifest["triples"] <= dumps.CANONICAL_MAX_QUADS,
+        )
+        manifest["release"] = release["number"]
         (build_dir / store_layout.MANIFEST).write_text(json.dumps(manifest, indent=2), "utf-8")
         final = store_layout.publish(build_dir, store_setting)
     except OSError as exc:  # disk full, file size limit, permissions: the build cannot write

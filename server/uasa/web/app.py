@@ -25,6 +25,7 @@ from uasa.web.routes import (
     network,
     pages,
     queries,
+    releases,
     sparql,
 )
 from uasa.web.support import (
@@ -109,6 +110,7 @@ def create_app(
     app.register_blueprint(agreements.blueprint)
     app.register_blueprint(network.blueprint)
     app.register_blueprint(crawl.blueprint)
+    app.register_blueprint(releases.blueprint)
     fastpath.install(app)  # last: its hook runs after every other before_request hook
     # Outermost the proxy fix, then the one envelope, then the short path, then Flask: every
     # answer sees (and is kept for) the client, scheme, host and prefix the proxy fix left.

@@ -18,7 +18,7 @@ blueprint = Blueprint("crawl", __name__)
 # The sitemap protocol's limit for one file (sitemaps.org); a bigger store lists its first
 # resources in IRI order, which is what the query asks for and the protocol allows.
 MAX_URLS = 50_000
-PAGES = ("", "agreements", "timeline", "commitments", "page/def", "dumps/", "queries")
+PAGES = ("", "agreements", "timeline", "commitments", "page/def", "dumps/", "queries", "releases")
 RESOURCES = f"""\
 SELECT DISTINCT ?s WHERE {{
   ?s ?p ?o

@@ -26,6 +26,7 @@ from werkzeug.security import safe_join
 
 from uasa import __version__
 from uasa.build import dumps as dump_files
+from uasa.build import releases
 from uasa.core import negotiation as conneg
 from uasa.core.dataset import (
     DESCRIPTION,
@@ -199,7 +200,12 @@ def _label(kind: str, key: str) -> BlankNode:
     return BlankNode(f"{kind}-{hashlib.sha256(key.encode()).hexdigest()[:16]}")
 
 
-def catalogue_triples(dataset: NamedNode, service: BlankNode, built: str | None) -> list[Triple]:
+def catalogue_triples(
+    dataset: NamedNode,
+    service: BlankNode,
+    built: str | None,
+    versions: tuple[NamedNode, ...] = (),
+) -> list[Triple]:
     """The DCAT-AP 3 catalogue around the dataset and its SPARQL service: publisher, contact
     point, keywords, coverage and themes, as the project's README states them."""
     a = NamedNode(RDF + "type")
@@ -257,10 +263,13 @@ def catalogue_triples(dataset: NamedNode, service: BlankNode, built: str | None)
         out += _concept(
             catalog, DCT + "language", AUTHORITY + "language/", lang, DCT + "LinguisticSystem"
         )
-    for node in (catalog, dataset):
+    for version in versions:  # each release is a dataset with the same catalogue attributes
+        out.append(Triple(version, NamedNode(DCT + "temporal"), period))
+    for node in (catalog, dataset, *versions):
         for scheme, code in (("country/", "UKR"), ("continent/", "EUROPE")):
             out += _concept(node, DCT + "spatial", AUTHORITY + scheme, code, DCT + "Location")
-    for owner in (dataset, service):
+    owners: list[NamedNode | BlankNode] = [dataset, service, *versions]
+    for owner in owners:
         out += [
             Triple(owner, NamedNode(DCT + "publisher"), publisher),
             Triple(owner, NamedNode(DCAT + "contactPoint"), contact),
@@ -273,7 +282,105 @@ def catalogue_triples(dataset: NamedNode, service: BlankNode, built: str | None)
     return out
 
 
-def void_triples(built: BuiltStore, root: str, examples: list[str]) -> list[Triple]:
+ADMS = "http://www.w3.org/ns/adms#"
+
+
+def _distribution(
+    owner: NamedNode, url: NamedNode, access: NamedNode, entry: dict[str, Any]
+) -> list[Triple]:
+    """A file as a DCAT-AP distribution of ``owner``: media type, size, licence, checksum."""
+    a, n = NamedNode(RDF + "type"), NamedNode
+    checksum = _label("checksum", url.value)
+    media = n(IANA + entry.get("format", entry["media_type"]))
+    out = [
+        Triple(owner, n(DCAT + "distribution"), url),
+        Triple(url, a, n(DCAT + "Distribution")),
+        Triple(url, n(DCAT + "downloadURL"), url),
+        Triple(url, n(DCAT + "accessURL"), access),
+        Triple(url, n(DCAT + "mediaType"), media),
+        Triple(
+            url,
+            n(DCAT + "byteSize"),
+            Literal(str(entry["bytes"]), datatype=n(XSD + "nonNegativeInteger")),
+        ),
+        Triple(url, n(DCT + "license"), n(LICENSE)),
+        Triple(url, n(DCT + "description"), Literal(_dump_description(entry), language="en")),
+        Triple(url, n(SPDX + "checksum"), checksum),
+        Triple(checksum, a, n(SPDX + "Checksum")),
+        Triple(checksum, n(SPDX + "algorithm"), n(SHA256)),
+        Triple(n(SHA256), a, n(SPDX + "ChecksumAlgorithm")),
+        Triple(
+            checksum,
+            n(SPDX + "checksumValue"),
+            Literal(entry["sha256"], datatype=n(XSD + "hexBinary")),
+        ),
+        Triple(media, a, n(DCT + "MediaType")),
+    ]
+    out += _concept(url, DCATAP + "availability", AVAILABILITY, "STABLE")
+    file_type = FILE_TYPES.get(entry["name"].removesuffix(".gz").rsplit(".", 1)[-1])
+    if file_type:
+        # DCAT-AP's range for dct:format is dct:MediaTypeOrExtent.
+        out += _concept(url, DCT + "format", FILE_TYPE, file_type, DCT + "MediaTypeOrExtent")
+    if entry["name"].endswith(".gz"):
+        out.append(Triple(url, n(DCAT + "compressFormat"), n(IANA + "application/gzip")))
+        out.append(Triple(n(IANA + "application/gzip"), a, n(DCT + "MediaType")))
+    return out
+
+
+def _versions(root: str, history: list[dict[str, Any]]) -> tuple[NamedNode, ...]:
+    return tuple(NamedNode(f"{root}releases#r{e['number']}") for e in history)
+
+
+def _release_triples(dataset: NamedNode, root: str, history: list[dict[str, Any]]) -> list[Triple]:
+    """The releases as versions of the dataset (DCAT 3's versioning with ADMS's notes), each
+    named by its entry on the changelog page."""
+    out: list[Triple] = []
+    for entry in history:
+        n = entry["number"]
+        version = NamedNode(f"{root}releases#r{n}")
+        notes = f"Release {n}: {entry.get('triples')} quads"
+        if "added" in entry:
+            notes += f"; {entry['added']} added, {entry['removed']} removed since release {n - 1}"
+        out += [
+            Triple(dataset, NamedNode(DCT + "hasVersion"), version),
+            Triple(version, NamedNode(RDF + "type"), NamedNode(DCAT + "Dataset")),
+            Triple(
+                version,
+                NamedNode(DCT + "title"),
+                Literal(f"{TITLE['en']}, release {n}", language="en"),
+            ),
+            Triple(version, NamedNode(DCT + "description"), Literal(notes, language="en")),
+            Triple(version, NamedNode(DCT + "license"), NamedNode(LICENSE)),
+            Triple(version, NamedNode(DCAT + "version"), Literal(str(n))),
+            Triple(version, NamedNode(ADMS + "versionNotes"), Literal(notes, language="en")),
+            Triple(
+                version,
+                NamedNode(DCT + "issued"),
+                Literal(str(entry["date"]), datatype=NamedNode(XSD + "dateTime")),
+            ),
+        ]
+        if entry.get("sha256"):
+            dump = {
+                "name": releases.DUMP,
+                "media_type": "application/gzip",
+                "format": "application/n-quads",
+                "bytes": entry["bytes"],
+                "sha256": entry["sha256"],
+            }
+            url = NamedNode(f"{root}releases/{n}/{releases.DUMP}")
+            out += _distribution(version, url, NamedNode(f"{root}releases"), dump)
+        if n > 1:
+            previous = NamedNode(f"{root}releases#r{n - 1}")
+            out.append(Triple(version, NamedNode(DCAT + "previousVersion"), previous))
+    return out
+
+
+def void_triples(
+    built: BuiltStore,
+    root: str,
+    examples: list[str],
+    history: list[dict[str, Any]] | None = None,
+) -> list[Triple]:
     manifest = built.manifest
     stats = manifest.get("statistics", {})
     a = NamedNode(RDF + "type")
@@ -333,7 +440,9 @@ def void_triples(built: BuiltStore, root: str, examples: list[str]) -> list[Trip
         ),
         Triple(service, n(DCT + "license"), n(LICENSE)),
     ]
-    out += catalogue_triples(dataset, service, manifest.get("built"))
+    out += catalogue_triples(
+        dataset, service, manifest.get("built"), _versions(root, history or [])
+    )
     keys = {
         "triples": "triples",
         "entities": "entities",
@@ -388,42 +497,10 @@ def void_triples(built: BuiltStore, root: str, examples: list[str]) -> list[Trip
     out += [Triple(dataset, n(VOID + "exampleResource"), n(e)) for e in examples]
     for entry in manifest.get("dumps", []):
         url = n(f"{root}dumps/{entry['name']}")
-        checksum = _label("checksum", entry["name"])
-        out += [
-            Triple(dataset, n(DCAT + "distribution"), url),
-            Triple(url, a, n(DCAT + "Distribution")),
-            Triple(url, n(DCAT + "downloadURL"), url),
-            Triple(url, n(DCAT + "accessURL"), n(f"{root}dumps/")),
-            Triple(url, n(DCAT + "mediaType"), n(IANA + entry.get("format", entry["media_type"]))),
-            Triple(
-                url,
-                n(DCAT + "byteSize"),
-                Literal(str(entry["bytes"]), datatype=n(XSD + "nonNegativeInteger")),
-            ),
-            Triple(url, n(DCT + "license"), n(LICENSE)),
-            Triple(url, n(DCT + "description"), Literal(_dump_description(entry), language="en")),
-            Triple(url, n(SPDX + "checksum"), checksum),
-            Triple(checksum, a, n(SPDX + "Checksum")),
-            Triple(checksum, n(SPDX + "algorithm"), n(SHA256)),
-            Triple(n(SHA256), a, n(SPDX + "ChecksumAlgorithm")),
-            Triple(
-                checksum,
-                n(SPDX + "checksumValue"),
-                Literal(entry["sha256"], datatype=n(XSD + "hexBinary")),
-            ),
-        ]
-        media = n(IANA + entry.get("format", entry["media_type"]))
-        out.append(Triple(media, a, n(DCT + "MediaType")))
-        out += _concept(url, DCATAP + "availability", AVAILABILITY, "STABLE")
-        file_type = FILE_TYPES.get(entry["name"].removesuffix(".gz").rsplit(".", 1)[-1])
-        if file_type:
-            # DCAT-AP's range for dct:format is dct:MediaTypeOrExtent.
-            out += _concept(url, DCT + "format", FILE_TYPE, file_type, DCT + "MediaTypeOrExtent")
-        if entry["name"].endswith(".gz"):
-            out.append(Triple(url, n(DCAT + "compressFormat"), n(IANA + "application/gzip")))
-            out.append(Triple(n(IANA + "application/gzip"), a, n(DCT + "MediaType")))
+        out += _distribution(dataset, url, n(f"{root}dumps/"), entry)
         if entry.get("format") in {f.media_type for f in dump_files.DUMP_FORMATS}:
             out.append(Triple(dataset, n(VOID + "dataDump"), url))
+    out += _release_triples(dataset, root, history or [])
     # The EU concepts and schemes are stated once for each use: keep each statement once.
     return list(dict.fromkeys(out))
 
@@ -446,7 +523,8 @@ def void() -> ResponseReturnValue:
     rows = select(context.executor(), EXAMPLES, context.settings().query_timeout)
     examples = [r["s"]["value"] for r in rows if r["s"]["type"] == "uri"]
     root = request.url_root
-    triples = void_triples(_built(), root, examples)
+    history = releases.index(releases.folder_of(context.settings().store))
+    triples = void_triples(_built(), root, examples, history)
     prefixes = {
         "void": VOID,
         "dcat": DCAT,
@@ -455,6 +533,7 @@ def void() -> ResponseReturnValue:
         "xsd": XSD,
         "owl": OWL,
         "sd": SD,
+        "adms": ADMS,
     }
     options: dict[str, Any] = {"format": fmt.rdf()}
     if fmt.name in {"turtle", "trig", "rdfxml"}:
