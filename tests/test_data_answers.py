@@ -790,3 +790,37 @@ def test_audit_names_and_titles(real_client: FlaskClient) -> None:
     assert [r["s"] for r in official] == [
         ID + "source/gov-uk-joint-declaration-of-support-for-ukraine"
     ]
+
+
+def test_no_curation_wording_reaches_a_page(real_client: FlaskClient) -> None:
+    # "seed 001" is the project's name for a research file, not something a reader can look up.
+    rows = select(
+        real_client,
+        """
+        SELECT ?s ?text WHERE {
+          ?s rdfs:label|<http://purl.org/dc/terms/description>|<http://purl.org/dc/terms/title>
+             ?text
+          FILTER(REGEX(STR(?text), "seed 00[0-9]|джерело 00[0-9]", "i"))
+        }
+        """,
+    )
+    assert rows == []
+
+
+def test_sources_with_a_stored_copy_have_a_title(real_client: FlaskClient) -> None:
+    url = "https://kyivindependent.com/albania-signs-10-year-security-cooperation-agreement-with-ukraine"
+    rows = select(
+        real_client,
+        f"""
+        SELECT ?title ?issued WHERE {{
+          ?s a uasa:Source ; <https://schema.org/url> <{url}> ;
+            <http://purl.org/dc/terms/title> ?title ; <http://purl.org/dc/terms/issued> ?issued .
+        }}
+        """,
+    )
+    assert rows == [
+        {
+            "title": "Albania signs 10-year security cooperation agreement with Ukraine",
+            "issued": "2025-01-21",
+        }
+    ]
