@@ -653,6 +653,7 @@ def test_by_dates_are_not_event_dates(real_client: FlaskClient) -> None:
         SELECT ?m ?date ?kind WHERE {
           ?m a uasa:NegotiationMilestone ; <http://purl.org/dc/terms/date> ?date ;
              uasa:dateKind ?kind .
+          FILTER(?kind = <https://w3id.org/uasa/concept/date-kind/by>)
         }
         """,
     )
@@ -741,3 +742,85 @@ def test_agreements_table_shows_no_expiry_for_a_hedged_term(real_client: FlaskCl
     czechia = rows[ID + "agreement/cze-2024-07-18"]
     assert (czechia["duration_years"], czechia["expiry_date"]) == ("", "")
     assert rows[ID + "agreement/nor-2024-05-31"]["expiry_date"] == "2034-05-31"
+
+
+def test_ukrainian_labels_keep_long_term_support(real_client: FlaskClient) -> None:
+    # Every agreement whose English title names "long-term support" says so in Ukrainian too.
+    rows = select(
+        real_client,
+        """
+        SELECT ?a ?uk WHERE {
+          ?a a uasa:SecurityAgreement ; rdfs:label ?uk FILTER(LANG(?uk) = "uk")
+          ?a <http://purl.org/dc/terms/title>|uasa:descriptiveTitle ?en
+          FILTER(LANG(?en) = "en" && CONTAINS(LCASE(STR(?en)), "long-term support"))
+        }
+        """,
+    )
+    assert len(rows) >= 6
+    assert [r["a"] for r in rows if "довгострокову підтримку" not in r["uk"]] == []
+
+
+def test_audit_names_and_titles(real_client: FlaskClient) -> None:
+    stubb = select(real_client, f"SELECT ?l WHERE {{ <{ID}person/alexander-stubb> rdfs:label ?l }}")
+    assert "Олександр Стубб" in {r["l"] for r in stubb}
+    # Albania's English title is the fact base's rendering, not an official title.
+    albania = f"<{ID}agreement/alb-2025-01-21>"
+    titles = select(
+        real_client,
+        f"SELECT ?t WHERE {{ {albania} <http://purl.org/dc/terms/title> ?t "
+        "FILTER(LANG(?t) = 'en') }",
+    )
+    assert titles == []
+    # Every person is pointed at by some node (no orphan such as the former xavier-bettel).
+    orphans = select(
+        real_client,
+        """
+        SELECT ?p WHERE {
+          ?p a <http://xmlns.com/foaf/0.1/Person> .
+          FILTER NOT EXISTS { ?x ?link ?p FILTER(?link != <http://www.w3.org/2002/07/owl#sameAs>) }
+        }
+        """,
+    )
+    assert orphans == []
+    # The G7 declaration's official text is marked as such.
+    official = select(
+        real_client,
+        f"SELECT ?s WHERE {{ <{ID}framework/g7-joint-declaration> uasa:officialText ?s }}",
+    )
+    assert [r["s"] for r in official] == [
+        ID + "source/gov-uk-joint-declaration-of-support-for-ukraine"
+    ]
+
+
+def test_no_curation_wording_reaches_a_page(real_client: FlaskClient) -> None:
+    # "seed 001" is the project's name for a research file, not something a reader can look up.
+    rows = select(
+        real_client,
+        """
+        SELECT ?s ?text WHERE {
+          ?s rdfs:label|<http://purl.org/dc/terms/description>|<http://purl.org/dc/terms/title>
+             ?text
+          FILTER(REGEX(STR(?text), "seed 00[0-9]|джерело 00[0-9]", "i"))
+        }
+        """,
+    )
+    assert rows == []
+
+
+def test_sources_with_a_stored_copy_have_a_title(real_client: FlaskClient) -> None:
+    url = "https://kyivindependent.com/albania-signs-10-year-security-cooperation-agreement-with-ukraine"
+    rows = select(
+        real_client,
+        f"""
+        SELECT ?title ?issued WHERE {{
+          ?s a uasa:Source ; <https://schema.org/url> <{url}> ;
+            <http://purl.org/dc/terms/title> ?title ; <http://purl.org/dc/terms/issued> ?issued .
+        }}
+        """,
+    )
+    assert rows == [
+        {
+            "title": "Albania signs 10-year security cooperation agreement with Ukraine",
+            "issued": "2025-01-21",
+        }
+    ]

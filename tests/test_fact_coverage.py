@@ -6,8 +6,11 @@ text its ``dct:identifier``; for the non-URL evidence behind the Wikidata QIDs a
 description names every index hit the row names) and at least one node cites that source with
 ``prov:wasDerivedFrom``. The node must be about the row's subject where the subject is an agreement:
 the agreement itself or a node that belongs to it (signature, provision, commitment, milestone,
-claim). A row counts as **left out** when the "Left out" table of ``data/README.md`` has a line for
-its subject and property. Anything else is a gap, listed in the failure message.
+claim); and it must be a node that states the row's value (``STATING``): a signatory row counts
+only through a signature citing its source, a provision row only through a provision, commitment
+or count, a legal-form row only through a claim, so a source cited elsewhere on the agreement
+covers nothing. A row counts as **left out** when the "Left out" table of ``data/README.md`` has a
+line for its subject and property. Anything else is a gap, listed in the failure message.
 """
 
 from __future__ import annotations
@@ -107,6 +110,39 @@ def agreement_of(subject: str) -> set[URIRef] | None:
     return {r[0] for r in graph().query(PREFIXES + query, initBindings={"name": _lit(partner)})}
 
 
+# The kinds of node that state the value of an agreement row, per fact-base property. A property
+# not listed may be stated by any node about the agreement.
+CORE = ("uasa:SecurityAgreement", "uasa:Agreement")
+STATING: dict[str, tuple[str, ...]] = {
+    "title": CORE,
+    "place_signed": (*CORE, "uasa:Signature"),
+    "date_signed": (*CORE, "uasa:Signature"),
+    "official_url": CORE,
+    "related_document": CORE,
+    "signatory_partner": ("uasa:Signature",),
+    "signatory_ukraine": ("uasa:Signature",),
+    "duration_years": ("uasa:DurationClause",),
+    "termination_clause": ("uasa:DurationClause", "uasa:Provision"),
+    "legal_form": ("uasa:Claim",),
+    "provision": ("uasa:Provision", "uasa:Commitment", "uasa:MaterielQuantity"),
+    "commitment": ("uasa:Commitment", "uasa:DeliveredAid", "uasa:MaterielQuantity"),
+    "commitment_structured": ("uasa:Commitment", "uasa:DeliveredAid"),
+    "negotiation_milestone": ("uasa:NegotiationMilestone", "uasa:Participation"),
+    "ordinal_reported": ("uasa:Claim",),
+    "signing_sequence": ("uasa:Claim",),
+    "mod_list_position_of_27_countries": ("uasa:Claim",),
+    "in_mod_list_nov2025": ("uasa:Claim",),
+}
+
+
+def states(node: URIRef, prop: str) -> bool:
+    kinds = STATING.get(prop.strip())
+    if kinds is None:
+        return True
+    query = f"ASK {{ VALUES ?kind {{ {' '.join(kinds)} }} ?node a ?kind }}"
+    return bool(graph().query(PREFIXES + query, initBindings={"node": node}).askAnswer)
+
+
 def about(node: URIRef, agreements: set[URIRef]) -> bool:
     if node in agreements:
         return True
@@ -130,7 +166,8 @@ def in_graph(row: dict[str, str]) -> bool:
     if not agreements:
         # A negotiation that produced no agreement (Bulgaria): its milestones cite the source.
         return True
-    return any(about(node, agreements) for node in citing)
+    prop = row.get("property", "")
+    return any(about(node, agreements) and states(node, prop) for node in citing)
 
 
 # --- The "Left out" table ---------------------------------------------------------------------
@@ -219,3 +256,15 @@ def test_a_source_cited_only_for_another_agreement_does_not_cover() -> None:
     url = "https://www.swissinfo.ch/eng/ukraine%2C-japan-sign-10-year-term-security-agreement/80579127"
     assert in_graph({"subject": "agreement:Ukraine-Japan", "source_url": url})
     assert not in_graph({"subject": "agreement:Ukraine-United Kingdom", "source_url": url})
+
+
+def test_a_source_counts_only_through_the_node_that_states_the_value() -> None:
+    # Norway's title source (European Pravda) is cited by the agreement and an ordinal claim,
+    # never by a signature or a commitment: it covers the title, not a signatory or an amount.
+    url = "https://www.pravda.com.ua/eng/news/2024/05/31/7458547/"
+    norway = {"subject": "agreement:Ukraine-Norway", "source_url": url}
+    assert in_graph({**norway, "property": "title"})
+    assert in_graph({**norway, "property": "ordinal_reported"})
+    assert not in_graph({**norway, "property": "signatory_partner"})
+    assert not in_graph({**norway, "property": "commitment"})
+    assert not in_graph({**norway, "property": "duration_years"})
