@@ -29,6 +29,7 @@ from uasa.core.iris import BASE, DATASET, DCT, RDF, VOID, XSD
 from uasa.core.store_layout import BuiltStore
 from uasa.query.rows import select
 from uasa.web.support import context
+from uasa.web.support.editor import DOCUMENT_DESTS
 from uasa.web.support.i18n import choose_lang
 from uasa.web.support.ui import UI
 
@@ -373,7 +374,12 @@ def void_triples(built: BuiltStore, root: str, examples: list[str]) -> list[Trip
 
 @blueprint.get("/.well-known/void")
 def void() -> ResponseReturnValue:
-    fmt = conneg.negotiate(request.headers.get("Accept"), "graph")
+    accept = request.headers.get("Accept")
+    # A browser following the site menu's link gets the Turtle as text to read, not a download.
+    shown = request.headers.get("Sec-Fetch-Dest", "").lower() in DOCUMENT_DESTS and (
+        conneg.negotiate(accept, "graph", html="named") is conneg.HTML
+    )
+    fmt = conneg.by_name("turtle", "graph") if shown else conneg.negotiate(accept, "graph")
     if fmt is None:
         raise UasaError(
             406, f"Available: {conneg.offered_types('graph')}.", headers={"Vary": "Accept"}
@@ -399,6 +405,8 @@ def void() -> ResponseReturnValue:
         body = serialize(quads, **options)
     else:
         body = serialize(triples, **options)
-    response = Response(body, content_type=fmt.content_type)
-    response.vary.add("Accept")
+    response = Response(
+        body, content_type="text/plain; charset=utf-8" if shown else fmt.content_type
+    )
+    response.vary.update(["Accept", "Sec-Fetch-Dest"])
     return response
