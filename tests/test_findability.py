@@ -55,3 +55,23 @@ def test_the_void_link_is_readable_in_a_browser(real_client: FlaskClient) -> Non
     assert real_client.get("/.well-known/void", headers=script).mimetype != "text/plain"
     nt = real_client.get("/.well-known/void", headers={"Accept": "application/n-triples"})
     assert nt.mimetype == "application/n-triples"
+
+
+def test_every_run_link_answers_200_to_a_link_checker(real_client: FlaskClient) -> None:
+    """The "run" links of the home page's gallery, the catalogue and each query's own page
+    carry the examples of the required parameters; followed by a plain client (no browser
+    headers) they answer 200."""
+    names = [q["name"] for q in real_client.get("/queries.json").get_json()["queries"]]
+    pages = ["/", "/queries", *(f"/query/{n}.html" for n in names)]
+    links = set()
+    for path in pages:
+        body = real_client.get(path, headers=BROWSER).text
+        found = re.findall(r'href="(/queries/[^"#?.]+(?:\?[^"#]*)?)"', body)
+        links |= {h.replace("&amp;", "&") for h in found}
+    assert {link.split("?")[0] for link in links} >= {f"/queries/{n}" for n in names}
+    failing = [
+        (link, r.status_code)
+        for link in sorted(links)
+        if (r := real_client.get(link)).status_code != 200
+    ]
+    assert not failing, failing

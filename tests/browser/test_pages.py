@@ -134,3 +134,25 @@ def test_saved_query_page_from_the_gallery(
     assert page.locator("#p-year").input_value() == "2024"
     assert page.locator("table.results-table tbody tr").count() == shown
     check_page(page, width)
+
+
+def test_skip_link_menu_network_and_void(
+    page: Any, server: LiveServer, width: str, lang: str
+) -> None:
+    """The first Tab stop skips the menu to the content; the menu reaches /network; its VoID
+    link opens as a page to read, not a download."""
+    page.goto(server.url + "/")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip"
+    page.keyboard.press("Enter")
+    page.wait_for_url("**#main")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.querySelector('main').contains(document.activeElement)")
+    page.locator("header nav a[href='/network']").click()
+    page.wait_for_url("**/network")
+    assert page.locator("table tbody tr").count() > 20
+    check_page(page, width)
+    page.goto(server.url + "/")
+    page.locator("header nav a[href='/.well-known/void']").click()
+    page.wait_for_url("**/.well-known/void")
+    assert "void:Dataset" in page.locator("body").inner_text()
