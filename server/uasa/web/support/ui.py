@@ -11,6 +11,7 @@ UI: dict[str, dict[str, str]] = {
         "ontology": "Ontology",
         "dumps": "Downloads",
         "dump_use": "What it is for",
+        "csv_excel": "for Excel",
         "dump_gz": "the same, gzip-compressed",
         "dump_nq": "every named graph, one quad a line (N-Quads): load it into a triple store",
         "dump_trig": "every named graph in TriG, a readable text",
@@ -226,6 +227,7 @@ UI: dict[str, dict[str, str]] = {
         "ontology": "Онтологія",
         "dumps": "Завантаження",
         "dump_use": "Для чого",
+        "csv_excel": "для Excel",
         "dump_gz": "те саме, стиснене gzip",
         "dump_nq": (
             "усі іменовані графи, по квадрату в рядку (N-Quads): для завантаження у сховище трійок"
