@@ -12,6 +12,8 @@ UI: dict[str, dict[str, str]] = {
         "dumps": "Downloads",
         "dump_use": "What it is for",
         "csv_excel": "for Excel",
+        "table_filter": "Filter the rows shown",
+        "table_filter_count": "{n} rows",
         "dump_gz": "the same, gzip-compressed",
         "dump_nq": "every named graph, one quad a line (N-Quads): load it into a triple store",
         "dump_trig": "every named graph in TriG, a readable text",
@@ -228,6 +230,8 @@ UI: dict[str, dict[str, str]] = {
         "dumps": "Завантаження",
         "dump_use": "Для чого",
         "csv_excel": "для Excel",
+        "table_filter": "Відфільтрувати показані рядки",
+        "table_filter_count": "рядків: {n}",
         "dump_gz": "те саме, стиснене gzip",
         "dump_nq": (
             "усі іменовані графи, по квадрату в рядку (N-Quads): для завантаження у сховище трійок"
