@@ -107,3 +107,25 @@ def test_ukrainian_numbers_and_plurals() -> None:
     assert formats.counted(5, forms, "uk") == "5 трійок"
     assert formats.counted(21, forms, "uk") == "21 трійка"
     assert formats.counted(9972, {"one": "triple", "other": "triples"}, "en") == "9,972 triples"
+
+
+@pytest.mark.parametrize("lang", ["en", "uk"])
+def test_csv_names_categories_and_offers_a_bom_for_excel(
+    real_client: FlaskClient, lang: str
+) -> None:
+    data = real_client.get(f"/agreements.json?lang={lang}").get_json()["rows"]
+    plain = real_client.get(f"/agreements.csv?lang={lang}")
+    assert not plain.data.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(plain.text)))
+    for row, shown in zip(rows, data, strict=True):
+        assert row["provision_category_labels"] == "; ".join(
+            c["label"] for c in shown["categories"]
+        )
+        assert row["provision_categories"] == "; ".join(c["id"] for c in shown["categories"])
+    assert any(r["provision_category_labels"] for r in rows)
+    excel = real_client.get(f"/agreements.csv?lang={lang}&bom=1")
+    assert excel.data.startswith(b"\xef\xbb\xbf") and excel.data[3:] == plain.data
+    page = real_client.get(f"/agreements?lang={lang}").text
+    assert 'id="csv-excel"' in page and "bom=1" in page
+    bad = real_client.get("/agreements.csv?bom=yes")
+    assert bad.status_code == 400 and "bom" in bad.text

@@ -134,3 +134,49 @@ def test_saved_query_page_from_the_gallery(
     assert page.locator("#p-year").input_value() == "2024"
     assert page.locator("table.results-table tbody tr").count() == shown
     check_page(page, width)
+
+
+def test_skip_link_menu_network_and_void(
+    page: Any, server: LiveServer, width: str, lang: str
+) -> None:
+    """The first Tab stop skips the menu to the content; the menu reaches /network; its VoID
+    link opens as a page to read, not a download."""
+    page.goto(server.url + "/")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip"
+    page.keyboard.press("Enter")
+    page.wait_for_url("**#main")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.querySelector('main').contains(document.activeElement)")
+    page.locator("header nav a[href='/network']").click()
+    page.wait_for_url("**/network")
+    assert page.locator("table tbody tr").count() > 20
+    check_page(page, width)
+    page.goto(server.url + "/")
+    page.locator("header nav a[href='/.well-known/void']").click()
+    page.wait_for_url("**/.well-known/void")
+    assert "void:Dataset" in page.locator("body").inner_text()
+
+
+def test_agreements_sort_by_column_and_filter_by_text(
+    page: Any, server: LiveServer, width: str, lang: str
+) -> None:
+    page.goto(server.url + "/agreements")
+    rows = page.locator("tbody tr[data-agreement]")
+    total = rows.count()
+    dates = "els => els.map(e => e.querySelector('time').getAttribute('datetime'))"
+    if width == "desktop":  # on a phone the table is cards and its headings are hidden
+        page.locator("thead th:nth-child(3) button.sort").click()
+        page.locator("thead th:nth-child(3) button.sort").click()
+        assert page.locator("thead th:nth-child(3)").get_attribute("aria-sort") == "descending"
+        shown = rows.evaluate_all(dates)
+        assert shown == sorted(shown, reverse=True) and len(shown) == total
+    partner = page.locator("tbody tr[data-agreement] td:nth-child(2) a").first.inner_text()
+    page.fill("#table-filter", partner)
+    visible = page.locator("tbody tr[data-agreement]:visible")
+    assert 0 < visible.count() < total
+    assert all(partner in t for t in visible.all_inner_texts())
+    assert page.locator("#filter-count").inner_text().strip()
+    check_page(page, width)
+    page.fill("#table-filter", "")
+    assert page.locator("tbody tr[data-agreement]:visible").count() == total

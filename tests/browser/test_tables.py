@@ -15,6 +15,7 @@ import io
 import time
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 import requests
@@ -314,3 +315,40 @@ def test_focus_ring_contrast() -> None:
     for against in (background, "#ffffff"):
         light, dark = sorted((luminance(colour), luminance(against)), reverse=True)
         assert (light + 0.05) / (dark + 0.05) >= 3, (colour, against)
+
+
+def test_editor_shared_link_runs_and_charts_the_counts_by_year(
+    page: Any,
+    server: LiveServer,
+    width: str,
+    lang: str,
+) -> None:
+    """A shared /sparql?query=… runs on opening; the chart plots the counts, with the year as
+    its axis; no YASR help text points elsewhere; a result's IRI opens with one click; a
+    number and the next column's text never touch."""
+    query = (ROOT / "queries" / "agreements-by-year.rq").read_text("utf-8")
+    page.goto(server.url + "/sparql?" + urlencode({"query": query}))
+    page.wait_for_selector("#yasgui[data-ready=true]")
+    wait_for_response(page, 0)
+    assert page.locator(".yasr tbody tr").count() > 0
+    gaps = page.evaluate(
+        """() => [...document.querySelectorAll('.yasr tbody tr')].flatMap(tr => {
+             const cells = [...tr.children].map(td => { const r = document.createRange();
+               r.selectNodeContents(td); return r.getBoundingClientRect(); })
+               .filter(r => r.width > 0);
+             return cells.slice(1).map((c, i) => c.left - cells[i].right);
+           })"""
+    )
+    assert gaps and min(gaps) >= 4, min(gaps)
+    assert not page.locator("[title*='contact the maintainer']:visible").count()
+    page.locator(".select_chart").click()
+    page.wait_for_selector(".result-chart canvas")
+    label = page.locator(".result-chart canvas").get_attribute("aria-label")
+    assert "?agreements" in label and label.endswith("?year"), label
+    check_page(page, width)
+
+    run(page, "SELECT ?a WHERE { ?a a <https://w3id.org/uasa/def#SecurityAgreement> } LIMIT 3")
+    link = page.locator(".yasr tbody a.iri").first
+    href = link.get_attribute("href")
+    link.click()
+    page.wait_for_url("**" + href)

@@ -16,6 +16,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, current_app, jsonify, request
 from flask.typing import ResponseReturnValue
 
+from uasa.core.errors import UasaError
 from uasa.web.support import agreements as table
 from uasa.web.support import formats
 from uasa.web.support.i18n import choose_lang, render
@@ -114,8 +115,13 @@ def agreements_json() -> ResponseReturnValue:
 
 @blueprint.get("/agreements.csv")
 def agreements_csv() -> ResponseReturnValue:
+    bom = request.args.get("bom", "0")
+    if bom not in ("0", "1"):
+        raise UasaError(400, f"bom={bom!r}: give bom=1 (a byte order mark first) or bom=0")
     _, _, shown, lang = _selection()
     out = io.StringIO()
+    if bom == "1":  # Excel on Windows reads UTF-8 only after a byte order mark
+        out.write("\ufeff")
     writer = csv.DictWriter(out, fieldnames=list(table.flat(shown[0]) if shown else FIELDS))
     writer.writeheader()
     for row in shown:
@@ -143,6 +149,7 @@ FIELDS = [
     "duration_years",
     "expiry_date",
     "provision_categories",
+    "provision_category_labels",
     "frameworks",
     "money",
 ]

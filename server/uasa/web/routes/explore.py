@@ -20,7 +20,7 @@ import uasa
 from uasa.core.errors import UasaError
 from uasa.core.iris import BASE, DEF
 from uasa.web.support import commitments as commitment_table
-from uasa.web.support import context, dataset_info, formats, overview, search
+from uasa.web.support import context, dataset_info, formats, overview, saved_page, search
 from uasa.web.support.collation import sort_key
 from uasa.web.support.i18n import LANGS, choose_lang, render
 from uasa.web.support.labels import local_name
@@ -42,7 +42,7 @@ def landing() -> ResponseReturnValue:
             "title": q.summary.get(lang) or q.summary.get("en") or q.name,
             "description": q.description,
             "editor": f"{request.script_root}/sparql?{urlencode({'query': q.body.strip()})}",
-            "run": f"{request.script_root}/queries/{q.name}",
+            "run": saved_page.run_href(q),
         }
         for tag in q.tags or ("other",):
             gallery.setdefault(tag, []).append(entry)

@@ -40,7 +40,7 @@ from uasa.core.labels import NAME_PROPERTIES, NAMING_PROPERTIES
 from uasa.query import resource_view as view
 from uasa.query.rows import select
 from uasa.query.types import QueryRequest
-from uasa.web.support import context, formats, overview
+from uasa.web.support import context, formats, overview, series_network
 from uasa.web.support.collation import sort_key
 from uasa.web.support.i18n import choose_lang, written_lang
 from uasa.web.support.labels import local_name
@@ -520,6 +520,11 @@ def resource_page(iri: str, lang: str) -> dict[str, Any]:
         ),
         "is_source": is_source,
         "refs": refs,
+        # A series (the bilateral agreements) lists the security agreements and draws their
+        # network, not its own neighbourhood of count claims.
+        "series": series_network.series(lang)["rows"]
+        if DEF + "AgreementSeries" in type_iris
+        else None,
     }
     return page
 

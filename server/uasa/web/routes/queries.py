@@ -34,11 +34,8 @@ def catalogue() -> Catalogue:
 
 
 def _links(q: SavedQuery) -> dict[str, str]:
-    # Built by hand: a parameter may be called `name`, like the route's own argument.
-    examples = urlencode([(p.name, p.example) for p in q.params if p.required])
-    run = url_for("queries.run", name=q.name)
     return {
-        "run": f"{run}?{examples}" if examples else run,
+        "run": saved_page.run_href(q),
         "text": url_for("queries.run", name=f"{q.name}.rq"),
         "editor": f"{request.script_root}/sparql?{urlencode({'query': q.body.strip()})}",
     }

@@ -64,7 +64,14 @@
       return rows.length && rows.every(function (r) { return !r[v] || isNumber(r[v]); }) &&
         rows.some(function (r) { return r[v]; });
     });
-    var labels = vars.filter(function (v) { return numeric.indexOf(v) < 0; });
+    // A first column of distinct whole numbers ("year") is what the rows are about: the
+    // chart's axis, not a value to plot.
+    var key = numeric.length > 1 && numeric[0] === vars[0] && rows.every(function (r, i) {
+      return r[vars[0]] && /^-?\d+$/.test(r[vars[0]].value) && rows.findIndex(function (o) {
+        return o[vars[0]] && o[vars[0]].value === r[vars[0]].value; }) === i;
+    }) ? vars[0] : null;
+    if (key) numeric = numeric.slice(1);
+    var labels = key ? [key] : vars.filter(function (v) { return numeric.indexOf(v) < 0; });
     return { vars: vars, rows: rows, numeric: numeric, labels: labels };
   }
   function labelOf(b) {
@@ -341,8 +348,9 @@
       });
     });
   }
-  // /sparql?example=name: the server prefilled the query; run it.
-  if (new URL(window.location.href).searchParams.get("example")) tab().getYasqe().query();
+  // /sparql?example=name or a shared /sparql?query=…: the server prefilled the query; run it.
+  var opened = new URL(window.location.href).searchParams;
+  if (opened.get("example") || opened.get("query")) tab().getYasqe().query();
 
   // -- names and roles YASGUI leaves out (axe: buttons, inputs and regions need names) --------
   function accessible() {

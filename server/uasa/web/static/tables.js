@@ -37,4 +37,22 @@
       });
     });
   });
+  // A text filter over a table's rows shown (the facets filter on the server; this narrows
+  // the page's own rows as one types), with the count of rows left for screen readers.
+  document.querySelectorAll("input[data-filter-table]").forEach(function (input) {
+    var table = document.getElementById(input.dataset.filterTable);
+    var status = document.getElementById(input.getAttribute("aria-describedby"));
+    if (!table) return;
+    input.addEventListener("input", function () {
+      var words = input.value.toLocaleLowerCase().split(/\s+/).filter(Boolean);
+      var left = 0;
+      Array.prototype.forEach.call(table.tBodies[0].rows, function (row) {
+        var text = row.textContent.toLocaleLowerCase();
+        var keep = words.every(function (w) { return text.indexOf(w) >= 0; });
+        row.hidden = !keep;
+        if (keep) left += 1;
+      });
+      if (status) status.textContent = words.length ? status.dataset.template.replace("{n}", left) : "";
+    });
+  });
 })();

@@ -319,6 +319,7 @@ def flat(row: Mapping[str, Any]) -> dict[str, str]:
         "duration_years": row["years"],
         "expiry_date": row["expiry"],
         "provision_categories": "; ".join(c["id"] for c in row["categories"]),
+        "provision_category_labels": "; ".join(c["label"] for c in row["categories"]),
         "frameworks": "; ".join(f["id"] for f in row["frameworks"]),
         "money": "; ".join(
             f"{m['currency']} {m['total']} ("

@@ -29,6 +29,15 @@ LINK_NAMES = {"json": "JSON (SPARQL results)", "xml": "XML (SPARQL results)"}
 MAX_ROWS = 1000  # shown in the page; the CSV/JSON links give everything
 
 
+def run_href(q: SavedQuery) -> str:
+    """The link that runs a saved query: with its required parameters' examples, so that a
+    link checker (or a script) following it gets results, not 400."""
+    # Built by hand: a parameter may be called `name`, like the route's own argument.
+    examples = urlencode([(p.name, p.example) for p in q.params if p.required])
+    run = f"{request.script_root}/queries/{q.name}"
+    return f"{run}?{examples}" if examples else run
+
+
 def wants_page(q: SavedQuery) -> bool:
     if request.method not in {"GET", "HEAD"} or "format" in request.args:
         return False

@@ -10,6 +10,25 @@ UI: dict[str, dict[str, str]] = {
         "site": "Site",
         "ontology": "Ontology",
         "dumps": "Downloads",
+        "dump_use": "What it is for",
+        "csv_excel": "for Excel",
+        "table_filter": "Filter the rows shown",
+        "table_filter_count": "{n} rows",
+        "dump_gz": "the same, gzip-compressed",
+        "dump_nq": "every named graph, one quad a line (N-Quads): load it into a triple store",
+        "dump_trig": "every named graph in TriG, a readable text",
+        "dump_nt": "one triple a line (N-Triples): for line tools and bulk loaders",
+        "dump_ttl": "Turtle, the readable RDF text",
+        "dump_jsonld": "JSON-LD, for JSON tools",
+        "dump_rdf": "RDF/XML, for older RDF tools",
+        "dump_graphml": (
+            "the network of agreements, partners and frameworks as GraphML: opens in yEd, "
+            "Cytoscape, Gephi; NetworkX and igraph read it"
+        ),
+        "dump_gexf": "the same network as GEXF, Gephi's own format: open it in Gephi",
+        "dump_nodes": "the network's nodes as CSV: spreadsheets, pandas, R, Gephi's import",
+        "dump_edges": "the network's links as CSV, with the nodes file",
+        "dumps_network": "The network these files hold is drawn on the page",
         "switch": "Українською",
         "licence": "Data and ontology licensed under",
         "types": "Types",
@@ -209,6 +228,29 @@ UI: dict[str, dict[str, str]] = {
         "site": "Сайт",
         "ontology": "Онтологія",
         "dumps": "Завантаження",
+        "dump_use": "Для чого",
+        "csv_excel": "для Excel",
+        "table_filter": "Відфільтрувати показані рядки",
+        "table_filter_count": "рядків: {n}",
+        "dump_gz": "те саме, стиснене gzip",
+        "dump_nq": (
+            "усі іменовані графи, по квадрату в рядку (N-Quads): для завантаження у сховище трійок"
+        ),
+        "dump_trig": "усі іменовані графи у TriG, читабельний текст",
+        "dump_nt": (
+            "по трійці в рядку (N-Triples): для рядкових інструментів і масового завантаження"
+        ),
+        "dump_ttl": "Turtle, читабельний текст RDF",
+        "dump_jsonld": "JSON-LD, для інструментів JSON",
+        "dump_rdf": "RDF/XML, для старіших інструментів RDF",
+        "dump_graphml": (
+            "мережа угод, партнерів і рамкових ініціатив у GraphML: відкривається в yEd, "
+            "Cytoscape, Gephi; її читають NetworkX та igraph"
+        ),
+        "dump_gexf": "та сама мережа у GEXF, власному форматі Gephi: відкрийте її в Gephi",
+        "dump_nodes": "вузли мережі у CSV: електронні таблиці, pandas, R, імпорт Gephi",
+        "dump_edges": "зв'язки мережі у CSV, разом із файлом вузлів",
+        "dumps_network": "Мережу з цих файлів показано на сторінці",
         "switch": "English",
         "licence": "Дані та онтологія поширюються за ліцензією",
         "types": "Типи",
