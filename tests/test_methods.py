@@ -53,6 +53,11 @@ SAMPLES = {
     "/network/<path:rest>": "/network/id/party/gbr.json",
     "/assets/<package>/<name>": "/assets/chartjs/chart.umd.min.js",
     "/static/<path:filename>": "/static/uasa.css",
+    "/robots.txt": "/robots.txt",
+    "/sitemap.xml": "/sitemap.xml",
+    "/releases": "/releases",
+    "/releases.atom": "/releases.atom",
+    "/releases/<int:number>/<name>": "/releases/1/uasa.nq.gz",
 }
 OTHER_METHODS = ("PUT", "DELETE", "PATCH")
 PER_REQUEST = {"X-Request-Id", "Date", "Set-Cookie"}
