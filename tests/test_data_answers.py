@@ -824,3 +824,28 @@ def test_sources_with_a_stored_copy_have_a_title(real_client: FlaskClient) -> No
             "issued": "2025-01-21",
         }
     ]
+
+
+def test_romania_repeats_no_provision_per_source(real_client: FlaskClient) -> None:
+    # Where Babel.ua (seed 001) and European Pravda report the same provision, one node cites
+    # both; no source states two nodes with the same category and the same text.
+    rows = select(
+        real_client,
+        f"""
+        SELECT ?p ?cat ?src ?text WHERE {{
+          ?p uasa:provisionOf <{ID}agreement/rou-2024-07-11> ;
+             <http://purl.org/dc/terms/subject> ?cat ;
+             <http://www.w3.org/ns/prov#wasDerivedFrom> ?src ;
+             <http://purl.org/dc/terms/description> ?text FILTER(LANG(?text) = "en")
+        }}
+        """,
+    )
+    texts = {(r["cat"], r["text"]) for r in rows}
+    nodes = {r["p"] for r in rows}
+    assert len({(r["cat"], r["text"]): r["p"] for r in rows}) == len(texts)
+    assert all(len({r["p"] for r in rows if (r["cat"], r["text"]) == t}) == 1 for t in texts)
+    assert len(nodes) <= 26
+    both = {r["p"] for r in rows if r["src"].endswith("/seed-001-babel-romania")} & {
+        r["p"] for r in rows if r["src"].endswith("/eurointegration-com-ua-2024-07-11-7190011")
+    }
+    assert {p.rsplit("-", 1)[-1] for p in both} >= {"sanctions", "demining", "reconstruction"}
