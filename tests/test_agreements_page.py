@@ -129,3 +129,22 @@ def test_csv_names_categories_and_offers_a_bom_for_excel(
     assert 'id="csv-excel"' in page and "bom=1" in page
     bad = real_client.get("/agreements.csv?bom=yes")
     assert bad.status_code == 400 and "bom" in bad.text
+
+
+@pytest.mark.parametrize("lang", ["en", "uk"])
+def test_the_tables_query_in_sparql_gives_every_agreement(
+    real_client: FlaskClient, lang: str
+) -> None:
+    from html import unescape
+    from urllib.parse import parse_qs, urlsplit
+
+    page = real_client.get(f"/agreements?lang={lang}").text
+    href = unescape(re.search(r'href="([^"]+)" id="table-sparql"', page).group(1))
+    query = parse_qs(urlsplit(href).query)["query"][0]
+    r = real_client.post(
+        "/sparql", data={"query": query}, headers={"Accept": "application/sparql-results+json"}
+    )
+    rows = r.get_json()["results"]["bindings"]
+    table = real_client.get(f"/agreements.json?lang={lang}").get_json()["rows"]
+    assert {b["agreement"]["value"] for b in rows} == {row["iri"] for row in table}
+    assert all(b["label"]["xml:lang"] == lang for b in rows)

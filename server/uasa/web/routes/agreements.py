@@ -96,6 +96,7 @@ def agreements_page() -> ResponseReturnValue:
         clear_href=_url("/agreements", [a for a in args if a[0] not in table.FACETS]),
         csv_href=_url("/agreements.csv", args),
         json_href=_url("/agreements.json", args),
+        sparql_href=_url("/sparql", [("query", TABLE_SPARQL.replace("{lang}", lang))]),
         fmt=formats,
         filter_href=lambda facet, value: _url(
             "/agreements", [*args, (facet, value)] if (facet, value) not in args else args
@@ -133,6 +134,23 @@ def agreements_csv() -> ResponseReturnValue:
     response.vary.add("Accept-Language")
     return response
 
+
+# The table's main columns as one query, for the editor ("this table in SPARQL"): what a
+# table user expects beside the CSV, to change and rerun. The page's filters are not in it.
+TABLE_SPARQL = """PREFIX uasa: <https://w3id.org/uasa/def#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?agreement ?label ?date ?partnerLabel ?placeLabel ?years WHERE {
+  ?agreement a uasa:SecurityAgreement ; rdfs:label ?label .
+  FILTER(LANG(?label) = "{lang}")
+  OPTIONAL { ?agreement uasa:signingDate ?date }
+  OPTIONAL { ?agreement uasa:partner/rdfs:label ?partnerLabel
+             FILTER(LANG(?partnerLabel) = "{lang}") }
+  OPTIONAL { ?agreement uasa:signingPlace/rdfs:label ?placeLabel
+             FILTER(LANG(?placeLabel) = "{lang}") }
+  OPTIONAL { ?clause a uasa:DurationClause ; uasa:provisionOf ?agreement ;
+             uasa:durationYears ?years }
+}
+ORDER BY ?date ?label"""
 
 FIELDS = [
     "agreement",
