@@ -68,6 +68,7 @@ IRIS = """SELECT DISTINCT ?s WHERE {
 PAGES = [
     "/",
     "/agreements",
+    "/agreements/matrix",
     "/commitments",
     "/timeline",
     "/search?q=Britain",
