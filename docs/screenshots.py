@@ -28,7 +28,7 @@ def editor_chart(page: Page) -> None:
     page.locator(".select_chart").click()
     page.wait_for_selector(".result-chart canvas")
     time.sleep(0.5)
-    page.locator("#yasgui .yasqe").scroll_into_view_if_needed()
+    page.locator("#yasgui").evaluate("e => e.scrollIntoView({block: 'start'})")
 
 
 # name, path, language, (width, height), full page, what to do before the shot

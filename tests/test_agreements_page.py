@@ -129,3 +129,38 @@ def test_csv_names_categories_and_offers_a_bom_for_excel(
     assert 'id="csv-excel"' in page and "bom=1" in page
     bad = real_client.get("/agreements.csv?bom=yes")
     assert bad.status_code == 400 and "bom" in bad.text
+
+
+@pytest.mark.parametrize("lang", ["en", "uk"])
+def test_the_tables_query_in_sparql_gives_every_agreement(
+    real_client: FlaskClient, lang: str
+) -> None:
+    from html import unescape
+    from urllib.parse import parse_qs, urlsplit
+
+    page = real_client.get(f"/agreements?lang={lang}").text
+    href = unescape(re.search(r'href="([^"]+)" id="table-sparql"', page).group(1))
+    query = parse_qs(urlsplit(href).query)["query"][0]
+    r = real_client.post(
+        "/sparql", data={"query": query}, headers={"Accept": "application/sparql-results+json"}
+    )
+    rows = r.get_json()["results"]["bindings"]
+    table = real_client.get(f"/agreements.json?lang={lang}").get_json()["rows"]
+    assert {b["agreement"]["value"] for b in rows} == {row["iri"] for row in table}
+    assert all(b["label"]["xml:lang"] == lang for b in rows)
+
+
+@pytest.mark.parametrize("query", ["lang=en", "lang=uk", "lang=en&year=2024"])
+def test_the_matrix_marks_each_agreements_categories(real_client: FlaskClient, query: str) -> None:
+    """/agreements/matrix: one row per agreement the table shows (same filters), one column per
+    provision category; a cell is marked exactly when the agreement has that category."""
+    table = real_client.get(f"/agreements.json?{query}").get_json()["rows"]
+    body = real_client.get(f"/agreements/matrix?{query}").text
+    rows = re.findall(r'<tr data-agreement="([^"]+)">(.*?)</tr>', body, re.S)
+    assert [iri for iri, _ in rows] == [row["iri"] for row in table]
+    columns = re.findall(r'<th scope="col" data-category="([^"]+)"', body)
+    assert len(columns) > 5
+    for (iri, cells), row in zip(rows, table, strict=True):
+        marked = set(re.findall(r'data-has="([^"]+)"', cells))
+        assert marked == {c["id"] for c in row["categories"]}, iri
+    assert 'id="matrix-link"' in real_client.get(f"/agreements?{query}").text

@@ -16,6 +16,7 @@ pytestmark = pytest.mark.browser
 PAGES = [
     "/commitments",
     "/agreements",
+    "/agreements/matrix",
     "/page/id/agreement/gbr-2024-01-12",
     "/page/id/party/gbr",
     "/dumps/",

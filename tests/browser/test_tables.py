@@ -283,7 +283,8 @@ def test_editor_examples_are_searchable_and_run(
 
 
 @pytest.mark.parametrize(
-    "path", ["/", "/search?q=Britain", "/queries", "/queries/agreements-by-partner"]
+    "path",
+    ["/", "/search?q=Britain", "/queries", "/queries/agreements-by-partner", "/agreements/matrix"],
 )
 def test_other_pages_pass_axe(
     page: Any,

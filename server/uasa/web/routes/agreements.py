@@ -19,6 +19,7 @@ from flask.typing import ResponseReturnValue
 from uasa.core.errors import UasaError
 from uasa.web.support import agreements as table
 from uasa.web.support import formats
+from uasa.web.support.collation import sort_key
 from uasa.web.support.i18n import choose_lang, render
 from uasa.web.support.ui import PLURALS, UI
 
@@ -96,10 +97,33 @@ def agreements_page() -> ResponseReturnValue:
         clear_href=_url("/agreements", [a for a in args if a[0] not in table.FACETS]),
         csv_href=_url("/agreements.csv", args),
         json_href=_url("/agreements.json", args),
+        matrix_href=_url("/agreements/matrix", args),
+        sparql_href=_url("/sparql", [("query", TABLE_SPARQL.replace("{lang}", lang))]),
         fmt=formats,
         filter_href=lambda facet, value: _url(
             "/agreements", [*args, (facet, value)] if (facet, value) not in args else args
         ),
+    )
+
+
+@blueprint.get("/agreements/matrix")
+def agreements_matrix() -> ResponseReturnValue:
+    """Agreement by provision category: which agreement has provisions of which category, the
+    rows the table's filters leave (the same GET parameters)."""
+    chosen, everything, shown, lang = _selection()
+    categories = sorted(
+        {c["id"]: c for row in everything for c in row["categories"]}.values(),
+        key=lambda c: sort_key(c["label"]),
+    )
+    rows = [{"row": row, "has": {c["id"] for c in row["categories"]}} for row in shown]
+    return render(
+        "agreements_matrix.html",
+        lang,
+        page={"title": UI[lang]["matrix_title"]},
+        categories=categories,
+        rows=rows,
+        table_href=_url("/agreements", _args()),
+        filtered=bool(chosen),
     )
 
 
@@ -133,6 +157,23 @@ def agreements_csv() -> ResponseReturnValue:
     response.vary.add("Accept-Language")
     return response
 
+
+# The table's main columns as one query, for the editor ("this table in SPARQL"): what a
+# table user expects beside the CSV, to change and rerun. The page's filters are not in it.
+TABLE_SPARQL = """PREFIX uasa: <https://w3id.org/uasa/def#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?agreement ?label ?date ?partnerLabel ?placeLabel ?years WHERE {
+  ?agreement a uasa:SecurityAgreement ; rdfs:label ?label .
+  FILTER(LANG(?label) = "{lang}")
+  OPTIONAL { ?agreement uasa:signingDate ?date }
+  OPTIONAL { ?agreement uasa:partner/rdfs:label ?partnerLabel
+             FILTER(LANG(?partnerLabel) = "{lang}") }
+  OPTIONAL { ?agreement uasa:signingPlace/rdfs:label ?placeLabel
+             FILTER(LANG(?placeLabel) = "{lang}") }
+  OPTIONAL { ?clause a uasa:DurationClause ; uasa:provisionOf ?agreement ;
+             uasa:durationYears ?years }
+}
+ORDER BY ?date ?label"""
 
 FIELDS = [
     "agreement",

@@ -12,6 +12,14 @@ UI: dict[str, dict[str, str]] = {
         "dumps": "Downloads",
         "dump_use": "What it is for",
         "csv_excel": "for Excel",
+        "matrix_title": "Provisions by category, agreement by agreement",
+        "matrix_intro": (
+            "A mark means the agreement has provisions of that category; each mark links to "
+            "the agreement's page."
+        ),
+        "matrix_has": "has provisions of this category",
+        "matrix_back": "Back to the table",
+        "table_sparql": "the table's query in SPARQL (all agreements, without the filters)",
         "table_filter": "Filter the rows shown",
         "table_filter_count": "{n} rows",
         "dump_gz": "the same, gzip-compressed",
@@ -231,6 +239,14 @@ UI: dict[str, dict[str, str]] = {
         "dumps": "Завантаження",
         "dump_use": "Для чого",
         "csv_excel": "для Excel",
+        "matrix_title": "Положення за категоріями, угода за угодою",
+        "matrix_intro": (
+            "Позначка означає, що угода має положення цієї категорії; кожна позначка веде "
+            "на сторінку угоди."
+        ),
+        "matrix_has": "має положення цієї категорії",
+        "matrix_back": "Назад до таблиці",
+        "table_sparql": "запит таблиці у SPARQL (усі угоди, без фільтрів)",
         "table_filter": "Відфільтрувати показані рядки",
         "table_filter_count": "рядків: {n}",
         "dump_gz": "те саме, стиснене gzip",
