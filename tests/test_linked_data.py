@@ -196,8 +196,7 @@ def test_agreement_page_in_both_languages(
     assert "Accept-Language" in r.vary
     html = r.get_data(as_text=True)
     assert f'<html lang="{lang}">' in html
-    # Text in the page's own language carries no lang of its own (it inherits <html lang>).
-    assert f"<h1>{title}</h1>" in html
+    assert f'<h1 lang="{lang}">{title}</h1>' in html
     assert heading in html
     other = "uk" if lang == "en" else "en"
     assert f'href="?lang={other}"' in html
@@ -205,7 +204,7 @@ def test_agreement_page_in_both_languages(
 
 def test_agreement_page_sections(ld_client: FlaskClient) -> None:
     html = ld_client.get(f"/page{PATH}?lang=en").get_data(as_text=True)
-    assert 'href="/page/id/person/ann-example">Ann Example</a>' in html
+    assert 'href="/page/id/person/ann-example" lang="en">Ann Example</a>' in html
     assert "<h3>Air defence</h3>" in html  # provisions by category
     assert "EUR 1,500,000,000" in html  # commitments table
     assert "G7 Joint Declaration" in html  # frameworks
@@ -237,7 +236,7 @@ def test_every_kind_of_page_renders(ld_client: FlaskClient, path: str) -> None:
 def test_party_page_lists_agreements_and_memberships(ld_client: FlaskClient) -> None:
     html = ld_client.get("/page/id/party/xyz?lang=uk").get_data(as_text=True)
     assert "Ксландія" in html
-    assert 'href="/page/id/agreement/xyz-2024-01-01">Угода Ксландії та України' in html
+    assert 'href="/page/id/agreement/xyz-2024-01-01" lang="uk">Угода Ксландії та України' in html
     assert "G7" in html and "membership/xyz-g7" in html
 
 
