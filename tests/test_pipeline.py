@@ -56,8 +56,16 @@ def _text(r: TestResponse) -> str:
 
 @pytest.fixture(scope="module")
 def believing(real_store: str) -> Iterator[Flask]:
-    """Behind one proxy that is trusted to set the host and prefix."""
-    app = make_app(real_store, trusted_proxies=1, trusted_forwarded="host prefix", cache_mb=16)
+    """Behind one proxy that is trusted to set the host and prefix. The per-client limits are
+    off: a forwarded client they apply to is answered by Flask alone, never the short path."""
+    app = make_app(
+        real_store,
+        trusted_proxies=1,
+        trusted_forwarded="host prefix",
+        cache_mb=16,
+        client_concurrency=0,
+        client_seconds=0,
+    )
     yield app
     app.extensions["uasa.follower"].close()
 
