@@ -44,6 +44,7 @@ SAMPLES = {
     "/agreements": "/agreements",
     "/agreements.json": "/agreements.json",
     "/agreements.csv": "/agreements.csv",
+    "/agreements/matrix": "/agreements/matrix",
     "/commitments": "/commitments",
     "/commitments.csv": "/commitments.csv",
     "/timeline": "/timeline",
