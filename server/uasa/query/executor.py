@@ -122,7 +122,17 @@ class QueryExecutor:
                 fresh = self._start()
                 fresh.wait_ready(timeout=60)
             except Exception:  # keep serving with one worker fewer rather than crash
-                log.exception("could not start a replacement query worker")
+                with self._lock:
+                    closed = self._closed
+                if not closed:  # a pool closed meanwhile (a new build) killed it: no fault
+                    log.exception("could not start a replacement query worker")
+                return
+            with self._lock:
+                closed = self._closed
+                if closed:
+                    self._all.discard(fresh)
+            if closed:  # closed while it started: close() never saw it
+                fresh.kill()
                 return
             self._idle.put(fresh)
 
