@@ -222,28 +222,30 @@ def per_client_limits_apply(settings: Settings, environ: dict[str, Any]) -> bool
     return not _is_loopback(str(environ.get("REMOTE_ADDR", "")))
 
 
+def _retry_later(wait: float, problem: str) -> Response:
+    """429 naming the problem and the whole seconds to wait, in the text and Retry-After."""
+    seconds = max(1, math.ceil(wait))
+    return text_error(429, f"{problem} Retry after {seconds} s.", **{"Retry-After": str(seconds)})
+
+
 def _per_client(settings: Settings, table: SharedLimits, client: str) -> Response | None:
     """The client's allowances: rate, time budget, requests in flight; a 429 when one is out."""
     if settings.rate_limit > 0:
         wait = table.take(client)
         if wait > 0:
-            seconds = max(1, math.ceil(wait))
-            return text_error(
-                429,
+            return _retry_later(
+                wait,
                 f"Too many requests: at most {settings.rate_limit} a minute from one client "
-                f"(UASA_RATE_LIMIT). Retry after {seconds} s.",
-                **{"Retry-After": str(seconds)},
+                f"(UASA_RATE_LIMIT).",
             )
     if settings.client_seconds > 0:
         wait = table.budget_wait(client)
         if wait > 0:
-            seconds = max(1, math.ceil(wait))
-            return text_error(
-                429,
+            return _retry_later(
+                wait,
                 f"Too much server time used: one client may use {settings.client_seconds:g} s "
                 f"of answering a minute (UASA_CLIENT_SECONDS), and your recent requests used "
-                f"it up. Retry after {seconds} s.",
-                **{"Retry-After": str(seconds)},
+                f"it up.",
             )
         g.limits_started = (client, time.monotonic())
     if settings.client_concurrency > 0:
