@@ -1,13 +1,13 @@
 """Side-by-side benchmark: `uasa serve` against `oxigraph serve-read-only` on the same store.
 
 Run by `make bench` (or `.venv/bin/python benchmarks/bench.py --quick`). It builds the real
-dataset and a synthetic one (`uasa synth`), times our build against `oxigraph load` on the same
-files, starts both servers on free loopback ports over the same Oxigraph directory (both open
-it read-only), and drives them with a pure-Python load generator: several processes, each with
-threads holding one keep-alive HTTP/1.1 connection (http.client, no compression requested on
-either side). Each workload alternates ours/oxigraph in rounds, so machine noise hits both.
-It prints one table and writes docs/benchmarks.md; nothing in that file is typed by hand.
-"""
+dataset and a synthetic one (`benchmarks/synth.py`), times our build against `oxigraph load` on
+the same files, starts both servers on free loopback ports over the same Oxigraph directory
+(both open it read-only), and drives them with a pure-Python load generator: several processes,
+each with threads holding one keep-alive HTTP/1.1 connection (http.client, no compression
+requested on either side). Each workload alternates ours/oxigraph in rounds, so machine noise
+hits both. It prints one table and writes docs/benchmarks.md; nothing in that file is typed by
+hand."""
 
 from __future__ import annotations
 
@@ -918,7 +918,7 @@ def report(
             f"{ratio(b.ours_ready_s, b.oxi_s)} |"
         )
     for name, secs in synth_seconds.items():
-        lines.append(f"\n`uasa synth` for {name}: {secs:.1f} s.")
+        lines.append(f"\n`benchmarks/synth.py` for {name}: {secs:.1f} s.")
     lines += [
         "",
         "## Cold start (real dataset)",
@@ -1103,8 +1103,8 @@ def main(argv: list[str] | None = None) -> int:
         t0 = time.perf_counter()
         subprocess.run(
             [
-                str(BIN / "uasa"),
-                "synth",
+                str(BIN / "python"),
+                str(Path(__file__).with_name("synth.py")),
                 "--triples",
                 str(size),
                 "--out",

@@ -19,8 +19,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.ld_fixtures import ld_inputs
-from uasa.build.pipeline import build, file_input
 from uasa.core.settings import Settings
+from uasa.ingest.pipeline import build, file_input
 from uasa.web.app import close_app, create_app
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -65,8 +65,8 @@ def w3c_store(tmp_path_factory: pytest.TempPathFactory) -> str:
 @pytest.fixture(scope="session")
 def real_store(tmp_path_factory: pytest.TempPathFactory) -> str:
     """The real dataset: ontology/ and data/ through the real build, SHACL included."""
-    from uasa.build.pipeline import project_inputs
     from uasa.cli.main import validator
+    from uasa.ingest.pipeline import project_inputs
 
     store = str(tmp_path_factory.mktemp("real") / "store")
     build(

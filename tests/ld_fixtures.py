@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from uasa.build.pipeline import Input, file_input
 from uasa.core.iris import Graphs
+from uasa.ingest.pipeline import Input, file_input
 
 FIXTURES = Path(__file__).parent / "fixtures" / "linked-data"
 AGREEMENT = "https://w3id.org/uasa/id/agreement/xyz-2024-01-01"

@@ -12,9 +12,9 @@ import pytest
 from pyoxigraph import Store
 
 from tests.conftest import quiet
-from uasa.build.pipeline import BuildError, build, file_input, project_inputs
 from uasa.core import store_layout
 from uasa.core.iris import Graphs
+from uasa.ingest.pipeline import BuildError, build, file_input, project_inputs
 
 GOOD = "@prefix ex: <http://example.org/> .\nex:a ex:b ex:c .\nex:a ex:b ex:d .\n"
 BAD = "@prefix ex: <http://example.org/> .\nex:a ex:b ex:c .\nex:a ex:b ex:d ex:e .\n"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from uasa.build.pipeline import build, file_input
+from uasa.ingest.pipeline import build, file_input
 from uasa.query.executor import QueryExecutor
 from uasa.query.result_cache import CachingExecutor
 

@@ -20,8 +20,8 @@ import pytest
 
 from tests.conftest import ROOT, LiveServer, free_port
 from tests.ld_fixtures import FIXTURES
-from uasa.build.pipeline import build, file_input
 from uasa.core.iris import Graphs
+from uasa.ingest.pipeline import build, file_input
 
 NODE = ROOT / "node_modules" / "node" / "bin" / "node"
 COMUNICA = ROOT / "node_modules" / "@comunica" / "query-sparql-link-traversal" / "bin" / "query.js"

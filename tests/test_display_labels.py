@@ -1,4 +1,4 @@
-"""The display-label rule (server/uasa/build/rules/30-display-labels.ru): every signature,
+"""The display-label rule (server/uasa/ingest/rules/30-display-labels.ru): every signature,
 milestone, claim, provision, commitment, membership, adherence, participation and source gets
 one English and one
 Ukrainian rdfs:label in the derived graph, composed from its parts, so no page shows a slug."""
@@ -148,7 +148,7 @@ def test_a_provision_label_names_its_category_and_agreement(store: Store) -> Non
     assert found["uk"][0].startswith("Обмін розвідданими — ")
 
 
-RULE = (resources.files("uasa.build") / "rules" / "30-display-labels.ru").read_text("utf-8")
+RULE = (resources.files("uasa.ingest") / "rules" / "30-display-labels.ru").read_text("utf-8")
 SMALL = """
 @prefix uasa: <https://w3id.org/uasa/def#> . @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
 @prefix dct: <http://purl.org/dc/terms/> . @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .

@@ -21,10 +21,10 @@ from rdflib.compare import isomorphic
 
 from tests.conftest import quiet
 from tests.ld_fixtures import AGREEMENT, ld_inputs
-from uasa.build import dumps
-from uasa.build import network as export
-from uasa.build.pipeline import build
 from uasa.core import store_layout
+from uasa.ingest import dumps
+from uasa.ingest import network as export
+from uasa.ingest.pipeline import build
 
 TRIPLE_FORMATS = {"nt": "nt", "ttl": "turtle", "jsonld": "json-ld", "rdf": "xml"}
 VOID = "http://rdfs.org/ns/void#"

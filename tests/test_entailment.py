@@ -1,4 +1,4 @@
-"""RDFS entailment at the endpoint (server/uasa/build/rules/05-rdfs-entailment.ru).
+"""RDFS entailment at the endpoint (server/uasa/ingest/rules/05-rdfs-entailment.ru).
 
 The rule materialises the subclass and subproperty closure, and the domains and ranges of the
 ontology's own properties, into the derived graph. It is checked here against owlrl's RDFS
@@ -17,8 +17,8 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 
 from tests.conftest import ROOT
-from uasa.build.pipeline import project_inputs
 from uasa.core.iris import BASE, GRAPH, Graphs
+from uasa.ingest.pipeline import project_inputs
 
 RULE = "05-rdfs-entailment.ru"
 UASA = "https://w3id.org/uasa/def#"
@@ -28,7 +28,7 @@ ID = "https://w3id.org/uasa/id/"
 
 
 def rule_text() -> str:
-    return (resources.files("uasa.build") / "rules" / RULE).read_text("utf-8")
+    return (resources.files("uasa.ingest") / "rules" / RULE).read_text("utf-8")
 
 
 def graph_of(db: Store, graph: str) -> Graph:

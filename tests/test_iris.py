@@ -17,10 +17,10 @@ from pyoxigraph import NamedNode, RdfFormat, parse
 
 from tests.conftest import ROOT, LiveServer, quiet, running_app
 from tests.ld_fixtures import ld_inputs
-from uasa.build.pipeline import build, dumps, file_input
 from uasa.core import negotiation as conneg
 from uasa.core import store_layout
 from uasa.core.iris import BASE, Graphs
+from uasa.ingest.pipeline import build, dumps, file_input
 
 RDF_TYPES = [f.media_type for f in conneg.formats("graph")]
 

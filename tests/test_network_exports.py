@@ -18,7 +18,7 @@ import networkx as nx
 import pytest
 
 from tests.conftest import ROOT
-from uasa.build import network as export
+from uasa.ingest import network as export
 
 XSD = ROOT / "tests" / "xsd"
 GRAPHML_XSD = XSD / "graphml-1.0" / "graphml.xsd"

@@ -27,7 +27,7 @@ from rdflib.namespace import (
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "server"))
 
-from uasa.build.validate import validate  # noqa: E402
+from uasa.ingest.validate import validate  # noqa: E402
 
 UASA = "https://w3id.org/uasa/def#"
 CONCEPT = "https://w3id.org/uasa/concept/"

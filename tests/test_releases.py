@@ -17,9 +17,9 @@ from pyoxigraph import RdfFormat, parse
 
 from tests.conftest import quiet, running_app
 from tests.ld_fixtures import FIXTURES
-from uasa.build import releases
-from uasa.build.pipeline import build, file_input
 from uasa.core.iris import Graphs
+from uasa.ingest import releases
+from uasa.ingest.pipeline import build, file_input
 
 XYZ = "https://w3id.org/uasa/id/party/xyz"
 UKR = "https://w3id.org/uasa/id/party/ukr"

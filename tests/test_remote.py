@@ -21,9 +21,9 @@ import requests
 from flask import Flask
 
 from tests.conftest import ROOT, LiveServer, OxigraphServer, quiet
-from uasa.build.pipeline import build, project_inputs
 from uasa.cli.main import validator
 from uasa.core.urls import redact
+from uasa.ingest.pipeline import build, project_inputs
 from uasa.query.catalogue import catalogue_quads
 from uasa.query.catalogue import load as load_catalogue
 from uasa.query.remote import RemoteExecutor, endpoint_of, with_values
@@ -128,7 +128,7 @@ def test_parameters_travel_as_escaped_values() -> None:
 
 
 def test_build_to_an_unreachable_store_fails_and_keeps_the_served_one(tmp_path: Path) -> None:
-    from uasa.build.pipeline import BuildError, file_input
+    from uasa.ingest.pipeline import BuildError, file_input
 
     (tmp_path / "a.nt").write_text("<http://e/a> <http://e/b> <http://e/c> .\n")
     store = tmp_path / "store"

@@ -1,4 +1,4 @@
-"""The rule runner (uasa.build.rules_runner) gives the same store as running the rule file as
+"""The rule runner (uasa.ingest.rules_runner) gives the same store as running the rule file as
 SPARQL Update, for every rule of the build and for the operation shapes it rewrites or not."""
 
 from __future__ import annotations
@@ -7,9 +7,9 @@ import pytest
 from pyoxigraph import CanonicalizationAlgorithm, Dataset, NamedNode, Store
 
 from tests.conftest import ROOT
-from uasa.build import rules_runner
-from uasa.build.pipeline import _rules, project_inputs
 from uasa.core.iris import BASE
+from uasa.ingest import rules_runner
+from uasa.ingest.pipeline import _rules, project_inputs
 
 EX = "http://example.org/"
 RULE = """\

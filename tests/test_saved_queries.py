@@ -19,10 +19,10 @@ from openapi_spec_validator import validate
 from pyoxigraph import Literal, NamedNode
 
 from tests.conftest import ROOT, quiet, running_app
-from uasa.build.pipeline import build, file_input
 from uasa.cli import main as cli
 from uasa.core.iris import XSD, Graphs
 from uasa.core.settings import Settings
+from uasa.ingest.pipeline import build, file_input
 from uasa.query import catalogue
 from uasa.query.catalogue import CatalogueError, catalogue_quads, parse_query
 from uasa.query.params import Param, ParamError, bind

@@ -19,7 +19,7 @@ from rdflib.namespace import RDF, SH
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "server"))
 
-from uasa.build.validate import DEFAULT_SHAPES_DIR, ValidationReport, load_shapes, validate  # noqa: E402
+from uasa.ingest.validate import DEFAULT_SHAPES_DIR, ValidationReport, load_shapes, validate  # noqa: E402
 
 FIXTURES = Path(__file__).parent / "fixtures" / "shapes"
 SHP = Namespace("https://w3id.org/uasa/shapes#")

@@ -8,7 +8,7 @@ from pathlib import Path
 from pyoxigraph import NamedNode, RdfFormat, Store, parse
 
 from tests.conftest import W3C
-from uasa.build.pipeline import dumps
+from uasa.ingest.pipeline import dumps
 
 
 def _store(tmp_path: Path) -> tuple[Store, Path]:

@@ -1,18 +1,18 @@
-"""`uasa synth`: synthetic data of the requested size that validates, builds, and answers every
-saved query unchanged."""
+"""benchmarks/synth.py: synthetic data of the requested size that validates, builds, and answers
+every saved query unchanged."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
+from benchmarks.synth import generate
 from pyoxigraph import QuerySolutions, QueryTriples, Store, Variable
 
 from tests.conftest import ROOT, quiet
-from uasa.build.pipeline import build, project_inputs
-from uasa.build.synth import generate
 from uasa.cli import main as cli
 from uasa.core import store_layout
+from uasa.ingest.pipeline import build, project_inputs
 from uasa.query import catalogue
 from uasa.query.catalogue import catalogue_quads
 from uasa.query.params import bind

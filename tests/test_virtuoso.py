@@ -24,8 +24,8 @@ from tests import virtuoso_server
 from tests.conftest import KASEI, ROOT, W3C, LiveServer, quiet
 from tests.test_w3c_protocol import FORMATS, READ_ONLY, _boolean, _send
 from tests.virtuoso_server import VirtuosoServer
-from uasa.build.pipeline import build, file_input, project_inputs
 from uasa.cli.main import validator
+from uasa.ingest.pipeline import build, file_input, project_inputs
 from uasa.query.catalogue import catalogue_quads
 from uasa.query.catalogue import load as load_catalogue
 from uasa.query.remote import ask_table_as_boolean

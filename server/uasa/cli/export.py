@@ -11,10 +11,10 @@ from typing import Any
 
 from pyoxigraph import Store
 
-from uasa.build import dumps
-from uasa.build import network as export
 from uasa.core import store_layout
 from uasa.core.settings import load
+from uasa.ingest import dumps
+from uasa.ingest import network as export
 
 RDF_FORMATS = {f.suffix: f for f in dumps.DUMP_FORMATS}
 NETWORK_FORMATS = ("graphml", "gexf", "csv")

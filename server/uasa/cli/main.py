@@ -14,7 +14,7 @@ from uasa.core.settings import load
 
 
 def _build(args: argparse.Namespace) -> int:
-    from uasa.build.pipeline import BuildError, build, file_input, project_inputs
+    from uasa.ingest.pipeline import BuildError, build, file_input, project_inputs
     from uasa.query.catalogue import CatalogueError, catalogue_quads
     from uasa.query.catalogue import load as load_catalogue
 
@@ -47,7 +47,7 @@ def _build(args: argparse.Namespace) -> int:
 
 def validator() -> Callable[[Store], list[str]]:
     """SHACL over the whole new store: Violations become build errors, Warnings are printed."""
-    from uasa.build.validate import validate
+    from uasa.ingest.validate import validate
 
     def check(db: Store) -> list[str]:
         report = validate(db)
@@ -137,10 +137,6 @@ def main(argv: list[str] | None = None) -> int:
     from uasa.cli import queries as queries_cli
 
     queries_cli.add_parser(sub)
-
-    from uasa.build import synth
-
-    synth.add_parser(sub)
 
     args = parser.parse_args(argv)
     return int(args.func(args))

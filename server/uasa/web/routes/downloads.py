@@ -25,8 +25,6 @@ from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad, Triple
 from werkzeug.security import safe_join
 
 from uasa import __version__
-from uasa.build import dumps as dump_files
-from uasa.build import releases
 from uasa.core import negotiation as conneg
 from uasa.core.dataset import (
     DESCRIPTION,
@@ -40,6 +38,8 @@ from uasa.core.dataset import (
 from uasa.core.errors import UasaError
 from uasa.core.iris import BASE, DATASET, DCT, RDF, VOID, XSD
 from uasa.core.store_layout import BuiltStore
+from uasa.ingest import dumps as dump_files
+from uasa.ingest import releases
 from uasa.query.rows import select
 from uasa.web.support import context
 from uasa.web.support.i18n import choose_lang

@@ -1,4 +1,4 @@
-"""The release history (`uasa.build.releases`): `/releases` (the changelog page), its Atom feed
+"""The release history (`uasa.ingest.releases`): `/releases` (the changelog page), its Atom feed
 `/releases.atom`, each release's dump and change set under `/releases/<n>/`, and on every
 resource page the release that last changed it."""
 
@@ -12,8 +12,8 @@ from xml.sax.saxutils import escape
 from flask import Blueprint, Response, abort, request, send_from_directory
 from flask.typing import ResponseReturnValue
 
-from uasa.build import releases
 from uasa.core.dataset import TITLE
+from uasa.ingest import releases
 from uasa.web.support import context
 from uasa.web.support.i18n import choose_lang, render
 

@@ -20,12 +20,12 @@ from pathlib import Path
 from pyoxigraph import NamedNode, Quad, RdfFormat, Store
 
 from uasa import __version__
-from uasa.build import dumps, releases, rules_runner
-from uasa.build.upload import upload
 from uasa.core import store_layout
 from uasa.core.iris import BASE, Graphs
 from uasa.core.results import solutions
 from uasa.core.urls import redact
+from uasa.ingest import dumps, releases, rules_runner
+from uasa.ingest.upload import upload
 
 RDF_SUFFIXES = {".ttl", ".trig", ".nt", ".nq", ".jsonld", ".rdf", ".owl", ".n3"}
 QUAD_FORMATS = {RdfFormat.TRIG, RdfFormat.N_QUADS}
@@ -94,7 +94,7 @@ def _load(db: Store, item: Input) -> None:
 
 
 def _rules() -> list[tuple[str, str]]:
-    folder = resources.files("uasa.build") / "rules"
+    folder = resources.files("uasa.ingest") / "rules"
     return sorted(
         (f.name, f.read_text("utf-8")) for f in folder.iterdir() if f.name.endswith(".ru")
     )

@@ -13,7 +13,7 @@ Layout, beside the builds (for the store setting ``var/store``)::
 
 The change set compares the canonical N-Quads dumps line by line: the build canonicalises blank
 node labels (RDFC-1.0), so an unchanged blank node keeps its label. A build above the canonical
-size limit (see `uasa.build.dumps`) is recorded as a release without a change set: its dump is
+size limit (see `uasa.ingest.dumps`) is recorded as a release without a change set: its dump is
 in store order, and comparing it in memory would cost what the limit avoids.
 """
 
@@ -26,7 +26,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from uasa.build.dumps import DUMPS_DIR, NAME
+from uasa.ingest.dumps import DUMPS_DIR, NAME
 
 RELEASES_DIR = "releases"
 INDEX = "releases.json"

@@ -71,7 +71,7 @@ INSERT {
   GRAPH <https://w3id.org/uasa/graph/derived> {
     <https://w3id.org/uasa/id/derivation/rdfs-entailment> a <https://w3id.org/uasa/def#Derivation> ;
       rdfs:label "RDFS entailments"@en , "Висновки RDFS"@uk ;
-      <http://purl.org/dc/terms/description> "Types and statements that follow from the ontology's rdfs:subClassOf, rdfs:subPropertyOf, rdfs:domain and rdfs:range over the curated data; nothing else (server/uasa/build/rules/05-rdfs-entailment.ru)."@en .
+      <http://purl.org/dc/terms/description> "Types and statements that follow from the ontology's rdfs:subClassOf, rdfs:subPropertyOf, rdfs:domain and rdfs:range over the curated data; nothing else (server/uasa/ingest/rules/05-rdfs-entailment.ru)."@en .
   }
 }
 WHERE {

@@ -53,7 +53,7 @@ INSERT {
   GRAPH <https://w3id.org/uasa/graph/derived> {
     <https://w3id.org/uasa/id/derivation/agreement-count> a uasa:Derivation ;
       rdfs:label "Agreement count by date"@en , "Кількість угод на дату"@uk ;
-      dct:description "Counts uasa:SecurityAgreement nodes in the curated graph whose signing date is on or before each reported total's as-of date, as uasa:ComputedFigure nodes (server/uasa/build/rules/20-computed-counts.ru)."@en .
+      dct:description "Counts uasa:SecurityAgreement nodes in the curated graph whose signing date is on or before each reported total's as-of date, as uasa:ComputedFigure nodes (server/uasa/ingest/rules/20-computed-counts.ru)."@en .
   }
 }
 WHERE {

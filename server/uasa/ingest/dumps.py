@@ -441,7 +441,7 @@ def write_streamed_dumps(
 def _write_exports(quads: Iterable[Quad], folder: Path) -> list[dict[str, Any]]:
     # Imported here: networkx costs a sixth of the web app's start, which needs only the names
     # above (the app serves the dumps this module writes).
-    from uasa.build import network
+    from uasa.ingest import network
 
     return [write_file(folder, name, data) for name, data in network.export_files(quads).items()]
 

@@ -1,4 +1,8 @@
-"""`uasa synth`: synthetic data in the uasa ontology, for benchmarks and scale tests.
+"""Synthetic data in the uasa ontology, for benchmarks and scale tests.
+
+    python benchmarks/synth.py --triples N --out DIR [--seed 42] [--per-file 1000000]
+
+Not part of the `uasa` package: nothing a user serves needs it (it was `uasa synth`).
 
 The generator copies the shapes of the curated data (data/MODELLING.md and the exemplar
 data/agreements/gbr-2024-01-12.ttl): agreements with two parties, two or three signatures, a
@@ -12,9 +16,8 @@ Nothing here is a fact: partners are made-up states with codes such as `XAB` (no
 Wikidata, which the shapes report as a warning), and agreements, provisions, commitments,
 milestones and claims say so in their descriptions. The output is deterministic for a seed,
 streamed to N-Triples files (no graph in memory), and its size is within a few hundred triples
-of the requested count. Small outputs (a few 10k triples) pass the SHACL shapes, so
-`uasa build --data DIR` validates them; build large ones with `--no-validate`.
-"""
+of the requested count. Small outputs (a few 10k triples) pass the SHACL shapes, so `uasa build
+--data DIR` validates them; build large ones with `--no-validate`."""
 
 from __future__ import annotations
 
@@ -587,21 +590,22 @@ def generate(
     return w.count, w.files
 
 
-def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser("synth", help="write synthetic data in the uasa ontology (for benchmarks)")
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description="write synthetic data in the uasa ontology")
     p.add_argument("--triples", type=int, required=True, help="how many triples, roughly (±1%%)")
     p.add_argument("--out", required=True, help="folder for the N-Triples files (synth-*.nt)")
     p.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
     p.add_argument("--per-file", type=int, default=1_000_000, help="triples per file")
-    p.set_defaults(func=_run)
-
-
-def _run(args: argparse.Namespace) -> int:
+    args = p.parse_args(argv)
     started = time.perf_counter()
     count, files = generate(args.triples, Path(args.out), args.seed, args.per_file)
     print(
-        f"uasa synth: {count} triples in {len(files)} files → {args.out} "
+        f"synth: {count} triples in {len(files)} files → {args.out} "
         f"({time.perf_counter() - started:.1f} s). Build it with "
         f"`uasa build --data {args.out} --store …` (add --no-validate for large sizes)."
     )
     return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

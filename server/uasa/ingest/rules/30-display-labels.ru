@@ -395,8 +395,8 @@ INSERT {
   GRAPH <https://w3id.org/uasa/graph/derived> {
     <https://w3id.org/uasa/id/derivation/display-labels> a uasa:Derivation ;
       rdfs:label "Display labels"@en , "Відображувані назви"@uk ;
-      dct:description "rdfs:label @en and @uk of signatures, milestones, claims, provisions, commitments, memberships, adherences, participations and sources, composed from the labels, dates, amounts and publishers they link to (server/uasa/build/rules/30-display-labels.ru). A display name, not a fact about the world: a source's label is not its title."@en ,
-        "rdfs:label @en і @uk підписів, подій, тверджень, положень, зобов'язань, членств, приєднань, участі та джерел, складені з назв, дат, сум і видавців, на які вони посилаються (server/uasa/build/rules/30-display-labels.ru). Це назва для показу, а не факт про світ: назва джерела не є його заголовком."@uk .
+      dct:description "rdfs:label @en and @uk of signatures, milestones, claims, provisions, commitments, memberships, adherences, participations and sources, composed from the labels, dates, amounts and publishers they link to (server/uasa/ingest/rules/30-display-labels.ru). A display name, not a fact about the world: a source's label is not its title."@en ,
+        "rdfs:label @en і @uk підписів, подій, тверджень, положень, зобов'язань, членств, приєднань, участі та джерел, складені з назв, дат, сум і видавців, на які вони посилаються (server/uasa/ingest/rules/30-display-labels.ru). Це назва для показу, а не факт про світ: назва джерела не є його заголовком."@uk .
   }
 }
 WHERE {

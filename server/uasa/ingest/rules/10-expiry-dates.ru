@@ -29,7 +29,7 @@ INSERT {
   GRAPH <https://w3id.org/uasa/graph/derived> {
     <https://w3id.org/uasa/id/derivation/expiry-dates> a uasa:Derivation ;
       <http://www.w3.org/2000/01/rdf-schema#label> "Expiry dates"@en , "Дати закінчення строку дії"@uk ;
-      <http://purl.org/dc/terms/description> "uasa:expiryDate = signing date + uasa:durationYears of the agreement's duration clause (server/uasa/build/rules/10-expiry-dates.ru)."@en .
+      <http://purl.org/dc/terms/description> "uasa:expiryDate = signing date + uasa:durationYears of the agreement's duration clause (server/uasa/ingest/rules/10-expiry-dates.ru)."@en .
   }
 }
 WHERE {
