@@ -63,13 +63,15 @@ def _serve(args: argparse.Namespace) -> int:
     from uasa.core import store_layout
     from uasa.query.catalogue import CatalogueError
     from uasa.query.catalogue import load as load_catalogue
+    from uasa.web.pages import sparql as page_queries
 
     settings = load(store=args.store, host=args.host, port=args.port)
     try:
         built = store_layout.locate(settings.store)
         store_layout.check_readable(built)
         saved = load_catalogue(settings.queries or None)  # a broken one stops start-up here
-    except (store_layout.StoreError, CatalogueError) as exc:
+        page_queries.check_all()
+    except (store_layout.StoreError, CatalogueError, page_queries.PageQueryError) as exc:
         print(f"uasa serve: {exc}", file=sys.stderr)
         return 1
     triples = built.triples if built.triples is not None else "an unknown number of"

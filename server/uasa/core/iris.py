@@ -41,6 +41,36 @@ ORG = "http://www.w3.org/ns/org#"
 SH = "http://www.w3.org/ns/shacl#"
 DCAT = "http://www.w3.org/ns/dcat#"
 
+# The prefixes every page query (web/pages/*.rq) and generated SPARQL starts with: the
+# vocabulary is named once, here.
+PREFIXES: dict[str, str] = {
+    "uasa": DEF,
+    "rdf": RDF,
+    "rdfs": RDFS,
+    "xsd": XSD,
+    "owl": OWL,
+    "skos": SKOS,
+    "dct": DCT,
+    "schema": SCHEMA,
+    "foaf": FOAF,
+    "prov": PROV,
+    "org": ORG,
+    "void": VOID,
+    "sd": SD,
+    "dcat": DCAT,
+    "sh": SH,
+}
+
+
+def sparql_prefixes() -> str:
+    """The PREFIX block for `PREFIXES`, one line each."""
+    return "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in PREFIXES.items())
+
+
+# Parties that pages treat specially (the NATO and EU membership facets).
+NATO = ID + "party/nato"
+EU = ID + "party/eu"
+
 # A resource's own label, in the order pages and exports prefer them.
 LABEL_PROPERTIES = (RDFS + "label", SKOS + "prefLabel")
 # Properties that make their subject a part of their object: a signature, provision,

@@ -259,7 +259,7 @@ def _param(raw: Any, where: str, problems: list[str]) -> Param | None:
     return param
 
 
-def _parses(text: str) -> str | None:
+def parses(text: str) -> str | None:
     """Oxigraph's own parser has the last word (it runs the query); an empty store is cheap."""
     try:
         Store().query(text)
@@ -343,7 +343,7 @@ def parse_query(name: str, text: str, source: str = "") -> SavedQuery:
     # guard reads its form and variables: rdflib's parser took 2 s for the catalogue, the
     # better part of the server's start-up.
     form, pageable = "select", False
-    error = _parses(body)
+    error = parses(body)
     if error:
         problems.append(f"{where}: query does not parse: {error}")
     else:
@@ -363,7 +363,7 @@ def parse_query(name: str, text: str, source: str = "") -> SavedQuery:
             problems.append(f"{where}: {verdict.service}")
         # Paging appends LIMIT/OFFSET, which only parses when the query ends without its
         # own LIMIT, OFFSET or trailing VALUES block.
-        pageable = form != "ask" and _parses(body.rstrip() + "\nLIMIT 1\nOFFSET 1") is None
+        pageable = form != "ask" and parses(body.rstrip() + "\nLIMIT 1\nOFFSET 1") is None
     if problems:
         raise CatalogueError(problems)
     return SavedQuery(

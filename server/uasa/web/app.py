@@ -13,6 +13,7 @@ from uasa.core import store_layout
 from uasa.core.settings import Settings, load
 from uasa.query import catalogue
 from uasa.web import envelope, fastpath
+from uasa.web.pages import sparql as page_queries
 from uasa.web.routes import (
     agreements,
     assets,
@@ -53,7 +54,8 @@ def create_app(
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body
     app.config["UASA"] = settings
-    # Loaded first: a broken catalogue stops start-up before any worker process starts.
+    # Loaded first: a broken catalogue or page query stops start-up before any worker starts.
+    page_queries.check_all()
     app.extensions["uasa.catalogue"] = (
         saved if saved is not None else catalogue.load(settings.queries or None)
     )
