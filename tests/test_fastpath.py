@@ -185,3 +185,39 @@ def test_nothing_is_kept_without_memory_for_it(real_store: str) -> None:
         assert app.extensions["uasa.fastpath"].hits == 0
     finally:
         app.extensions["uasa.follower"].close()
+
+
+def test_behind_a_trusted_proxy_the_short_path_answers_and_limits_hold(real_store: str) -> None:
+    """Per-client limits are counted above the short path, so behind a proxy (where they
+    apply to every client) it still answers; and a client over its rate is refused on the
+    short path's routes, with the refusal answered, logged and counted by Flask."""
+    app = make_app(real_store, trusted_proxies=1, rate_limit=3, cache_mb=16)
+    try:
+        fast = app.extensions["uasa.fastpath"]
+        client = app.test_client()
+        who = {"X-Forwarded-For": "192.0.2.7"}
+        statuses = [client.get("/data/id/party/gbr.ttl", headers=who).status_code for _ in range(4)]
+        assert statuses == [200, 200, 200, 429]
+        assert fast.hits >= 1  # the second and third came from the kept answer
+        other = client.get("/data/id/party/gbr.ttl", headers={"X-Forwarded-For": "192.0.2.8"})
+        assert other.status_code == 200
+        refused = client.get("/sparql", query_string={"query": "ASK {}"}, headers=who)
+        assert refused.status_code == 429 and "UASA_RATE_LIMIT" in refused.text
+        assert "Retry-After" in refused.headers
+        metrics = client.get("/metrics").text
+        assert 'status="429"' in metrics
+    finally:
+        app.extensions["uasa.follower"].close()
+
+
+def test_a_client_slot_is_given_back_when_the_short_path_answers(real_store: str) -> None:
+    app = make_app(real_store, trusted_proxies=1, client_concurrency=1, cache_mb=16)
+    try:
+        client = app.test_client()
+        who = {"X-Forwarded-For": "192.0.2.9"}
+        for _ in range(3):  # one at a time: each ends before the next, so none is refused
+            assert client.get("/data/id/party/gbr.ttl", headers=who).status_code == 200
+        assert app.extensions["uasa.limits"].in_flight("192.0.2.9") == 0
+        assert app.extensions["uasa.fastpath"].hits >= 1
+    finally:
+        app.extensions["uasa.follower"].close()

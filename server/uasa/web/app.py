@@ -114,8 +114,10 @@ def create_app(
     app.register_blueprint(crawl.blueprint)
     app.register_blueprint(releases.blueprint)
     fastpath.install(app)  # last: its hook runs after every other before_request hook
-    # Outermost the proxy fix, then the one envelope, then the short path, then Flask: every
-    # answer sees (and is kept for) the client, scheme, host and prefix the proxy fix left.
+    # Outermost the proxy fix, then the one envelope, then the per-client limits, then the
+    # short path, then Flask: every answer sees (and is kept for and counted against) the
+    # client, scheme, host and prefix the proxy fix left.
+    app.wsgi_app = limits.ClientLimits(app, app.wsgi_app)  # type: ignore[method-assign]
     app.wsgi_app = envelope.Envelope(app, app.wsgi_app)  # type: ignore[method-assign]
     if settings.trusted_proxies > 0:
         hops = settings.trusted_proxies

@@ -66,8 +66,8 @@ class FastPath:
         self.settings = app.config["UASA"]
         self.follower: Follower = app.extensions["uasa.follower"]
         self.metrics: observability.Metrics = app.extensions["uasa.metrics"]
-        # Off: every request goes to Flask (tests compare the two); requests that may meet a
-        # per-client limit always do, since the limits are Flask hooks.
+        # Off: every request goes to Flask (tests compare the two). Per-client limits are
+        # counted above this layer (limits.ClientLimits), so they never send a request here.
         self.enabled = True
         self.allow = frozenset(self.settings.service_allow.split())
         self.budget = self.settings.cache_mb * 2**20 // 2
@@ -90,7 +90,7 @@ class FastPath:
         if (
             not self.enabled
             or environ.get("REQUEST_METHOD") != "GET"
-            or limits.per_client_limits_apply(self.settings, environ)
+            or limits.REFUSED in environ  # Flask answers refusals
             or "HTTP_ORIGIN" in environ
             or "HTTP_IF_NONE_MATCH" in environ
         ):

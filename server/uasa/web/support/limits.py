@@ -1,4 +1,5 @@
-"""Request limits and per-client rate limiting, as ``before_request`` / ``teardown_request`` hooks.
+"""Request limits: per-client allowances as WSGI middleware (`ClientLimits`), the rest as a
+``before_request`` hook.
 
 Checked before any route runs, in this order:
 
@@ -38,13 +39,16 @@ import multiprocessing
 import os
 import struct
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
-from flask import Flask, Response, current_app, g, request
+from flask import Flask, Response, current_app, request
+from werkzeug.wsgi import ClosingIterator
 
 from uasa.core.settings import Settings
 from uasa.web.support.errors import text_error
+
+StartResponse = Callable[..., Any]
 
 QUERY_ROUTES = frozenset({"/sparql", "/query"})
 EXEMPT = frozenset({"/health", "/metrics"})
@@ -52,6 +56,7 @@ EXEMPT = frozenset({"/health", "/metrics"})
 EXEMPT_PREFIXES = ("/static/", "/assets/")
 FORMS = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
 DIRECT = "application/sparql-query"
+REFUSED = "uasa.limits.refused"  # the environ key ClientLimits hands a refusal to Flask in
 DRAIN_LIMIT = 16 * 2**20  # a refused body up to this size is read and dropped (see _drain)
 
 
@@ -211,17 +216,6 @@ def _is_loopback(address: str) -> bool:
         return False
 
 
-def per_client_limits_apply(settings: Settings, environ: dict[str, Any]) -> bool:
-    """Whether a request may meet a per-client limit, read from the WSGI environ before any
-    proxy fix (for a layer in front of these hooks that must then leave the request to them)."""
-    limited = settings.rate_limit > 0 or settings.client_seconds > 0
-    if not (limited or settings.client_concurrency > 0):
-        return False
-    if settings.limit_loopback or settings.trusted_proxies > 0:
-        return True
-    return not _is_loopback(str(environ.get("REMOTE_ADDR", "")))
-
-
 def _retry_later(wait: float, problem: str) -> Response:
     """429 naming the problem and the whole seconds to wait, in the text and Retry-After."""
     seconds = max(1, math.ceil(wait))
@@ -229,7 +223,8 @@ def _retry_later(wait: float, problem: str) -> Response:
 
 
 def _per_client(settings: Settings, table: SharedLimits, client: str) -> Response | None:
-    """The client's allowances: rate, time budget, requests in flight; a 429 when one is out."""
+    """The client's allowances: rate, time budget, requests in flight; a 429 when one is out
+    (a request let in is then in flight: `ClientLimits` gives it back when it ends)."""
     if settings.rate_limit > 0:
         wait = table.take(client)
         if wait > 0:
@@ -247,30 +242,74 @@ def _per_client(settings: Settings, table: SharedLimits, client: str) -> Respons
                 f"of answering a minute (UASA_CLIENT_SECONDS), and your recent requests used "
                 f"it up.",
             )
-        g.limits_started = (client, time.monotonic())
-    if settings.client_concurrency > 0:
-        if not table.enter(client, settings.client_concurrency):
-            return text_error(
-                429,
-                f"Too many requests in progress from one client: at most "
-                f"{settings.client_concurrency} at once (UASA_CLIENT_CONCURRENCY). Wait for one "
-                f"to finish.",
-                **{"Retry-After": "1"},
-            )
-        g.limits_client = client
+    if settings.client_concurrency > 0 and not table.enter(client, settings.client_concurrency):
+        return text_error(
+            429,
+            f"Too many requests in progress from one client: at most "
+            f"{settings.client_concurrency} at once (UASA_CLIENT_CONCURRENCY). Wait for one "
+            f"to finish.",
+            **{"Retry-After": "1"},
+        )
     return None
 
 
-def _check(settings: Settings) -> Response | None:
-    table: SharedLimits = current_app.extensions["uasa.limits"]
-    address = request.remote_addr or "unknown"  # ProxyFix has applied X-Forwarded-For
-    # A loopback address is spared only when it is the connection's own: one a trusted proxy
-    # forwarded is a client like any other.
-    spared = not settings.limit_loopback and settings.trusted_proxies == 0 and _is_loopback(address)
-    if not spared:
-        refusal = _per_client(settings, table, client_of(address))
+class ClientLimits:
+    """WSGI middleware for the per-client allowances (1 to 3 above), under the proxy fix and the
+    envelope and above the short path, so every answer, short or not, counts against the
+    client the proxy fix names. A refusal is handed to Flask to answer (`REFUSED`), so it is
+    logged, counted, given CORS headers and its body drained like any other refusal."""
+
+    def __init__(self, app: Flask, inner: Callable[..., Iterable[bytes]]) -> None:
+        self.inner = inner
+        self.settings: Settings = app.config["UASA"]
+        self.table: SharedLimits = app.extensions["uasa.limits"]
+        s = self.settings
+        self.enabled = s.rate_limit > 0 or s.client_seconds > 0 or s.client_concurrency > 0
+        # A loopback address is spared only when it is the connection's own: one a trusted
+        # proxy forwarded is a client like any other.
+        self.spare_loopback = not s.limit_loopback and s.trusted_proxies == 0
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO", "")
+        address = str(environ.get("REMOTE_ADDR") or "unknown")
+        if (
+            not self.enabled
+            or path in EXEMPT
+            or path.startswith(EXEMPT_PREFIXES)
+            or (self.spare_loopback and _is_loopback(address))
+        ):
+            return self.inner(environ, start_response)
+        client = client_of(address)
+        refusal = _per_client(self.settings, self.table, client)
         if refusal is not None:
-            return refusal
+            environ[REFUSED] = refusal
+            return self.inner(environ, start_response)
+        started = time.monotonic()
+        done = False
+
+        def finish() -> None:  # once: when the answer starts, or fails before it does
+            nonlocal done
+            if done:
+                return
+            done = True
+            if self.settings.client_concurrency > 0:
+                self.table.leave(client)
+            if self.settings.client_seconds > 0:
+                self.table.charge(client, time.monotonic() - started)
+
+        def started_response(status: str, headers: list[tuple[str, str]], *exc: Any) -> Any:
+            finish()
+            return start_response(status, headers, *exc)
+
+        try:
+            body = self.inner(environ, started_response)
+        except BaseException:
+            finish()
+            raise
+        return ClosingIterator(body, finish)
+
+
+def _check(settings: Settings) -> Response | None:
     count = _parameter_count()
     if count > settings.max_params:
         return text_error(
@@ -350,6 +389,9 @@ def register(app: Flask, shared: SharedLimits | None = None) -> None:
 
     @app.before_request
     def limit() -> Response | None:
+        refused: Response | None = request.environ.pop(REFUSED, None)
+        if refused is not None:  # a per-client allowance is out (ClientLimits)
+            return refused
         settings: Settings = current_app.config["UASA"]
         too_large = _bounded_chunked_body(settings.max_body)
         if too_large is not None:
@@ -368,16 +410,6 @@ def register(app: Flask, shared: SharedLimits | None = None) -> None:
             else:
                 _drain()
         return response
-
-    @app.teardown_request
-    def release(_: BaseException | None) -> None:
-        table: SharedLimits = current_app.extensions["uasa.limits"]
-        client = g.pop("limits_client", None)
-        if client is not None:
-            table.leave(client)
-        started = g.pop("limits_started", None)
-        if started is not None:
-            table.charge(started[0], time.monotonic() - started[1])
 
 
 def shared_limits(settings: Settings) -> SharedLimits:
