@@ -146,7 +146,7 @@ def test_every_link_reaches_its_heading(md: Path) -> None:
     assert not broken, f"{md.relative_to(ROOT)} links to headings that do not exist: {broken}"
 
 
-def test_the_checker_sees_stale_paths(tmp_path: Path) -> None:
+def test_the_checker_sees_stale_paths() -> None:
     text = (
         "`server/uasa/build/pipeline.py`, `build/rules_runner.py`, docs/nothing.md, "
         "[x](docs/missing.md), `web/nowhere.py`; but `web/fastpath.py`, `support/limits.py`, "
