@@ -2,7 +2,7 @@
 with its default limits, and print what an ordinary client saw meanwhile.
 
     python benchmarks/attack.py [--seconds 10] [--store var/store] [--only NAME ...]
-                                [--report README.md]
+                                [--report docs/operations.md]
 
 Starts its own `uasa serve` on a free loopback port over ``--store`` (default: the real data
 built into a temporary folder), as `docs/deploy.md` deploys it: behind Debian's nginx (when

@@ -1019,8 +1019,9 @@ def targets(
         out.append(f"| cold start < 1 s | {median:.2f} s (median) | {verdict(median, 1, False)} |")
     if MEMORY:
         out.append(
-            f"| serving memory, real dataset (in the README) | {MEMORY['http_workers']} HTTP "
-            f"workers, {MEMORY['processes']} processes: PSS {fmt_bytes(MEMORY['pss'])} "
+            f"| serving memory, real dataset (in docs/operations.md) | "
+            f"{MEMORY['http_workers']} HTTP workers, {MEMORY['processes']} processes: "
+            f"PSS {fmt_bytes(MEMORY['pss'])} "
             f"(RSS summed {fmt_bytes(MEMORY['rss'])}) | stated |"
         )
     for b in builds:

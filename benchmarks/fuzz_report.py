@@ -1,6 +1,6 @@
-"""Run the fuzz tests and write what they tried into the README.
+"""Run the fuzz tests and write what they tried into docs/testing.md.
 
-    python benchmarks/fuzz_report.py [--examples 150] [--report README.md]
+    python benchmarks/fuzz_report.py [--examples 150] [--report docs/testing.md]
 
 Runs tests/test_fuzz.py (hypothesis, through the Flask test client) and
 tests/test_schemathesis.py (schemathesis against /openapi.json) with pytest, in this process,
@@ -11,7 +11,7 @@ outcome. ``--examples`` sets ``UASA_FUZZ_EXAMPLES`` (the hypothesis examples per
 default: the test module's own, 150); schemathesis keeps the per-operation counts of its test.
 
 The table, the command, the date and the machine go between ``<!-- fuzz:start -->`` and
-``<!-- fuzz:end -->`` in ``--report`` (default README.md), failures included; nothing in that
+``<!-- fuzz:end -->`` in ``--report`` (default docs/testing.md), failures included; nothing in that
 block is typed by hand. The exit status is pytest's.
 """
 
@@ -123,7 +123,7 @@ def statuses(counts: Counter[int]) -> str:
 def markdown(
     tally: Tally, exit_code: int, command: str, date: str, seconds: float, machine: str
 ) -> str:
-    """The README block: every figure comes from the run."""
+    """The report block: every figure comes from the run."""
     fuzz = tally.modules.get("tests.test_fuzz")
     schema = tally.modules.get("tests.test_schemathesis")
     rows = [r for r in tally.rows.values() if r.examples]
@@ -183,9 +183,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--report",
-        default=str(ROOT / "README.md"),
+        default=str(ROOT / "docs" / "testing.md"),
         metavar="FILE",
-        help="file with <!-- fuzz:start --> and <!-- fuzz:end --> (default README.md)",
+        help="file with <!-- fuzz:start --> and <!-- fuzz:end --> (default docs/testing.md)",
     )
     parser.add_argument("--no-report", action="store_true", help="print the block only")
     args = parser.parse_args(argv)
@@ -210,7 +210,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     seconds = time.monotonic() - t0
     if not any(r.examples for r in tally.rows.values()):
-        print(f"fuzz_report: no fuzz test ran (pytest exit status {exit_code}); README untouched")
+        print(f"fuzz_report: no fuzz test ran (pytest exit status {exit_code}); report untouched")
         return exit_code or 1
     block = markdown(tally, exit_code, command, date, seconds, machine_line())
     print(block)

@@ -1,4 +1,4 @@
-"""Generated Markdown between two markers of a file (the README), and the facts every report
+"""Generated Markdown between two markers of a file (a page of docs/), and the facts every report
 states (when, on what machine, by which command).
 
 A block is the text between ``<!-- NAME:start -->`` and ``<!-- NAME:end -->``, each on its own

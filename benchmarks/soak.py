@@ -1,7 +1,7 @@
 """Soak test: `uasa serve` under a hostile mix for a bounded time, on loopback only.
 
     python benchmarks/soak.py [--seconds 600] [--clients 16] [--store var/store]
-                              [--report README.md]
+                              [--report docs/testing.md]
 
 Starts its own `uasa serve` on a free loopback port over ``--store`` (default: the
 real data built into a temporary folder), then runs ``--clients`` concurrent clients until
@@ -22,9 +22,9 @@ warm-up (one of each good request, then the full mix at full concurrency for a t
 run, 5-30 s) and at the end (growth must stay under 10%). The exit status is 1 if an
 invariant fails.
 
-With ``--report README.md`` it also writes these figures, the command, the date and the machine
-as Markdown between ``<!-- soak:start -->`` and ``<!-- soak:end -->`` in that file (a failed run
-is written too, marked FAIL); nothing in that block is typed by hand.
+With ``--report docs/testing.md`` it also writes these figures, the command, the date and the
+machine as Markdown between ``<!-- soak:start -->`` and ``<!-- soak:end -->`` in that file (a
+failed run is written too, marked FAIL); nothing in that block is typed by hand.
 """
 
 from __future__ import annotations
@@ -684,7 +684,7 @@ def _code(text: str) -> str:
 
 
 def markdown(result: dict[str, Any], command: str, date: str, machine: str) -> str:
-    """The README block: every figure comes from ``result`` or from the arguments."""
+    """The report block: every figure comes from ``result`` or from the arguments."""
     problems = failures(result)
     by_kind = {key.split()[0] for key in result["statuses"]} | set(result["unexpected_detail"])
     mixed = max(0, result["clients"] - 2)
@@ -778,7 +778,7 @@ def main(argv: list[str] | None = None) -> int:
         "--report",
         metavar="FILE",
         help="write the figures as Markdown between <!-- soak:start --> and <!-- soak:end --> "
-        "in FILE (e.g. README.md)",
+        "in FILE (e.g. docs/testing.md)",
     )
     args = parser.parse_args(argv)
     command = command_line("benchmarks/soak.py", sys.argv[1:] if argv is None else argv)

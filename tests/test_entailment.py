@@ -111,7 +111,7 @@ def test_the_rule_derives_what_owlrl_derives(entailed: tuple[Store, Graph]) -> N
 
 
 def test_the_alignments_are_inferred(entailed: tuple[Store, Graph]) -> None:
-    """The ELI and LKIF-Core links of alignments.ttl reach the data, as the README says."""
+    """The ELI and LKIF-Core links of alignments.ttl reach the data, as docs/http.md says."""
     db, derived = entailed
     curated = graph_of(db, Graphs.CURATED)
     eli, norm = (

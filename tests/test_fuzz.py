@@ -11,7 +11,8 @@ Content-Type headers, repeated and unknown parameters, and path traversal on /du
 
 Example counts are modest so the whole file runs in well under a minute: 150 per target, or
 ``UASA_FUZZ_EXAMPLES``. The counts tried are printed by the last test (run with ``-s`` to see
-them); ``benchmarks/fuzz_report.py`` writes them, with the requests and statuses, into the README.
+them); ``benchmarks/fuzz_report.py`` writes them, with the requests and statuses, into
+docs/testing.md.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The README lists every saved query in `queries/`: name, question, parameters."""
+"""docs/saved-queries.md lists every saved query in `queries/`: name, question, parameters."""
 
 from __future__ import annotations
 
@@ -9,13 +9,12 @@ START, END = "<!-- queries:start -->\n", "\n<!-- queries:end -->"
 
 
 def test_readme_lists_the_catalogue() -> None:
-    readme = (ROOT / "README.md").read_text("utf-8")
-    assert START in readme and END in readme, "README.md needs the queries markers"
+    readme = (ROOT / "docs" / "saved-queries.md").read_text("utf-8")
+    assert START in readme and END in readme, "docs/saved-queries.md needs the queries markers"
     table = readme.split(START, 1)[1].split(END, 1)[0]
     expected = catalogue.markdown_table(catalogue.load(ROOT / "queries"))
     assert table == expected, (
-        "README.md's saved-query table is out of date; regenerate it with "
-        "python -c 'from uasa import catalogue; print(catalogue.markdown_table(catalogue.load()))'"
+        "docs/saved-queries.md's saved-query table is out of date; regenerate it with make docs"
     )
 
 

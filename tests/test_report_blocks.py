@@ -1,5 +1,5 @@
-"""The generated README blocks (soak and fuzz figures): only the text between the markers changes,
-missing or misplaced markers are an error, the README has both blocks, and what the two scripts
+"""The generated report blocks (soak and fuzz figures): only the text between the markers changes,
+missing or misplaced markers are an error, docs/testing.md has both blocks, and what the two scripts
 write comes from their figures (checked on made-up ones; the runs themselves take minutes)."""
 
 from __future__ import annotations
@@ -61,7 +61,7 @@ def test_missing_or_misplaced_markers_are_an_error(tmp_path: Path, text: str) ->
 
 
 def test_the_readme_has_both_blocks() -> None:
-    readme = (ROOT / "README.md").read_text("utf-8")
+    readme = (ROOT / "docs" / "testing.md").read_text("utf-8")
     for name in ("soak", "fuzz"):
         replace_block(readme, name, "")  # exactly one pair each, in order
         start, end = f"<!-- {name}:start -->\n", f"\n<!-- {name}:end -->"

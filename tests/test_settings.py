@@ -1,4 +1,4 @@
-"""The settings table: environment parsing, and the README kept in step with the code."""
+"""The settings table: environment parsing, and docs/operations.md kept in step with the code."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from uasa.core.settings import SETTINGS, Settings, load, markdown_table
 
 
 def test_readme_settings_table_matches_the_code() -> None:
-    readme = (ROOT / "README.md").read_text("utf-8")
+    readme = (ROOT / "docs" / "operations.md").read_text("utf-8")
     start, end = "<!-- settings:start -->\n", "\n<!-- settings:end -->"
     assert start in readme and end in readme
     table = readme.split(start, 1)[1].split(end, 1)[0]

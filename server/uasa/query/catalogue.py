@@ -429,7 +429,7 @@ def _cell(text: str) -> str:
 
 
 def markdown_table(catalogue: Catalogue) -> str:
-    """The catalogue as it appears in the README: name, question, parameters."""
+    """The catalogue as docs/saved-queries.md shows it (`make docs`): name, question, parameters."""
     rows = ["| query | question | parameters |", "|---|---|---|"]
     for q in catalogue:
         params = ", ".join(
