@@ -16,7 +16,7 @@ from pyoxigraph import NamedNode, RdfFormat, Store, serialize
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 from uasa.core.iris import BASE, GRAPH, Graphs
 from uasa.ingest.pipeline import project_inputs
 

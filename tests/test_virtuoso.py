@@ -21,13 +21,11 @@ from flask import Flask
 from pyoxigraph import RdfFormat, parse
 
 from tests import virtuoso_server
-from tests.conftest import KASEI, ROOT, W3C, LiveServer, quiet
+from tests.helpers import KASEI, ROOT, W3C, LiveServer, quiet
 from tests.test_w3c_protocol import FORMATS, READ_ONLY, _boolean, _send
 from tests.virtuoso_server import VirtuosoServer
-from uasa.cli.main import validator
-from uasa.ingest.pipeline import build, file_input, project_inputs
-from uasa.query.catalogue import catalogue_quads
-from uasa.query.catalogue import load as load_catalogue
+from uasa.ingest.pipeline import build, file_input
+from uasa.ingest.project import build_project
 from uasa.query.remote import ask_table_as_boolean
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -89,13 +87,7 @@ def virtuoso_real(
 ) -> Iterator[LiveServer]:
     """The real build, loaded into Virtuoso from its N-Quads dump by the bulk loader."""
     store = str(tmp_path_factory.mktemp("virtuoso-real") / "store")
-    build(
-        project_inputs(ROOT / "ontology", [ROOT / "data"]),
-        store,
-        validator=validator(),
-        out=quiet,
-        extra_quads=catalogue_quads(load_catalogue(None)),
-    )
+    build_project(store, ontology=ROOT / "ontology", data=[ROOT / "data"], out=quiet)
     dump = Path(store) / "dumps" / "uasa.nq"
     virtuoso.load_nquads(dump)
     graphs = graphs_of(dump)

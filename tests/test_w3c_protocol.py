@@ -17,7 +17,7 @@ import pytest
 from rdflib import Graph, Namespace
 from rdflib.collection import Collection
 
-from tests.conftest import KASEI, W3C, LiveServer
+from tests.helpers import KASEI, W3C, LiveServer
 
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
 HT = Namespace("http://www.w3.org/2011/http#")
