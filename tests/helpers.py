@@ -87,6 +87,18 @@ def running_app(store: str, **overrides: object) -> Iterator[Flask]:
         close_app(app)
 
 
+def sparql_rows(client: FlaskClient, query: str) -> list[dict[str, str]]:
+    """Run a SELECT on the app's /sparql; one dict per row, each bound variable to its value."""
+    response = client.get(
+        "/sparql",
+        query_string={"query": query},
+        headers={"Accept": "application/sparql-results+json"},
+    )
+    assert response.status_code == 200, response.get_data(as_text=True)
+    bindings = response.get_json()["results"]["bindings"]
+    return [{k: v["value"] for k, v in row.items()} for row in bindings]
+
+
 def readable(client: FlaskClient, body: bytes) -> bytes:
     """A JSON-LD view with its published context inlined, as a client's document loader would
     fetch it (the test client is no network server); other bodies unchanged."""
