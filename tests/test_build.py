@@ -164,3 +164,21 @@ def test_serve_without_a_store_says_what_to_do(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "no store at var/none: run `uasa build`" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_project_build_holds_the_saved_queries_as_uasa_build_does(tmp_path: Path) -> None:
+    """build_project is what `uasa build` runs: the catalogue lands in the meta graph."""
+    project = _project(tmp_path)
+    queries = Path(__file__).parent / "fixtures" / "queries"
+    built = build_project(
+        str(tmp_path / "store"),
+        ontology=project / "ontology",
+        data=[project / "data"],
+        queries=queries,
+        validate=False,
+        out=quiet,
+    )
+    assert built.manifest["graphs"][Graphs.META] > 0
+    with pytest.raises(BuildError, match="nope: no such ontology folder"):
+        build_project(str(tmp_path / "other"), ontology=tmp_path / "nope", out=quiet)
+    assert not (tmp_path / "other").exists()
