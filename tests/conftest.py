@@ -1,52 +1,28 @@
-"""Shared fixtures: stores built with the real pipeline, the app, and a real server on loopback."""
+"""Shared fixtures and hooks: stores built with the real pipeline, the apps, real servers on
+loopback, and markers by module. The helpers they use are in tests/helpers.py."""
 
 from __future__ import annotations
 
-import json
-import os
-import socket
-import subprocess
-import sys
-import tempfile
-import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from pathlib import Path
 
 import pytest
-import requests
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.ld_fixtures import ld_inputs
-from uasa.core.settings import Settings
-from uasa.ingest.pipeline import build, file_input
-from uasa.web.app import close_app, create_app
-
-ROOT = Path(__file__).resolve().parents[1]
-
-W3C = ROOT / "tests" / "w3c"
-KASEI = "http://kasei.us/2009/09/sparql/data/"
-
-
-def quiet(_: str) -> None:
-    """Build progress goes nowhere in tests."""
-
-
-def stop_process(proc: subprocess.Popen[str] | subprocess.Popen[bytes]) -> None:
-    """SIGTERM, then SIGKILL if it has not gone within 15 s."""
-    proc.terminate()
-    try:
-        proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+from tests.helpers import (
+    ROOT,
+    W3C,
+    LiveServer,
+    OxigraphServer,
+    ld_inputs,
+    make_app,
+    quiet,
+    running_app,
+    w3c_inputs,
+)
+from uasa.ingest.pipeline import build
+from uasa.ingest.project import build_project
+from uasa.web.app import close_app
 
 
 @pytest.fixture(scope="session")
@@ -55,42 +31,16 @@ def w3c_store(tmp_path_factory: pytest.TempPathFactory) -> str:
     if not W3C.is_dir():
         pytest.fail(f"the W3C test data is missing: expected {W3C} (vendored test data)")
     store = str(tmp_path_factory.mktemp("w3c") / "store")
-    inputs = [
-        file_input(W3C / "protocol" / f"data{n}.nt", f"{KASEI}data{n}.rdf") for n in (1, 2, 3)
-    ]
-    build(inputs, store, out=quiet)
+    build(w3c_inputs(), store, out=quiet)
     return store
 
 
 @pytest.fixture(scope="session")
 def real_store(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """The real dataset: ontology/ and data/ through the real build, SHACL included."""
-    from uasa.cli.main import validator
-    from uasa.ingest.pipeline import project_inputs
-
+    """The real dataset as `uasa build` makes it: ontology/, data/, the saved queries, SHACL."""
     store = str(tmp_path_factory.mktemp("real") / "store")
-    build(
-        project_inputs(ROOT / "ontology", [ROOT / "data"]), store, validator=validator(), out=quiet
-    )
+    build_project(store, ontology=ROOT / "ontology", data=[ROOT / "data"], out=quiet)
     return store
-
-
-def make_app(store: str, **overrides: object) -> Flask:
-    """An app over ``store`` with test defaults; the caller closes it (or use `running_app`)."""
-    settings = Settings.of(
-        **{"store": store, "query_workers": 2, "log_level": "warning", **overrides}
-    )
-    return create_app(settings)
-
-
-@contextmanager
-def running_app(store: str, **overrides: object) -> Iterator[Flask]:
-    """An app for the length of a `with` block, closed after it (workers, follower, lease)."""
-    app = make_app(store, **overrides)
-    try:
-        yield app
-    finally:
-        close_app(app)
 
 
 @pytest.fixture
@@ -106,22 +56,6 @@ def app_factory() -> Iterator[Callable[..., Flask]]:
     yield factory
     for app in apps:
         close_app(app)
-
-
-def readable(client: FlaskClient, body: bytes) -> bytes:
-    """A JSON-LD view with its published context inlined, as a client's document loader would
-    fetch it (the test client is no network server); other bodies unchanged."""
-    try:
-        doc = json.loads(body)
-    except ValueError:
-        return body
-    url = doc.get("@context") if isinstance(doc, dict) else None
-    if not isinstance(url, str):
-        return body
-    published = client.get(url.removeprefix("http://localhost"))
-    assert published.status_code == 200 and published.mimetype == "application/ld+json"
-    doc["@context"] = published.get_json(force=True)["@context"]
-    return json.dumps(doc).encode()
 
 
 # -- the three datasets: W3C protocol data, the real dataset, the small linked-data fixture --
@@ -167,87 +101,11 @@ def ld_client(ld_app: Flask) -> FlaskClient:
     return ld_app.test_client()
 
 
-class LiveServer:
-    """`uasa serve` in a subprocess on a free loopback port."""
-
-    def __init__(
-        self, store: str, env: dict[str, str] | None = None, port: int | None = None
-    ) -> None:
-        self.port = port or free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        full_env = {
-            **os.environ,
-            "UASA_STORE": store,
-            "UASA_PORT": str(self.port),
-            "UASA_LOG_LEVEL": "warning",
-            **(env or {}),
-        }
-        # The log goes to a file: a pipe nobody reads would fill up and stall the server.
-        self.log = tempfile.NamedTemporaryFile("w+", prefix="uasa-serve-", suffix=".log")  # noqa: SIM115 (closed in stop)
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "uasa.cli", "serve"],
-            env=full_env,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"server exited: {self.output()}")
-            try:
-                if requests.get(self.url + "/health", timeout=5).ok:
-                    return
-            except requests.RequestException:  # not listening yet, or still loading the app
-                time.sleep(0.1)
-        self.stop()
-        raise RuntimeError("server did not start within 30 s")
-
-    def output(self) -> str:
-        self.log.flush()
-        return Path(self.log.name).read_text("utf-8", errors="replace")
-
-    def stop(self) -> None:
-        stop_process(self.proc)
-        self.log.close()
-
-
 @pytest.fixture(scope="session")
 def w3c_server(w3c_store: str) -> Iterator[LiveServer]:
     server = LiveServer(w3c_store, {"UASA_QUERY_TIMEOUT": "2", "UASA_QUERY_WORKERS": "3"})
     yield server
     server.stop()
-
-
-class OxigraphServer:
-    """A real `oxigraph serve` (the Rust server from PyPI) on a free loopback port."""
-
-    def __init__(self, location: Path) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        binary = Path(sys.executable).with_name("oxigraph")
-        self.proc = subprocess.Popen(
-            [str(binary), "serve", "--location", str(location), "--bind", f"127.0.0.1:{self.port}"],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                if requests.get(self.url + "/query", timeout=5).status_code < 500:
-                    return
-            except requests.RequestException:
-                time.sleep(0.1)
-        self.stop()
-        raise RuntimeError("oxigraph serve did not start within 30 s")
-
-    @property
-    def remote_setting(self) -> str:
-        # Oxigraph's own switch for a union default graph, passed only when a query wants it.
-        return f"sparql+{self.url}/query?union-default-graph"
-
-    def stop(self) -> None:
-        stop_process(self.proc)
 
 
 @pytest.fixture(scope="session")
@@ -256,10 +114,7 @@ def w3c_remote_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live
     folder = tmp_path_factory.mktemp("w3c-remote")
     oxigraph = OxigraphServer(folder / "oxigraph")
     store = str(folder / "store")
-    inputs = [
-        file_input(W3C / "protocol" / f"data{n}.nt", f"{KASEI}data{n}.rdf") for n in (1, 2, 3)
-    ]
-    build(inputs, store, out=quiet, upload_to=oxigraph.url + "/store")
+    build(w3c_inputs(), store, out=quiet, upload_to=oxigraph.url + "/store")
     server = LiveServer(
         store,
         {"UASA_REMOTE": oxigraph.remote_setting, "UASA_QUERY_TIMEOUT": "2", "UASA_CACHE_MB": "0"},

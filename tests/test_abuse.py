@@ -19,7 +19,7 @@ import pytest
 import requests
 from pyoxigraph import Literal, NamedNode, Quad, Store
 
-from tests.conftest import LiveServer, free_port, stop_process
+from tests.helpers import LiveServer, free_port, stop_process
 from tests.test_rebuild import _http_workers, uasa_build, write_data
 from uasa.core import store_layout
 from uasa.query import guard

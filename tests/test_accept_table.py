@@ -17,7 +17,7 @@ from urllib.parse import quote
 import pytest
 from flask import Flask
 
-from tests.conftest import make_app
+from tests.helpers import make_app
 from uasa.core import negotiation as conneg
 
 SELECT = "SELECT ?p ?o WHERE { <https://w3id.org/uasa/id/party/gbr> ?p ?o } LIMIT 2"

@@ -16,7 +16,7 @@ from urllib.parse import parse_qs, quote, urlsplit
 import pytest
 import requests
 
-from tests.conftest import ROOT, LiveServer
+from tests.helpers import ROOT, LiveServer
 
 CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = ROOT / "test-output" / "screenshots"

@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 from pyoxigraph import Store
 
-from tests.conftest import quiet
+from tests.helpers import quiet
 from uasa.core import store_layout
 from uasa.core.iris import Graphs
-from uasa.ingest.pipeline import BuildError, build, file_input, project_inputs
+from uasa.ingest.pipeline import BuildError, build, file_input
+from uasa.ingest.project import build_project
 
 GOOD = "@prefix ex: <http://example.org/> .\nex:a ex:b ex:c .\nex:a ex:b ex:d .\n"
 BAD = "@prefix ex: <http://example.org/> .\nex:a ex:b ex:c .\nex:a ex:b ex:d ex:e .\n"
@@ -140,11 +141,21 @@ def test_old_builds_are_pruned_but_the_previous_one_kept(tmp_path: Path) -> None
 
 def test_content_hash_follows_the_input(tmp_path: Path) -> None:
     project = _project(tmp_path)
-    inputs = project_inputs(project / "ontology", [project / "data"])
-    first = build(inputs, str(tmp_path / "s1"), out=quiet).manifest["content_hash"]
-    again = build(inputs, str(tmp_path / "s2"), out=quiet).manifest["content_hash"]
+
+    def content_hash(store: str) -> object:
+        built = build_project(
+            str(tmp_path / store),
+            ontology=project / "ontology",
+            data=[project / "data"],
+            validate=False,
+            out=quiet,
+        )
+        return built.manifest["content_hash"]
+
+    first = content_hash("s1")
+    again = content_hash("s2")
     (project / "data" / "sub" / "d.ttl").write_text(GOOD + "ex:a ex:b ex:e .\n")
-    changed = build(inputs, str(tmp_path / "s3"), out=quiet).manifest["content_hash"]
+    changed = content_hash("s3")
     assert first == again != changed
 
 
@@ -153,3 +164,21 @@ def test_serve_without_a_store_says_what_to_do(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "no store at var/none: run `uasa build`" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_project_build_holds_the_saved_queries_as_uasa_build_does(tmp_path: Path) -> None:
+    """build_project is what `uasa build` runs: the catalogue lands in the meta graph."""
+    project = _project(tmp_path)
+    queries = Path(__file__).parent / "fixtures" / "queries"
+    built = build_project(
+        str(tmp_path / "store"),
+        ontology=project / "ontology",
+        data=[project / "data"],
+        queries=queries,
+        validate=False,
+        out=quiet,
+    )
+    assert built.manifest["graphs"][Graphs.META] > 0
+    with pytest.raises(BuildError, match="nope: no such ontology folder"):
+        build_project(str(tmp_path / "other"), ontology=tmp_path / "nope", out=quiet)
+    assert not (tmp_path / "other").exists()

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import requests
 
-from tests.conftest import ROOT, LiveServer
+from tests.helpers import ROOT, LiveServer
 from uasa.core import store_layout
 
 SEED = 20241122

@@ -7,7 +7,7 @@ from rdflib import Graph, URIRef
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import CSV, JSON, JSONLD, POST, TSV, TURTLE, XML, SPARQLWrapper
 
-from tests.conftest import KASEI, LiveServer
+from tests.helpers import KASEI, LiveServer
 
 SELECT = "SELECT ?s WHERE { ?s a <http://xmlns.com/foaf/0.1/Document> } ORDER BY ?s"
 CONSTRUCT = "CONSTRUCT { ?s a ?t } WHERE { ?s a ?t }"

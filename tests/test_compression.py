@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
-from tests.conftest import make_app
+from tests.helpers import make_app
 
 GZIP = {"Accept-Encoding": "gzip, deflate, br"}
 ASK = "/sparql?query=SELECT%20*%20WHERE%20%7B%20%3Fs%20%3Fp%20%3Fo%20%7D%20LIMIT%20200"

@@ -18,8 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, LiveServer, free_port
-from tests.ld_fixtures import FIXTURES
+from tests.helpers import FIXTURES, ROOT, LiveServer, free_port
 from uasa.core.iris import Graphs
 from uasa.ingest.pipeline import build, file_input
 

@@ -16,8 +16,7 @@ import requests
 from flask.testing import FlaskClient
 from usp.tree import sitemap_tree_for_homepage
 
-from tests.conftest import LiveServer
-from tests.ld_fixtures import AGREEMENT
+from tests.helpers import AGREEMENT, LiveServer
 
 
 @pytest.fixture(scope="module")

@@ -13,6 +13,8 @@ from decimal import Decimal
 
 from flask.testing import FlaskClient
 
+from tests.helpers import sparql_rows
+
 ID = "https://w3id.org/uasa/id/"
 PREFIXES = """
 PREFIX uasa:   <https://w3id.org/uasa/def#>
@@ -30,15 +32,8 @@ PREFIX abasis: <https://w3id.org/uasa/concept/amount-basis/>
 
 
 def select(real_client: FlaskClient, query: str) -> list[dict[str, str]]:
-    """Run a SELECT; return one dict per row mapping each bound variable to its value."""
-    response = real_client.get(
-        "/sparql",
-        query_string={"query": PREFIXES + query},
-        headers={"Accept": "application/sparql-results+json"},
-    )
-    assert response.status_code == 200, response.get_data(as_text=True)
-    body = response.get_json()
-    return [{k: v["value"] for k, v in row.items()} for row in body["results"]["bindings"]]
+    """Run a SELECT (after this module's PREFIX lines); one dict per row."""
+    return sparql_rows(real_client, PREFIXES + query)
 
 
 def slugs(rows: list[dict[str, str]], var: str) -> set[str]:

@@ -28,7 +28,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.conftest import ROOT, free_port, stop_process
+from tests.helpers import ROOT, free_port, stop_process
 from uasa.core.settings import SETTINGS
 
 DOC = ROOT / "docs" / "deploy.md"

@@ -18,7 +18,7 @@ import pytest
 from docs import generate
 from flask import Flask
 
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
 PACKAGE = ROOT / "server" / "uasa"
 BASES = (ROOT, PACKAGE, PACKAGE / "web")

@@ -19,8 +19,7 @@ from flask.testing import FlaskClient
 from pyoxigraph import CanonicalizationAlgorithm, Dataset, RdfFormat, parse
 from rdflib.compare import isomorphic
 
-from tests.conftest import quiet
-from tests.ld_fixtures import AGREEMENT, ld_inputs
+from tests.helpers import AGREEMENT, ld_inputs, quiet
 from uasa.core import store_layout
 from uasa.ingest import dumps
 from uasa.ingest import network as export

@@ -16,7 +16,7 @@ from pyoxigraph import NamedNode, RdfFormat, Store, serialize
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 
-from tests.conftest import ROOT
+from tests.helpers import ROOT, sparql_rows
 from uasa.core.iris import BASE, GRAPH, Graphs
 from uasa.ingest.pipeline import project_inputs
 
@@ -169,14 +169,8 @@ PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 
 
 def select(real_client: FlaskClient, query: str) -> list[dict[str, str]]:
-    response = real_client.get(
-        "/sparql",
-        query_string={"query": PREFIXES + query},
-        headers={"Accept": "application/sparql-results+json"},
-    )
-    assert response.status_code == 200, response.get_data(as_text=True)
-    bindings = response.get_json()["results"]["bindings"]
-    return [{k: v["value"] for k, v in row.items()} for row in bindings]
+    """Run a SELECT (after this module's PREFIX lines); one dict per row."""
+    return sparql_rows(real_client, PREFIXES + query)
 
 
 def ask(real_client: FlaskClient, query: str) -> bool:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
-from tests.conftest import LiveServer, make_app
+from tests.helpers import LiveServer, make_app
 from tests.test_safety import RUNAWAY
 from uasa.web.support.limits import SharedLimits
 

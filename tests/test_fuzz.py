@@ -31,7 +31,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from werkzeug.datastructures import MultiDict
 
-from tests.conftest import ROOT, running_app
+from tests.helpers import ROOT, running_app
 
 QUERIES = ROOT / "tests" / "fixtures" / "queries"
 EXAMPLES = int(os.environ.get("UASA_FUZZ_EXAMPLES", "150"))

@@ -15,8 +15,7 @@ import requests
 from flask import Flask
 from pyoxigraph import NamedNode, RdfFormat, parse
 
-from tests.conftest import ROOT, LiveServer, quiet, running_app
-from tests.ld_fixtures import ld_inputs
+from tests.helpers import ROOT, LiveServer, ld_inputs, quiet, running_app
 from uasa.core import negotiation as conneg
 from uasa.core import store_layout
 from uasa.core.iris import BASE, Graphs

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 import pytest
 import rdflib
 
-from tests.conftest import LiveServer
+from tests.helpers import LiveServer
 
 IRIS = [
     "/id/agreement/xyz-2024-01-01",

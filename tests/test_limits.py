@@ -124,7 +124,7 @@ def test_parameter_count_at_the_edge(limits_app) -> None:
 
 
 def _w3c_memory_store(w3c_store: str) -> Store:
-    from tests.conftest import KASEI, W3C
+    from tests.helpers import KASEI, W3C
 
     store = Store()
     for n in (1, 2, 3):

@@ -14,8 +14,7 @@ from flask.testing import FlaskClient
 from pyoxigraph import BlankNode, DefaultGraph, NamedNode, RdfFormat, parse
 from rdflib.namespace import FOAF
 
-from tests.conftest import readable
-from tests.ld_fixtures import AGREEMENT
+from tests.helpers import AGREEMENT, readable
 from uasa.core import negotiation as conneg
 
 PATH = "/id/agreement/xyz-2024-01-01"

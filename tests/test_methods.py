@@ -12,7 +12,7 @@ from collections.abc import Iterator
 import pytest
 from flask import Flask
 
-from tests.conftest import make_app
+from tests.helpers import make_app
 
 # A path that answers for each rule (the bare GET of /sparql is the service description).
 SAMPLES = {

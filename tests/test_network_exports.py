@@ -17,7 +17,7 @@ from xml.etree import ElementTree
 import networkx as nx
 import pytest
 
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 from uasa.ingest import network as export
 
 XSD = ROOT / "tests" / "xsd"

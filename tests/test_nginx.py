@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.conftest import ROOT, LiveServer, free_port, stop_process
+from tests.helpers import ROOT, LiveServer, free_port, stop_process
 from tests.test_pipeline import CACHED_ROUTES, EVIL, HOSTILE
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"

@@ -21,7 +21,7 @@ import requests
 from flask import Flask
 from werkzeug.test import TestResponse
 
-from tests.conftest import LiveServer, make_app
+from tests.helpers import LiveServer, make_app
 
 EVIL = "evil.example"
 HOSTILE = {

@@ -26,7 +26,7 @@ import pytest
 from flask.testing import FlaskClient
 from rdflib.plugins.sparql.parser import parseQuery
 
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 from uasa.query import catalogue
 from uasa.query.catalogue import SavedQuery, parse_query
 

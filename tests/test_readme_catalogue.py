@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 from uasa.query import catalogue
 
 START, END = "<!-- queries:start -->\n", "\n<!-- queries:end -->"

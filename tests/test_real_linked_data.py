@@ -10,7 +10,7 @@ from flask.testing import FlaskClient
 from markupsafe import escape
 from pyoxigraph import RdfFormat, parse
 
-from tests.conftest import readable
+from tests.helpers import readable
 from uasa.core.iris import BASE
 from uasa.query.rows import select
 

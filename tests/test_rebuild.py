@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.conftest import KASEI, ROOT, W3C, LiveServer
+from tests.helpers import KASEI, ROOT, W3C, LiveServer
 from tests.test_safety import RUNAWAY, _cpu_seconds, _descendants
 from uasa.core import store_layout
 

@@ -15,23 +15,16 @@ import pytest
 import rdflib
 from pyoxigraph import RdfFormat, parse
 
-from tests.conftest import quiet, running_app
-from tests.ld_fixtures import FIXTURES
-from uasa.core.iris import Graphs
+from tests.helpers import FIXTURES, ld_inputs, quiet, running_app
 from uasa.ingest import releases
-from uasa.ingest.pipeline import build, file_input
+from uasa.ingest.pipeline import build
 
 XYZ = "https://w3id.org/uasa/id/party/xyz"
 UKR = "https://w3id.org/uasa/id/party/ukr"
 
 
 def _build(folder: Path, store: str) -> None:
-    inputs = [
-        file_input(folder / "ontology.ttl", Graphs.ONTOLOGY),
-        file_input(folder / "concepts.ttl", Graphs.CONCEPTS),
-        file_input(folder / "data.ttl", Graphs.CURATED),
-    ]
-    build(inputs, store, out=quiet)
+    build(ld_inputs(folder), store, out=quiet)
 
 
 def _quads(data: bytes) -> set[str]:

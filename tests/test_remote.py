@@ -20,12 +20,10 @@ import pytest
 import requests
 from flask import Flask
 
-from tests.conftest import ROOT, LiveServer, OxigraphServer, quiet
-from uasa.cli.main import validator
+from tests.helpers import ROOT, LiveServer, OxigraphServer, quiet
 from uasa.core.urls import redact
-from uasa.ingest.pipeline import build, project_inputs
-from uasa.query.catalogue import catalogue_quads
-from uasa.query.catalogue import load as load_catalogue
+from uasa.ingest.pipeline import build
+from uasa.ingest.project import build_project
 from uasa.query.remote import RemoteExecutor, endpoint_of, with_values
 from uasa.query.types import QueryError, QueryRequest
 
@@ -41,12 +39,11 @@ def real_remote(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     folder = tmp_path_factory.mktemp("real-remote")
     oxigraph = OxigraphServer(folder / "oxigraph")
     store = str(folder / "store")
-    build(
-        project_inputs(ROOT / "ontology", [ROOT / "data"]),
+    build_project(
         store,
-        validator=validator(),
+        ontology=ROOT / "ontology",
+        data=[ROOT / "data"],
         out=quiet,
-        extra_quads=catalogue_quads(load_catalogue(None)),
         upload_to=oxigraph.url + "/store",
     )
     server = LiveServer(store, {"UASA_REMOTE": oxigraph.remote_setting, "UASA_QUERY_TIMEOUT": "2"})

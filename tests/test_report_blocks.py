@@ -11,7 +11,7 @@ import pytest
 from benchmarks import fuzz_report, soak
 from benchmarks.report_blocks import MarkerError, replace_block, write_block
 
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
 BEFORE = "# Title\n\nProse before.\n\n<!-- soak:start -->\nold figures\nmore\n<!-- soak:end -->\n"
 AFTER = "\nProse after, with <!-- other:start --> markers\u00a0and ünïcode.\n"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from pyoxigraph import CanonicalizationAlgorithm, Dataset, NamedNode, Store
 
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 from uasa.core.iris import BASE
 from uasa.ingest import rules_runner
 from uasa.ingest.pipeline import _rules, project_inputs

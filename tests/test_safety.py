@@ -14,7 +14,7 @@ import pyoxigraph
 import pytest
 import requests
 
-from tests.conftest import LiveServer
+from tests.helpers import LiveServer
 
 ENDPOINTS = ["/sparql", "/query"]
 # 3 triples joined with themselves 22 times: 3^22 rows to count, minutes of work.

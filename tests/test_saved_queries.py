@@ -18,7 +18,7 @@ from flask.testing import FlaskClient
 from openapi_spec_validator import validate
 from pyoxigraph import Literal, NamedNode
 
-from tests.conftest import ROOT, quiet, running_app
+from tests.helpers import ROOT, quiet, running_app
 from uasa.cli import main as cli
 from uasa.core.iris import XSD, Graphs
 from uasa.core.settings import Settings

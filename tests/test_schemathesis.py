@@ -14,7 +14,7 @@ from flask import Flask
 from hypothesis import HealthCheck, given, settings
 from schemathesis.generation import GenerationMode
 
-from tests.conftest import running_app
+from tests.helpers import running_app
 
 
 @pytest.fixture(scope="module")

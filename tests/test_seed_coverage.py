@@ -8,13 +8,13 @@ prov:wasDerivedFrom; a left-out row needs a reason.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.helpers import ROOT, sparql_rows
+
 README = ROOT / "data" / "README.md"
 ID = "https://w3id.org/uasa/id/"
 SEED_SOURCES = {
@@ -52,14 +52,7 @@ def cited(real_app: Flask) -> set[tuple[str, str]]:
         "SELECT DISTINCT ?node ?src WHERE { VALUES ?src { " + values + " } "
         "GRAPH ?g { ?node <http://www.w3.org/ns/prov#wasDerivedFrom> ?src } }"
     )
-    response = client.get(
-        "/sparql",
-        query_string={"query": query},
-        headers={"Accept": "application/sparql-results+json"},
-    )
-    assert response.status_code == 200, response.get_data(as_text=True)
-    rows = response.get_json()["results"]["bindings"]
-    return {(r["node"]["value"], r["src"]["value"]) for r in rows}
+    return {(r["node"], r["src"]) for r in sparql_rows(client, query)}
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ import pytest
 import requests
 from rdflib import Graph, Literal, Namespace, URIRef
 
-from tests.conftest import KASEI, LiveServer
+from tests.helpers import KASEI, LiveServer
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 VOID = Namespace("http://rdfs.org/ns/void#")

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.conftest import LiveServer
+from tests.helpers import LiveServer
 from tests.test_safety import _descendants
 
 # 3 triples joined 14 times: 3^14 = 4 782 969 rows to count, a few seconds of honest work.

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from pyoxigraph import NamedNode, RdfFormat, Store, parse
 
-from tests.conftest import W3C
+from tests.helpers import W3C
 from uasa.ingest.pipeline import dumps
 
 

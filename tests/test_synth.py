@@ -9,12 +9,10 @@ import pytest
 from benchmarks.synth import generate
 from pyoxigraph import QuerySolutions, QueryTriples, Store, Variable
 
-from tests.conftest import ROOT, quiet
-from uasa.cli import main as cli
+from tests.helpers import ROOT, quiet
 from uasa.core import store_layout
-from uasa.ingest.pipeline import build, project_inputs
+from uasa.ingest.project import build_project
 from uasa.query import catalogue
-from uasa.query.catalogue import catalogue_quads
 from uasa.query.params import bind
 
 N = 20_000
@@ -30,10 +28,10 @@ def synth_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def built(synth_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> store_layout.BuiltStore:
     setting = str(tmp_path_factory.mktemp("synth-store") / "store")
-    inputs = project_inputs(ROOT / "ontology", [synth_dir])
-    quads = catalogue_quads(catalogue.load(ROOT / "queries"))
-    # cli.validator() runs the SHACL shapes: any Violation fails the build.
-    return build(inputs, setting, validator=cli.validator(), out=quiet, extra_quads=quads)
+    # SHACL runs as in `uasa build`: any Violation fails the build.
+    return build_project(
+        setting, ontology=ROOT / "ontology", data=[synth_dir], queries=ROOT / "queries", out=quiet
+    )
 
 
 def test_size_within_five_percent(synth_dir: Path) -> None:

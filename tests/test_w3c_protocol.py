@@ -17,7 +17,7 @@ import pytest
 from rdflib import Graph, Namespace
 from rdflib.collection import Collection
 
-from tests.conftest import KASEI, W3C, LiveServer
+from tests.helpers import KASEI, W3C, LiveServer
 
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
 HT = Namespace("http://www.w3.org/2011/http#")
@@ -131,8 +131,14 @@ def protocol_server(request: pytest.FixtureRequest) -> LiveServer:
 @pytest.mark.parametrize("endpoint", ["/sparql", "/query"])
 @pytest.mark.parametrize("name", sorted(READ_ONLY))
 def test_protocol(protocol_server: LiveServer, name: str, endpoint: str) -> None:
+    check_protocol(protocol_server, name, endpoint)
+
+
+def check_protocol(server: LiveServer, name: str, endpoint: str) -> None:
+    """Each step of one read-only W3C protocol test: status class, format, ASK answer, and a
+    4xx with a message rather than a traceback."""
     for step in READ_ONLY[name]:
-        status, content_type, body = _send(protocol_server, step, endpoint)
+        status, content_type, body = _send(server, step, endpoint)
         status_class = f"{str(status)[0]}xx"
         assert status_class in step.status_classes, (status, body[:300])
         content_type = content_type.split(";")[0].strip()

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import requests
 
-from tests.conftest import free_port, stop_process
+from tests.helpers import free_port, stop_process
 
 VIRTUOSO = "virtuoso-t"
 ISQL = "isql-vt"

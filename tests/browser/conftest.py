@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.browser.support import ARGS, AXE, CHROMIUM, WIDTHS
-from tests.conftest import LiveServer
+from tests.helpers import LiveServer
 
 
 @pytest.fixture(scope="module")

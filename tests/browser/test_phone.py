@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from tests.browser.support import WIDTHS, check_page
-from tests.conftest import LiveServer
+from tests.helpers import LiveServer
 
 pytestmark = pytest.mark.browser
 

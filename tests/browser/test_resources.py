@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from tests.browser.support import SCREENSHOTS, check_page, shoot
-from tests.conftest import LiveServer
+from tests.helpers import LiveServer
 
 pytestmark = pytest.mark.browser
 

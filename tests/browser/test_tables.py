@@ -21,7 +21,7 @@ import pytest
 import requests
 
 from tests.browser.support import check_page, shoot
-from tests.conftest import ROOT, LiveServer
+from tests.helpers import ROOT, LiveServer
 
 pytestmark = pytest.mark.browser
 

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from pyoxigraph import Store
 
+from uasa.cli.common import Subparsers
 from uasa.core import store_layout
 from uasa.core.settings import load
 from uasa.ingest import dumps
@@ -21,7 +20,7 @@ NETWORK_FORMATS = ("graphml", "gexf", "csv")
 ALIASES = {"turtle": "ttl", "ntriples": "nt", "nquads": "nq", "json-ld": "jsonld", "rdfxml": "rdf"}
 
 
-def add_parser(sub: Any, func: Callable[[argparse.Namespace], int]) -> None:
+def register(sub: Subparsers) -> None:
     e = sub.add_parser("export", help="write the store as one RDF dump or a graph-tool export")
     e.add_argument(
         "--format",
@@ -34,7 +33,7 @@ def add_parser(sub: Any, func: Callable[[argparse.Namespace], int]) -> None:
     e.add_argument("--out", required=True, help="output file ('-' for standard output)")
     e.add_argument("--gzip", action="store_true", help="gzip the output (no name, no time)")
     e.add_argument("--store", help="store location (default: UASA_STORE or var/store)")
-    e.set_defaults(func=func)
+    e.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from pyoxigraph import Store
 
+from uasa.cli.common import Subparsers
 from uasa.core import negotiation as conneg
 from uasa.core import store_layout
 from uasa.core.settings import Settings, load
@@ -22,7 +23,7 @@ from uasa.query.types import QueryError
 from uasa.query.worker import run as run_request
 
 
-def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def register(sub: Subparsers) -> None:
     ls = sub.add_parser("queries", help="list the saved queries")
     ls.add_argument("--queries", metavar="DIR", help="query folder (default: UASA_QUERIES)")
     ls.set_defaults(func=list_queries)

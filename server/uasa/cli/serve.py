@@ -1,5 +1,8 @@
 """`uasa serve`: the app behind gunicorn, a production WSGI server (the only one).
 
+Start-up checks the store, the saved queries and the page queries once, in the master, and
+hands the loaded catalogue to every worker.
+
 UASA_HTTP_WORKERS gunicorn worker processes (one per core by default), each with threads: the
 HTTP side is Python and holds a GIL, so one process would keep the other cores idle however
 fast the store is. Each worker process creates its own app after the fork: its own query worker
@@ -9,6 +12,7 @@ shared: their table is made here, in the master, before the fork.
 
 from __future__ import annotations
 
+import argparse
 import atexit
 import gc
 import ipaddress
@@ -21,10 +25,45 @@ from typing import TYPE_CHECKING, Any
 
 from gunicorn.app.base import BaseApplication
 
-from uasa.core.settings import Settings
+from uasa.cli.common import Subparsers
+from uasa.core.settings import Settings, load
 
 if TYPE_CHECKING:
     from uasa.query.catalogue import Catalogue
+
+
+def register(sub: Subparsers) -> None:
+    s = sub.add_parser("serve", help="serve the store over HTTP with gunicorn")
+    s.add_argument("--store", help="store location (default: UASA_STORE or var/store)")
+    s.add_argument("--host", help="listen address (default: UASA_HOST or 127.0.0.1)")
+    s.add_argument("--port", type=int, help="listen port (default: UASA_PORT or 8000)")
+    s.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from uasa.core import store_layout
+    from uasa.query.catalogue import CatalogueError
+    from uasa.query.catalogue import load as load_catalogue
+    from uasa.web.pages import sparql as page_queries
+
+    settings = load(store=args.store, host=args.host, port=args.port)
+    try:
+        built = store_layout.locate(settings.store)
+        store_layout.check_readable(built)
+        saved = load_catalogue(settings.queries or None)  # a broken one stops start-up here
+        page_queries.check_all()
+    except (store_layout.StoreError, CatalogueError, page_queries.PageQueryError) as exc:
+        print(f"uasa serve: {exc}", file=sys.stderr)
+        return 1
+    triples = built.triples if built.triples is not None else "an unknown number of"
+    print(f"uasa serve: {triples} triples from {built.root}", flush=True)
+    print(
+        f"uasa serve: listening on http://{settings.host}:{settings.port}/ "
+        f"(SPARQL endpoint http://{settings.host}:{settings.port}/sparql)",
+        flush=True,
+    )
+    serve(settings, saved)  # the gunicorn worker inherits it: not loaded a second time
+    return 0
 
 
 class _Gunicorn(BaseApplication):

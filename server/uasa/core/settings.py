@@ -1,14 +1,22 @@
 """Every setting in one table: name, default and help, read from ``UASA_<NAME>`` variables.
 
 The README's settings table is generated from ``SETTINGS`` and a test keeps the two in step.
+:class:`Settings` declares the same names with their types, so that code reading a setting is
+type-checked; at import the two are checked against each other (names, order, default types).
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import asdict, dataclass, fields
+from typing import Any, get_type_hints
+
+Value = str | int | float | bool
+
+
+class SettingsError(ValueError):
+    """A ``UASA_*`` variable that does not parse; the message names the variable."""
 
 
 def _bool(text: str) -> bool:
@@ -40,9 +48,9 @@ def _iri_list(text: str) -> str:
 @dataclass(frozen=True)
 class Setting:
     name: str
-    default: Any
+    default: Value
     help: str
-    parse: Callable[[str], Any] = str
+    parse: Callable[[str], Value] = str
 
     @property
     def env(self) -> str:
@@ -240,15 +248,41 @@ _BY_NAME = {s.name: s for s in SETTINGS}
 
 @dataclass(frozen=True)
 class Settings:
-    """Resolved settings; build one with :func:`load` or :meth:`Settings.of`."""
+    """Resolved settings; build them with :func:`load` or :meth:`Settings.of`.
 
-    values: Mapping[str, Any] = field(default_factory=dict)
+    The fields are the names in ``SETTINGS``, in its order, with its defaults' types (checked
+    at import); the defaults themselves live only in the table."""
 
-    def __getattr__(self, name: str) -> Any:
-        try:
-            return self.values[name]
-        except KeyError:
-            raise AttributeError(name) from None
+    store: str
+    remote: str
+    host: str
+    port: int
+    public_base: str
+    http_workers: int
+    threads: int
+    query_workers: int
+    query_timeout: float
+    query_memory: int
+    max_query_depth: int
+    queue_timeout: float
+    follow: float
+    max_body: int
+    max_query_length: int
+    max_params: int
+    max_result_bytes: int
+    rate_limit: int
+    client_concurrency: int
+    client_seconds: float
+    limit_loopback: bool
+    trusted_proxies: int
+    trusted_forwarded: str
+    union_default_graph: bool
+    service_allow: str
+    cors_origins: str
+    cache_mb: int
+    cache_max_age: int
+    log_level: str
+    queries: str
 
     @classmethod
     def of(cls, **overrides: Any) -> Settings:
@@ -256,16 +290,32 @@ class Settings:
         unknown = set(overrides) - set(_BY_NAME)
         if unknown:
             raise KeyError(f"unknown settings: {', '.join(sorted(unknown))}")
-        return cls({**{s.name: s.default for s in SETTINGS}, **overrides})
+        return cls(**{**{s.name: s.default for s in SETTINGS}, **overrides})
 
     def replace(self, **overrides: Any) -> Settings:
-        return Settings.of(**{**self.values, **overrides})
+        return Settings.of(**{**asdict(self), **overrides})
+
+
+def _check_table() -> None:
+    """The dataclass and the table name the same settings, in order, with matching types."""
+    hints = get_type_hints(Settings)
+    names = [f.name for f in fields(Settings)]
+    if names != [s.name for s in SETTINGS]:
+        raise TypeError(f"Settings fields {names} differ from the SETTINGS table")
+    for s in SETTINGS:
+        if type(s.default) is not hints[s.name]:
+            raise TypeError(f"setting {s.name}: default {s.default!r} is not {hints[s.name]}")
+
+
+_check_table()
 
 
 def load(environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
-    """Defaults, then ``UASA_*`` variables, then explicit overrides."""
+    """Defaults, then ``UASA_*`` variables, then explicit overrides (None: not given).
+
+    Raises SettingsError naming the variable whose value does not parse."""
     environ = os.environ if environ is None else environ
-    values: dict[str, Any] = {}
+    values: dict[str, Value] = {}
     for setting in SETTINGS:
         raw = environ.get(setting.env)
         if raw is None:
@@ -273,7 +323,7 @@ def load(environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings
         try:
             values[setting.name] = setting.parse(raw)
         except ValueError as exc:
-            raise SystemExit(f"{setting.env}: {exc}") from None
+            raise SettingsError(f"{setting.env}: {exc}") from None
     values.update({k: v for k, v in overrides.items() if v is not None})
     return Settings.of(**values)
 

@@ -23,6 +23,7 @@ import json
 import re
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
 import networkx as nx
@@ -70,12 +71,22 @@ def _local(iri: str) -> str:
     return iri.replace("#", "/").rstrip("/").rsplit("/", 1)[-1]
 
 
-def resource_network(quads: Iterable[Quad]) -> nx.MultiDiGraph:
-    """The typed, labelled resource network of a dataset (union of its graphs).
+@dataclass
+class _Facts:
+    """What the network is drawn from: each IRI subject's links to IRIs (sorted as the N-Quads
+    lines of the canonical dump are, so that the files come out the same from every build of
+    the same data), its label candidates and its signing year."""
 
-    ``quads`` may be a stream straight from the store: only IRI subjects' links to IRIs and
-    their labels are kept, so a big store's literals never sit in memory.
-    """
+    links: dict[str, dict[str, list[NamedNode]]]
+    labels: dict[str, set[labels_rule.Candidate]]
+    years: dict[str, int]
+
+    def label(self, iri: str, lang: str = "en") -> str:
+        chosen = labels_rule.best(self.labels.get(iri, ()), lang)
+        return chosen[2] if chosen else _local(iri)
+
+
+def _facts(quads: Iterable[Quad]) -> _Facts:
     out: dict[str, dict[str, set[NamedNode]]] = defaultdict(lambda: defaultdict(set))
     label_sets: dict[str, set[labels_rule.Candidate]] = defaultdict(set)
     years: dict[str, int] = {}
@@ -89,31 +100,39 @@ def resource_network(quads: Iterable[Quad]) -> nx.MultiDiGraph:
             label_sets[s.value].add((p, o.language, o.value))
         elif p == SIGNING_DATE and isinstance(o, Literal) and o.value[:4].isdigit():
             years[s.value] = int(o.value[:4])
-
-    # Sorted as the N-Quads lines of the canonical dump are, so the files come out the same
-    # from every build of the same data (a label is the first in that order).
-    props = {
+    links = {
         iri: {p: sorted(values, key=str) for p, values in by_p.items()} for iri, by_p in out.items()
     }
-    del out
+    return _Facts(links, label_sets, years)
 
-    def label(iri: str, lang: str = "en") -> str:
-        chosen = labels_rule.best(label_sets.get(iri, ()), lang)
-        return chosen[2] if chosen else _local(iri)
 
+def resource_network(quads: Iterable[Quad]) -> nx.MultiDiGraph:
+    """The typed, labelled resource network of a dataset (union of its graphs).
+
+    ``quads`` may be a stream straight from the store: only IRI subjects' links to IRIs and
+    their labels are kept, so a big store's literals never sit in memory.
+    """
+    facts = _facts(quads)
     graph: nx.MultiDiGraph[str] = nx.MultiDiGraph(name="uasa resource network")
-    for iri in sorted(set(props) | set(label_sets)):
+    for iri in sorted(set(facts.links) | set(facts.labels)):
         kind = node_kind(iri)
         if kind is None:
             continue
-        types = sorted(_local(t.value) for t in props.get(iri, {}).get(TYPE, []))
+        types = sorted(_local(t.value) for t in facts.links.get(iri, {}).get(TYPE, []))
+        label = facts.label
         graph.add_node(
             iri, label=label(iri), label_uk=label(iri, "uk"), kind=kind, type=" ".join(types)
         )
-        if iri in years:
-            graph.nodes[iri]["year"] = years[iri]
+        if iri in facts.years:
+            graph.nodes[iri]["year"] = facts.years[iri]
+    _add_edges(graph, facts)
+    return graph
 
+
+def _add_edges(graph: nx.MultiDiGraph[str], facts: _Facts) -> None:
+    """A node's direct links to other nodes, and its parts' links drawn from it."""
     seen: set[tuple[str, str, str, str]] = set()
+    label = facts.label
 
     def add_edge(source: str, target: str, prop: str, text: str, kind: str) -> None:
         # One edge per (source, target, property, label); its key is the edge's id in GraphML
@@ -124,7 +143,7 @@ def resource_network(quads: Iterable[Quad]) -> nx.MultiDiGraph:
                 source, target, key=f"e{len(seen)}", label=text, property=prop, kind=kind
             )
 
-    for iri, links in sorted(props.items()):
+    for iri, links in sorted(facts.links.items()):
         owner = next((o.value for p in OWNING_PROPERTIES for o in links.get(p, [])), None)
         if iri in graph:
             for prop, values in sorted(links.items()):
@@ -146,7 +165,6 @@ def resource_network(quads: Iterable[Quad]) -> nx.MultiDiGraph:
                             f"{part}: {label(prop)}" if part else label(prop),
                             f"{part_kind}.{_local(prop)}" if part_kind else _local(prop),
                         )
-    return graph
 
 
 def node_token(iri: str) -> str:

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from pyoxigraph import NamedNode, Quad, RdfFormat, Store
 
@@ -141,6 +142,21 @@ def _extra_hash_input(quads: Sequence[Quad]) -> list[tuple[str, str]]:
 Validator = Callable[[Store], list[str]]
 
 
+class _Stages:
+    """Seconds per step, kept in the manifest: the benchmark compares the time to a ready store
+    (load, derive, validate) with `oxigraph load`, apart from the dumps."""
+
+    def __init__(self) -> None:
+        self.started = time.perf_counter()
+        self.seconds: dict[str, float] = {}
+
+    def lap(self, name: str) -> None:
+        self.seconds[name] = time.perf_counter() - self.started - sum(self.seconds.values())
+
+    def total(self) -> float:
+        return time.perf_counter() - self.started
+
+
 def build(
     inputs: Sequence[Input],
     store_setting: str,
@@ -153,67 +169,15 @@ def build(
     """Build a new store from ``inputs`` and make it the served one. Raises BuildError."""
     if not inputs:
         raise BuildError("nothing to load: no RDF files found")
-    started = time.perf_counter()
+    stages = _Stages()
     try:
         build_dir = store_layout.new_build_dir(store_setting)
     except OSError as exc:
         raise BuildError(f"cannot create a build directory beside {store_setting}: {exc}") from None
     try:
-        db = Store(str(build_dir / store_layout.DB_DIR))
-        for number, item in enumerate(inputs, 1):
-            t0 = time.perf_counter()
-            _load(db, item)
-            out(f"  [{number}/{len(inputs)}] {item.path}  ({time.perf_counter() - t0:.2f} s)")
-        db.extend(extra_quads)  # e.g. the saved-query catalogue in the meta graph
-        # Seconds per step, kept in the manifest: the benchmark compares the time to a
-        # ready store (load, derive, validate) with `oxigraph load`, apart from the dumps.
-        stages: dict[str, float] = {}
-
-        def lap(name: str) -> None:
-            stages[name] = time.perf_counter() - started - sum(stages.values())
-
-        lap("load")
-        rules = derive(db)
-        lap("derive")
-        if rules:
-            out(f"  derived: {', '.join(rules)} ({stages['derive']:.2f} s)")
-        if validator is not None:
-            out("  validating with SHACL …")
-            problems = validator(db)
-            if problems:
-                raise BuildError("SHACL validation failed:\n" + "\n".join(problems))
-        lap("validate")
-        counts = graph_counts(db)
-        # The store is complete: close it for writing and read it from here on. The dump
-        # processes open it read-only, which is only safe while no process has it open for
-        # writing (RocksDB's compactions delete files a reader still expects: "Corruption").
-        db.flush()
-        del db
-        gc.collect()  # the SHACL step leaves reference cycles that may still hold the store
-        db = Store.read_only(str(build_dir / store_layout.DB_DIR))
-        # dumps, exports, VoID statistics
-        published = dumps.write_all(
-            db, build_dir, sum(counts.values()), out, build_dir / store_layout.DB_DIR
-        )
-        lap("dumps")
-        if upload_to:
-            out(f"  loading the graphs into {redact(upload_to)} (Graph Store Protocol) …")
-            try:
-                upload(db, upload_to, out)
-            except OSError as exc:
-                raise BuildError(str(exc)) from None
-        del db  # pyoxigraph closes the store when the object goes away
-        manifest = {
-            "content_hash": content_hash(inputs, [*_rules(), *_extra_hash_input(extra_quads)]),
-            "built": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-            "files": [str(i.path) for i in inputs],
-            "graphs": counts,
-            "triples": sum(counts.values()),
-            "seconds": round(time.perf_counter() - started, 3),
-            "stages": {name: round(seconds, 3) for name, seconds in stages.items()},
-            **published,
-        }
-        manifest["version"] = __version__
+        counts = _fill(build_dir, inputs, extra_quads, validator, out, stages)
+        published = _files(build_dir, counts, out, upload_to, stages)
+        manifest = _manifest(inputs, extra_quads, counts, published, stages)
         # A build whose data differs from the last release's is the next release.
         release = releases.record(
             releases.folder_of(store_setting),
@@ -237,3 +201,83 @@ def build(
         f"{manifest['seconds']:.2f} s → {final}"
     )
     return store_layout.locate(store_setting)
+
+
+def _fill(
+    build_dir: Path,
+    inputs: Sequence[Input],
+    extra_quads: Sequence[Quad],
+    validator: Validator | None,
+    out: Callable[[str], None],
+    stages: _Stages,
+) -> dict[str, int]:
+    """Load, derive and validate into the new store, then close it; the graphs' counts."""
+    db = Store(str(build_dir / store_layout.DB_DIR))
+    for number, item in enumerate(inputs, 1):
+        t0 = time.perf_counter()
+        _load(db, item)
+        out(f"  [{number}/{len(inputs)}] {item.path}  ({time.perf_counter() - t0:.2f} s)")
+    db.extend(extra_quads)  # e.g. the saved-query catalogue in the meta graph
+    stages.lap("load")
+    rules = derive(db)
+    stages.lap("derive")
+    if rules:
+        out(f"  derived: {', '.join(rules)} ({stages.seconds['derive']:.2f} s)")
+    if validator is not None:
+        out("  validating with SHACL …")
+        problems = validator(db)
+        if problems:
+            raise BuildError("SHACL validation failed:\n" + "\n".join(problems))
+    stages.lap("validate")
+    counts = graph_counts(db)
+    # The store is complete: close it for writing and read it from here on. The dump
+    # processes open it read-only, which is only safe while no process has it open for
+    # writing (RocksDB's compactions delete files a reader still expects: "Corruption").
+    db.flush()
+    del db
+    gc.collect()  # the SHACL step leaves reference cycles that may still hold the store
+    return counts
+
+
+def _files(
+    build_dir: Path,
+    counts: dict[str, int],
+    out: Callable[[str], None],
+    upload_to: str | None,
+    stages: _Stages,
+) -> dict[str, Any]:
+    """Dumps, exports and VoID statistics from the closed store, read-only; the upload."""
+    db = Store.read_only(str(build_dir / store_layout.DB_DIR))
+    published = dumps.write_all(
+        db, build_dir, sum(counts.values()), out, build_dir / store_layout.DB_DIR
+    )
+    stages.lap("dumps")
+    if upload_to:
+        out(f"  loading the graphs into {redact(upload_to)} (Graph Store Protocol) …")
+        try:
+            upload(db, upload_to, out)
+        except OSError as exc:
+            raise BuildError(str(exc)) from None
+    del db  # pyoxigraph closes the store when the object goes away
+    return published
+
+
+def _manifest(
+    inputs: Sequence[Input],
+    extra_quads: Sequence[Quad],
+    counts: dict[str, int],
+    published: dict[str, Any],
+    stages: _Stages,
+) -> dict[str, Any]:
+    manifest: dict[str, Any] = {
+        "content_hash": content_hash(inputs, [*_rules(), *_extra_hash_input(extra_quads)]),
+        "built": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "files": [str(i.path) for i in inputs],
+        "graphs": counts,
+        "triples": sum(counts.values()),
+        "seconds": round(stages.total(), 3),
+        "stages": {name: round(seconds, 3) for name, seconds in stages.seconds.items()},
+        **published,
+    }
+    manifest["version"] = __version__
+    return manifest

@@ -206,24 +206,8 @@ def _param(raw: Any, where: str, problems: list[str]) -> Param | None:
     if not isinstance(required, bool):
         problems.append(f"{where}.required: expected true or false, got {required!r}")
         required = False
-    default = None
-    if "default" in raw:
-        default = _scalar(raw["default"])
-        if default is None:
-            problems.append(f"{where}.default: expected a single value, got {raw['default']!r}")
-        if required:
-            problems.append(f"{where}: a required parameter cannot have a default")
-    enum: tuple[str, ...] = ()
-    if kind == "enum":
-        values = raw.get("enum")
-        if not isinstance(values, list) or not values:
-            problems.append(f"{where}.enum: type enum needs a non-empty list of values")
-        else:
-            enum = tuple(v for v in (_scalar(x) for x in values) if v is not None)
-            if len(enum) != len(values) or len(set(enum)) != len(enum):
-                problems.append(f"{where}.enum: expected distinct single values, got {values!r}")
-    elif "enum" in raw:
-        problems.append(f"{where}.enum: only a parameter of type enum lists values")
+    default = _default(raw, required, where, problems)
+    enum = _enum(raw, kind, where, problems)
     for key, needs in (("lang", "lang-string"), ("base", "iri")):
         if key in raw and kind != needs:
             problems.append(f"{where}.{key}: only a parameter of type {needs} takes {key}")
@@ -244,19 +228,49 @@ def _param(raw: Any, where: str, problems: list[str]) -> Param | None:
         lang=raw.get("lang") if isinstance(raw.get("lang"), str) else None,
         base=raw.get("base") if isinstance(raw.get("base"), str) else None,
     )
+    _check_values(param, where, problems)
+    return param
+
+
+def _default(raw: dict[Any, Any], required: bool, where: str, problems: list[str]) -> str | None:
+    if "default" not in raw:
+        return None
+    default = _scalar(raw["default"])
+    if default is None:
+        problems.append(f"{where}.default: expected a single value, got {raw['default']!r}")
+    if required:
+        problems.append(f"{where}: a required parameter cannot have a default")
+    return default
+
+
+def _enum(raw: dict[Any, Any], kind: str, where: str, problems: list[str]) -> tuple[str, ...]:
+    if kind != "enum":
+        if "enum" in raw:
+            problems.append(f"{where}.enum: only a parameter of type enum lists values")
+        return ()
+    values = raw.get("enum")
+    if not isinstance(values, list) or not values:
+        problems.append(f"{where}.enum: type enum needs a non-empty list of values")
+        return ()
+    enum = tuple(v for v in (_scalar(x) for x in values) if v is not None)
+    if len(enum) != len(values) or len(set(enum)) != len(enum):
+        problems.append(f"{where}.enum: expected distinct single values, got {values!r}")
+    return enum
+
+
+def _check_values(param: Param, where: str, problems: list[str]) -> None:
+    """The language tag, and the example and default, must themselves be valid values."""
     if param.lang is not None:
         try:
             Literal("x", language=param.lang)
         except ValueError:
             problems.append(f"{where}.lang: {param.lang!r} is not a language tag")
-    # The example and the default must themselves be valid values.
-    for key, value in (("example", example), ("default", default)):
+    for key, value in (("example", param.example), ("default", param.default)):
         if value:
             try:
                 param.convert(value)
             except ParamError as exc:
                 problems.append(f"{where}.{key}: {exc}")
-    return param
 
 
 def parses(text: str) -> str | None:
@@ -290,6 +304,42 @@ def parse_query(name: str, text: str, source: str = "") -> SavedQuery:
     problems: list[str] = []
     if not NAME.fullmatch(name):
         problems.append(f"{where}: the file name must be lower-case letters, digits, - or _")
+    header, body = _header(text, where)
+    for key in sorted(set(header) - HEADER_FIELDS, key=str):
+        problems.append(
+            f"{where}: unknown header field {key!r} (allowed: {', '.join(sorted(HEADER_FIELDS))})"
+        )
+    summary, description, tags = _texts(header, where, problems)
+    raw_params = header.get("params", [])
+    if not isinstance(raw_params, list):
+        problems.append(f"{where}: params: expected a list")
+        raw_params = []
+    params = [_param(p, f"{where}: params[{i}]", problems) for i, p in enumerate(raw_params)]
+    declared = [p for p in params if p]
+    names = [p.name for p in declared]
+    for dup in sorted({n for n in names if names.count(n) > 1}):
+        problems.append(f"{where}: params: {dup!r} is declared twice")
+    graphs, union = _dataset(header, where, problems)
+    form, pageable = _check_body(body, declared, where, problems)
+    if problems:
+        raise CatalogueError(problems)
+    return SavedQuery(
+        name=name,
+        text=text,
+        body=body,
+        summary=summary,
+        description=description,
+        tags=tags,
+        params=tuple(declared),
+        form=form,
+        pageable=pageable,
+        default_graph=graphs,
+        union=union,
+    )
+
+
+def _header(text: str, where: str) -> tuple[dict[Any, Any], str]:
+    """The `#+` header as a YAML mapping, and the query; a file without one is an error."""
     header_text, body = split_header(text)
     if not header_text.strip():
         raise CatalogueError([f"{where}: no '#+' YAML header"])
@@ -299,11 +349,13 @@ def parse_query(name: str, text: str, source: str = "") -> SavedQuery:
         raise CatalogueError([f"{where}: header is not valid YAML: {exc}"]) from None
     if not isinstance(header, dict):
         raise CatalogueError([f"{where}: header must be a YAML mapping"])
-    for key in sorted(set(header) - HEADER_FIELDS, key=str):
-        problems.append(
-            f"{where}: unknown header field {key!r} (allowed: {', '.join(sorted(HEADER_FIELDS))})"
-        )
+    return header, body
 
+
+def _texts(
+    header: dict[Any, Any], where: str, problems: list[str]
+) -> tuple[dict[str, str], str, tuple[str, ...]]:
+    """The summary (en and uk), the description and the tags."""
     summary = header.get("summary")
     if not isinstance(summary, dict) or not all(
         isinstance(summary.get(lang), str) and summary[lang].strip() for lang in ("en", "uk")
@@ -318,14 +370,13 @@ def parse_query(name: str, text: str, source: str = "") -> SavedQuery:
     if not isinstance(tags, list) or not all(isinstance(t, str) and t for t in tags):
         problems.append(f"{where}: tags: expected a list of strings")
         tags = []
-    raw_params = header.get("params", [])
-    if not isinstance(raw_params, list):
-        problems.append(f"{where}: params: expected a list")
-        raw_params = []
-    params = [_param(p, f"{where}: params[{i}]", problems) for i, p in enumerate(raw_params)]
-    names = [p.name for p in params if p]
-    for dup in sorted({n for n in names if names.count(n) > 1}):
-        problems.append(f"{where}: params: {dup!r} is declared twice")
+    return {k: str(v) for k, v in summary.items()}, description, tuple(tags)
+
+
+def _dataset(
+    header: dict[Any, Any], where: str, problems: list[str]
+) -> tuple[tuple[str, ...] | None, bool | None]:
+    """The query's own default graph(s) and union setting, when its header names them."""
     graphs = header.get("default_graph")
     if graphs is not None:
         graphs = [graphs] if isinstance(graphs, str) else graphs
@@ -338,47 +389,40 @@ def parse_query(name: str, text: str, source: str = "") -> SavedQuery:
     if union is not None and not isinstance(union, bool):
         problems.append(f"{where}: union: expected true or false")
         union = None
+    return (tuple(graphs) if graphs else None), union
 
-    # Oxigraph's parser checks the query (it is what runs it) and the tokenizer of the query
-    # guard reads its form and variables: rdflib's parser took 2 s for the catalogue, the
-    # better part of the server's start-up.
-    form, pageable = "select", False
+
+def _check_body(
+    body: str, params: list[Param], where: str, problems: list[str]
+) -> tuple[str, bool]:
+    """The query's form and whether it can be paged; problems if it does not parse, does not
+    use or cannot bind a parameter, or names a SERVICE the guard refuses.
+
+    Oxigraph's parser checks the query (it is what runs it) and the tokenizer of the query
+    guard reads its form and variables: rdflib's parser took 2 s for the catalogue, the
+    better part of the server's start-up."""
     error = parses(body)
     if error:
         problems.append(f"{where}: query does not parse: {error}")
-    else:
-        form = next((FORMS[w] for w in query_guard.keywords(body) if w in FORMS), "select")
-        used = query_guard.variables(body)
-        for n in names:
-            if n not in used:
-                problems.append(f"{where}: params: ?{n} does not occur in the query")
-        for n in _unbindable(body, [p for p in params if p and p.name in used]):
-            problems.append(
-                f"{where}: params: ?{n} cannot be bound: project it in the SELECT clause "
-                "(for CONSTRUCT, ASK or DESCRIBE, bind it in the WHERE pattern, not only "
-                "in a FILTER)"
-            )
-        verdict = query_guard.inspect(body)
-        if verdict.service:
-            problems.append(f"{where}: {verdict.service}")
-        # Paging appends LIMIT/OFFSET, which only parses when the query ends without its
-        # own LIMIT, OFFSET or trailing VALUES block.
-        pageable = form != "ask" and parses(body.rstrip() + "\nLIMIT 1\nOFFSET 1") is None
-    if problems:
-        raise CatalogueError(problems)
-    return SavedQuery(
-        name=name,
-        text=text,
-        body=body,
-        summary={k: str(v) for k, v in summary.items()},
-        description=description,
-        tags=tuple(tags),
-        params=tuple(p for p in params if p),
-        form=form,
-        pageable=pageable,
-        default_graph=tuple(graphs) if graphs else None,
-        union=union,
-    )
+        return "select", False
+    form = next((FORMS[w] for w in query_guard.keywords(body) if w in FORMS), "select")
+    used = query_guard.variables(body)
+    for p in params:
+        if p.name not in used:
+            problems.append(f"{where}: params: ?{p.name} does not occur in the query")
+    for n in _unbindable(body, [p for p in params if p.name in used]):
+        problems.append(
+            f"{where}: params: ?{n} cannot be bound: project it in the SELECT clause "
+            "(for CONSTRUCT, ASK or DESCRIBE, bind it in the WHERE pattern, not only "
+            "in a FILTER)"
+        )
+    verdict = query_guard.inspect(body)
+    if verdict.service:
+        problems.append(f"{where}: {verdict.service}")
+    # Paging appends LIMIT/OFFSET, which only parses when the query ends without its
+    # own LIMIT, OFFSET or trailing VALUES block.
+    pageable = form != "ask" and parses(body.rstrip() + "\nLIMIT 1\nOFFSET 1") is None
+    return form, pageable
 
 
 def load(folder: Path | str | None = None) -> Catalogue:

@@ -40,6 +40,23 @@ from uasa.web.support import (
     serving,
 )
 
+# The route modules, each a blueprint, registered in this order.
+ROUTES = (
+    sparql,
+    health,
+    linked_data,
+    documents,
+    pages,
+    downloads,
+    queries,
+    assets,
+    explore,
+    agreements,
+    network,
+    crawl,
+    releases,
+)
+
 
 def create_app(
     settings: Settings | None = None,
@@ -59,7 +76,26 @@ def create_app(
     app.extensions["uasa.catalogue"] = (
         saved if saved is not None else catalogue.load(settings.queries or None)
     )
+    _follow_builds(app, settings)
+    compression.register(app)  # first, so its after_request hook runs last, on the final body
+    _allow_cors(app, settings)
+    errors.register(app)
+    security.register(app)
+    i18n.register(app)
+    frontend.register(app)
+    observability.register(app)
+    envelope.register(app)  # names the route before any hook can refuse the request
+    # After observability, so refusals are logged and counted too.
+    limits.register(app, shared_limits)
+    for routes in ROUTES:
+        app.register_blueprint(routes.blueprint)
+    fastpath.install(app)  # last: its hook runs after every other before_request hook
+    _wrap(app, settings)
+    return app
 
+
+def _follow_builds(app: Flask, settings: Settings) -> None:
+    """Open the served build and start the follower that swaps in each new one."""
     built = store_layout.locate(settings.store)  # raises StoreError with a clear message
     first = serving.open_serving(settings, built)
 
@@ -76,47 +112,29 @@ def create_app(
     serving.register(app)
     follower.start()
 
-    compression.register(app)  # first, so its after_request hook runs last, on the final body
-    origins = [o.strip() for o in settings.cors_origins.split(",") if o.strip()]
-    if origins:
-        # Credentials stay off, so a listed origin is never echoed back with cookies allowed.
-        wildcard = origins == ["*"]
-        CORS(
-            app,
-            origins="*" if wildcard else origins,
-            send_wildcard=wildcard,
-            methods=["GET", "POST", "OPTIONS"],
-            supports_credentials=False,
-            # Scripts may read what a cache and a linked-data client need.
-            expose_headers=["ETag", "Link", "Content-Location", "Vary"],
-            max_age=86400,
-        )
 
-    errors.register(app)
-    security.register(app)
-    i18n.register(app)
-    frontend.register(app)
-    observability.register(app)
-    envelope.register(app)  # names the route before any hook can refuse the request
-    # After observability, so refusals are logged and counted too.
-    limits.register(app, shared_limits)
-    app.register_blueprint(sparql.blueprint)
-    app.register_blueprint(health.blueprint)
-    app.register_blueprint(linked_data.blueprint)
-    app.register_blueprint(documents.blueprint)
-    app.register_blueprint(pages.blueprint)
-    app.register_blueprint(downloads.blueprint)
-    app.register_blueprint(queries.blueprint)
-    app.register_blueprint(assets.blueprint)
-    app.register_blueprint(explore.blueprint)
-    app.register_blueprint(agreements.blueprint)
-    app.register_blueprint(network.blueprint)
-    app.register_blueprint(crawl.blueprint)
-    app.register_blueprint(releases.blueprint)
-    fastpath.install(app)  # last: its hook runs after every other before_request hook
-    # Outermost the proxy fix, then the one envelope, then the per-client limits, then the
-    # short path, then Flask: every answer sees (and is kept for and counted against) the
-    # client, scheme, host and prefix the proxy fix left.
+def _allow_cors(app: Flask, settings: Settings) -> None:
+    origins = [o.strip() for o in settings.cors_origins.split(",") if o.strip()]
+    if not origins:
+        return
+    # Credentials stay off, so a listed origin is never echoed back with cookies allowed.
+    wildcard = origins == ["*"]
+    CORS(
+        app,
+        origins="*" if wildcard else origins,
+        send_wildcard=wildcard,
+        methods=["GET", "POST", "OPTIONS"],
+        supports_credentials=False,
+        # Scripts may read what a cache and a linked-data client need.
+        expose_headers=["ETag", "Link", "Content-Location", "Vary"],
+        max_age=86400,
+    )
+
+
+def _wrap(app: Flask, settings: Settings) -> None:
+    """Outermost the proxy fix, then the one envelope, then the per-client limits, then the
+    short path, then Flask: every answer sees (and is kept for and counted against) the
+    client, scheme, host and prefix the proxy fix left."""
     app.wsgi_app = limits.ClientLimits(app, app.wsgi_app)  # type: ignore[method-assign]
     app.wsgi_app = envelope.Envelope(app, app.wsgi_app)  # type: ignore[method-assign]
     if settings.trusted_proxies > 0:
@@ -130,7 +148,6 @@ def create_app(
             x_host=hops if "host" in believed else 0,
             x_prefix=hops if "prefix" in believed else 0,
         )
-    return app
 
 
 def close_app(app: Flask) -> None:

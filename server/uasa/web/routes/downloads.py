@@ -36,7 +36,7 @@ from uasa.core.dataset import (
     TITLE,
 )
 from uasa.core.errors import UasaError
-from uasa.core.iris import BASE, DATASET, DCT, RDF, VOID, XSD
+from uasa.core.iris import BASE, DATASET, DCAT, DCT, FOAF, OWL, RDF, SD, SKOS, VOID, XSD
 from uasa.core.store_layout import BuiltStore
 from uasa.ingest import dumps as dump_files
 from uasa.ingest import releases
@@ -47,10 +47,7 @@ from uasa.web.support.ui import UI
 
 blueprint = Blueprint("downloads", __name__)
 
-DCAT = "http://www.w3.org/ns/dcat#"
 SPDX = "http://spdx.org/rdf/terms#"
-OWL = "http://www.w3.org/2002/07/owl#"
-SD = "http://www.w3.org/ns/sparql-service-description#"
 IANA = "https://www.iana.org/assignments/media-types/"
 EXAMPLES = """\
 SELECT DISTINCT ?s WHERE {
@@ -132,8 +129,6 @@ def download(name: str) -> ResponseReturnValue:
 
 SPARQL_PROTOCOL = "https://www.w3.org/TR/sparql11-protocol/"
 DCATAP = "http://data.europa.eu/r5r/"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-FOAF = "http://xmlns.com/foaf/0.1/"
 VCARD = "http://www.w3.org/2006/vcard/ns#"
 ADMS_LICENCE = "http://purl.org/adms/licencetype/"
 AUTHORITY = "http://publications.europa.eu/resource/authority/"
@@ -200,6 +195,10 @@ def _label(kind: str, key: str) -> BlankNode:
     return BlankNode(f"{kind}-{hashlib.sha256(key.encode()).hexdigest()[:16]}")
 
 
+PERIOD = BlankNode("period")
+CONTACT = BlankNode("contact")
+
+
 def catalogue_triples(
     dataset: NamedNode,
     service: BlankNode,
@@ -208,49 +207,11 @@ def catalogue_triples(
 ) -> list[Triple]:
     """The DCAT-AP 3 catalogue around the dataset and its SPARQL service: publisher, contact
     point, keywords, coverage and themes, as the project's README states them."""
-    a = NamedNode(RDF + "type")
     catalog = NamedNode(CATALOG)
-    publisher, contact, period = NamedNode(PUBLISHER), BlankNode("contact"), BlankNode("period")
-    homepage, licence = NamedNode(HOMEPAGE), NamedNode(LICENSE)
-    out = [
-        Triple(catalog, a, NamedNode(DCAT + "Catalog")),
-        Triple(catalog, NamedNode(DCT + "title"), Literal("uasa catalogue", language="en")),
-        Triple(
-            catalog,
-            NamedNode(DCT + "description"),
-            Literal(
-                "The uasa knowledge graph of Ukraine's bilateral security agreements, its SPARQL "
-                "endpoint and its dumps.",
-                language="en",
-            ),
-        ),
-        Triple(catalog, NamedNode(DCT + "publisher"), publisher),
-        Triple(catalog, NamedNode(DCAT + "dataset"), dataset),
-        Triple(catalog, NamedNode(DCAT + "service"), service),
-        Triple(catalog, NamedNode(DCT + "license"), licence),
-        Triple(catalog, NamedNode(FOAF + "homepage"), homepage),
-        Triple(catalog, NamedNode(DCAT + "themeTaxonomy"), NamedNode(DATA_THEME.rstrip("/"))),
-        Triple(NamedNode(DATA_THEME.rstrip("/")), a, NamedNode(SKOS + "ConceptScheme")),
-        Triple(homepage, a, NamedNode(FOAF + "Document")),
-        Triple(licence, a, NamedNode(DCT + "LicenseDocument")),
-        Triple(publisher, a, NamedNode(FOAF + "Agent")),
-        Triple(publisher, NamedNode(FOAF + "name"), Literal(PUBLISHER_NAME)),
-        Triple(publisher, NamedNode(FOAF + "homepage"), homepage),
-        Triple(contact, a, NamedNode(VCARD + "Kind")),
-        Triple(contact, NamedNode(VCARD + "fn"), Literal("uasa")),
-        Triple(contact, NamedNode(VCARD + "hasURL"), homepage),
-        Triple(period, a, NamedNode(DCT + "PeriodOfTime")),
-        Triple(
-            period,
-            NamedNode(DCAT + "startDate"),
-            Literal("2023", datatype=NamedNode(XSD + "gYear")),
-        ),
-        Triple(
-            period, NamedNode(DCAT + "endDate"), Literal("2025", datatype=NamedNode(XSD + "gYear"))
-        ),
-        Triple(dataset, NamedNode(DCT + "temporal"), period),
-    ]
-    out += _concept(licence, DCT + "type", ADMS_LICENCE, "Attribution")
+    out = _catalog_record(catalog, dataset, service)
+    out += _publisher_and_contact()
+    out += _coverage_period(dataset)
+    out += _concept(NamedNode(LICENSE), DCT + "type", ADMS_LICENCE, "Attribution")
     if built:
         # dct:issued: the store keeps no record of earlier builds, so the catalogue's issue date
         # is this build's (the manifest's `built`), the same as dct:modified: never earlier than
@@ -264,21 +225,72 @@ def catalogue_triples(
             catalog, DCT + "language", AUTHORITY + "language/", lang, DCT + "LinguisticSystem"
         )
     for version in versions:  # each release is a dataset with the same catalogue attributes
-        out.append(Triple(version, NamedNode(DCT + "temporal"), period))
+        out.append(Triple(version, NamedNode(DCT + "temporal"), PERIOD))
     for node in (catalog, dataset, *versions):
         for scheme, code in (("country/", "UKR"), ("continent/", "EUROPE")):
             out += _concept(node, DCT + "spatial", AUTHORITY + scheme, code, DCT + "Location")
     owners: list[NamedNode | BlankNode] = [dataset, service, *versions]
     for owner in owners:
-        out += [
-            Triple(owner, NamedNode(DCT + "publisher"), publisher),
-            Triple(owner, NamedNode(DCAT + "contactPoint"), contact),
-        ]
-        out += [
-            Triple(owner, NamedNode(DCAT + "keyword"), Literal(k, language="en")) for k in KEYWORDS
-        ]
-        for theme in ("GOVE", "INTR", "JUST"):
-            out += _concept(owner, DCAT + "theme", DATA_THEME, theme)
+        out += _owned(owner)
+    return out
+
+
+def _catalog_record(catalog: NamedNode, dataset: NamedNode, service: BlankNode) -> list[Triple]:
+    a, n = NamedNode(RDF + "type"), NamedNode
+    description = (
+        "The uasa knowledge graph of Ukraine's bilateral security agreements, its SPARQL "
+        "endpoint and its dumps."
+    )
+    return [
+        Triple(catalog, a, n(DCAT + "Catalog")),
+        Triple(catalog, n(DCT + "title"), Literal("uasa catalogue", language="en")),
+        Triple(catalog, n(DCT + "description"), Literal(description, language="en")),
+        Triple(catalog, n(DCT + "publisher"), n(PUBLISHER)),
+        Triple(catalog, n(DCAT + "dataset"), dataset),
+        Triple(catalog, n(DCAT + "service"), service),
+        Triple(catalog, n(DCT + "license"), n(LICENSE)),
+        Triple(catalog, n(FOAF + "homepage"), n(HOMEPAGE)),
+        Triple(catalog, n(DCAT + "themeTaxonomy"), n(DATA_THEME.rstrip("/"))),
+        Triple(n(DATA_THEME.rstrip("/")), a, n(SKOS + "ConceptScheme")),
+    ]
+
+
+def _publisher_and_contact() -> list[Triple]:
+    a, n = NamedNode(RDF + "type"), NamedNode
+    homepage, publisher = n(HOMEPAGE), n(PUBLISHER)
+    return [
+        Triple(homepage, a, n(FOAF + "Document")),
+        Triple(n(LICENSE), a, n(DCT + "LicenseDocument")),
+        Triple(publisher, a, n(FOAF + "Agent")),
+        Triple(publisher, n(FOAF + "name"), Literal(PUBLISHER_NAME)),
+        Triple(publisher, n(FOAF + "homepage"), homepage),
+        Triple(CONTACT, a, n(VCARD + "Kind")),
+        Triple(CONTACT, n(VCARD + "fn"), Literal("uasa")),
+        Triple(CONTACT, n(VCARD + "hasURL"), homepage),
+    ]
+
+
+def _coverage_period(dataset: NamedNode) -> list[Triple]:
+    a, n = NamedNode(RDF + "type"), NamedNode
+    return [
+        Triple(PERIOD, a, n(DCT + "PeriodOfTime")),
+        Triple(PERIOD, n(DCAT + "startDate"), Literal("2023", datatype=n(XSD + "gYear"))),
+        Triple(PERIOD, n(DCAT + "endDate"), Literal("2025", datatype=n(XSD + "gYear"))),
+        Triple(dataset, n(DCT + "temporal"), PERIOD),
+    ]
+
+
+def _owned(owner: NamedNode | BlankNode) -> list[Triple]:
+    """What the dataset, the service and each release share: publisher, contact, keywords,
+    themes."""
+    n = NamedNode
+    out = [
+        Triple(owner, n(DCT + "publisher"), n(PUBLISHER)),
+        Triple(owner, n(DCAT + "contactPoint"), CONTACT),
+    ]
+    out += [Triple(owner, n(DCAT + "keyword"), Literal(k, language="en")) for k in KEYWORDS]
+    for theme in ("GOVE", "INTR", "JUST"):
+        out += _concept(owner, DCAT + "theme", DATA_THEME, theme)
     return out
 
 
@@ -375,124 +387,40 @@ def _release_triples(dataset: NamedNode, root: str, history: list[dict[str, Any]
     return out
 
 
+def _integer(value: int) -> Literal:
+    return Literal(str(value), datatype=NamedNode(XSD + "integer"))
+
+
+# Manifest statistics key → the VoID property that states it.
+STATISTICS = {
+    "triples": "triples",
+    "entities": "entities",
+    "classes": "classes",
+    "properties": "properties",
+    "subjects": "distinctSubjects",
+    "objects": "distinctObjects",
+}
+
+
 def void_triples(
     built: BuiltStore,
     root: str,
     examples: list[str],
     history: list[dict[str, Any]] | None = None,
 ) -> list[Triple]:
+    """The VoID and DCAT-AP description: the dataset, its SPARQL service, the catalogue, the
+    build's statistics, its dumps and its releases."""
     manifest = built.manifest
     stats = manifest.get("statistics", {})
-    a = NamedNode(RDF + "type")
-    dataset = NamedNode(DATASET)
-
-    def n(term: str) -> NamedNode:
-        return NamedNode(term)
-
-    def integer(value: int) -> Literal:
-        return Literal(str(value), datatype=n(XSD + "integer"))
-
-    out = [
-        Triple(dataset, a, n(VOID + "Dataset")),
-        Triple(dataset, a, n(DCAT + "Dataset")),
-        Triple(
-            dataset,
-            n(DCT + "title"),
-            Literal(TITLE["en"], language="en"),
-        ),
-        Triple(dataset, n(DCT + "title"), Literal(TITLE["uk"], language="uk")),
-        Triple(
-            dataset,
-            n(DCT + "description"),
-            Literal(DESCRIPTION, language="en"),
-        ),
-        Triple(dataset, n(DCT + "license"), n(LICENSE)),
-        Triple(dataset, n(DCAT + "version"), Literal(__version__)),
-        Triple(dataset, n(OWL + "versionInfo"), Literal(__version__)),
-        Triple(dataset, n(VOID + "uriSpace"), Literal(BASE)),
-        Triple(dataset, n(VOID + "uriRegexPattern"), Literal("^" + re.escape(BASE))),
-        Triple(dataset, n(VOID + "sparqlEndpoint"), n(root + "sparql")),
-        Triple(dataset, n(VOID + "rootResource"), n(BASE + "def")),
-    ]
-    if manifest.get("built"):
-        out.append(
-            Triple(
-                dataset,
-                n(DCT + "modified"),
-                Literal(manifest["built"], datatype=n(XSD + "dateTime")),
-            )
-        )
-    if manifest.get("content_hash"):
-        out.append(Triple(dataset, n(DCT + "identifier"), Literal(manifest["content_hash"])))
-    service = BlankNode("sparql-service")
-    out += [
-        Triple(dataset, n(DCAT + "accessService"), service),
-        Triple(service, a, n(DCAT + "DataService")),
-        Triple(service, n(DCAT + "endpointURL"), n(root + "sparql")),
-        Triple(service, n(DCAT + "endpointDescription"), n(root + "sparql")),
-        Triple(service, n(DCAT + "servesDataset"), dataset),
-        Triple(service, n(DCT + "conformsTo"), n(SPARQL_PROTOCOL)),
-        Triple(n(SPARQL_PROTOCOL), a, n(DCT + "Standard")),
-        Triple(
-            service,
-            n(DCT + "title"),
-            Literal("uasa SPARQL endpoint", language="en"),
-        ),
-        Triple(service, n(DCT + "license"), n(LICENSE)),
-    ]
+    dataset, service = NamedNode(DATASET), BlankNode("sparql-service")
+    n = NamedNode
+    out = _dataset_triples(dataset, manifest, root)
+    out += _service_triples(dataset, service, root)
     out += catalogue_triples(
         dataset, service, manifest.get("built"), _versions(root, history or [])
     )
-    keys = {
-        "triples": "triples",
-        "entities": "entities",
-        "classes": "classes",
-        "properties": "properties",
-        "subjects": "distinctSubjects",
-        "objects": "distinctObjects",
-    }
-    for key, prop in keys.items():
-        if key in stats.get("total", {}):
-            out.append(Triple(dataset, n(VOID + prop), integer(stats["total"][key])))
-    for graph, numbers in stats.get("graphs", {}).items():
-        subset = n(graph)
-        out += [
-            Triple(dataset, n(VOID + "subset"), subset),
-            Triple(subset, a, n(VOID + "Dataset")),
-            Triple(subset, n(SD + "name"), subset),
-        ]
-        out += [
-            Triple(subset, n(VOID + prop), integer(numbers[key]))
-            for key, prop in keys.items()
-            if key in numbers
-        ]
-    for cls, entities in stats.get("classes", {}).items():
-        part = _label("class", cls)
-        out += [
-            Triple(dataset, n(VOID + "classPartition"), part),
-            Triple(part, n(VOID + "class"), n(cls)),
-            Triple(part, n(VOID + "entities"), integer(entities)),
-        ]
-    for prop, count in stats.get("properties", {}).items():
-        part = _label("property", prop)
-        out += [
-            Triple(dataset, n(VOID + "propertyPartition"), part),
-            Triple(part, n(VOID + "property"), n(prop)),
-            Triple(part, n(VOID + "triples"), integer(count)),
-        ]
-    for target, count in stats.get("links", {}).items():
-        # One linkset per namespace the dataset's owl:sameAs links point into (Wikidata …).
-        linkset, other = _label("linkset", target), _label("target", target)
-        out += [
-            Triple(dataset, n(VOID + "subset"), linkset),
-            Triple(linkset, a, n(VOID + "Linkset")),
-            Triple(linkset, n(VOID + "linkPredicate"), n(OWL + "sameAs")),
-            Triple(linkset, n(VOID + "subjectsTarget"), dataset),
-            Triple(linkset, n(VOID + "objectsTarget"), other),
-            Triple(linkset, n(VOID + "triples"), integer(count)),
-            Triple(other, a, n(VOID + "Dataset")),
-            Triple(other, n(VOID + "uriSpace"), Literal(target)),
-        ]
+    out += _statistics_triples(dataset, stats)
+    out += _linkset_triples(dataset, stats.get("links", {}))
     out += [Triple(dataset, n(VOID + "vocabulary"), n(v)) for v in stats.get("vocabularies", [])]
     out += [Triple(dataset, n(VOID + "exampleResource"), n(e)) for e in examples]
     for entry in manifest.get("dumps", []):
@@ -503,6 +431,104 @@ def void_triples(
     out += _release_triples(dataset, root, history or [])
     # The EU concepts and schemes are stated once for each use: keep each statement once.
     return list(dict.fromkeys(out))
+
+
+def _dataset_triples(dataset: NamedNode, manifest: dict[str, Any], root: str) -> list[Triple]:
+    """The dataset itself: titles, licence, version, IRI space, endpoint, build date and hash."""
+    a, n = NamedNode(RDF + "type"), NamedNode
+    out = [
+        Triple(dataset, a, n(VOID + "Dataset")),
+        Triple(dataset, a, n(DCAT + "Dataset")),
+        Triple(dataset, n(DCT + "title"), Literal(TITLE["en"], language="en")),
+        Triple(dataset, n(DCT + "title"), Literal(TITLE["uk"], language="uk")),
+        Triple(dataset, n(DCT + "description"), Literal(DESCRIPTION, language="en")),
+        Triple(dataset, n(DCT + "license"), n(LICENSE)),
+        Triple(dataset, n(DCAT + "version"), Literal(__version__)),
+        Triple(dataset, n(OWL + "versionInfo"), Literal(__version__)),
+        Triple(dataset, n(VOID + "uriSpace"), Literal(BASE)),
+        Triple(dataset, n(VOID + "uriRegexPattern"), Literal("^" + re.escape(BASE))),
+        Triple(dataset, n(VOID + "sparqlEndpoint"), n(root + "sparql")),
+        Triple(dataset, n(VOID + "rootResource"), n(BASE + "def")),
+    ]
+    if manifest.get("built"):
+        stamp = Literal(manifest["built"], datatype=n(XSD + "dateTime"))
+        out.append(Triple(dataset, n(DCT + "modified"), stamp))
+    if manifest.get("content_hash"):
+        out.append(Triple(dataset, n(DCT + "identifier"), Literal(manifest["content_hash"])))
+    return out
+
+
+def _service_triples(dataset: NamedNode, service: BlankNode, root: str) -> list[Triple]:
+    """The SPARQL endpoint as the dataset's DCAT data service."""
+    a, n = NamedNode(RDF + "type"), NamedNode
+    return [
+        Triple(dataset, n(DCAT + "accessService"), service),
+        Triple(service, a, n(DCAT + "DataService")),
+        Triple(service, n(DCAT + "endpointURL"), n(root + "sparql")),
+        Triple(service, n(DCAT + "endpointDescription"), n(root + "sparql")),
+        Triple(service, n(DCAT + "servesDataset"), dataset),
+        Triple(service, n(DCT + "conformsTo"), n(SPARQL_PROTOCOL)),
+        Triple(n(SPARQL_PROTOCOL), a, n(DCT + "Standard")),
+        Triple(service, n(DCT + "title"), Literal("uasa SPARQL endpoint", language="en")),
+        Triple(service, n(DCT + "license"), n(LICENSE)),
+    ]
+
+
+def _statistics_triples(dataset: NamedNode, stats: dict[str, Any]) -> list[Triple]:
+    """The build's counts: the whole dataset, each graph as a subset, class and property
+    partitions."""
+    a, n = NamedNode(RDF + "type"), NamedNode
+    total = stats.get("total", {})
+    out = [
+        Triple(dataset, n(VOID + prop), _integer(total[key]))
+        for key, prop in STATISTICS.items()
+        if key in total
+    ]
+    for graph, numbers in stats.get("graphs", {}).items():
+        subset = n(graph)
+        out += [
+            Triple(dataset, n(VOID + "subset"), subset),
+            Triple(subset, a, n(VOID + "Dataset")),
+            Triple(subset, n(SD + "name"), subset),
+        ]
+        out += [
+            Triple(subset, n(VOID + prop), _integer(numbers[key]))
+            for key, prop in STATISTICS.items()
+            if key in numbers
+        ]
+    # void:classPartition with void:class and void:entities; void:propertyPartition with
+    # void:property and void:triples.
+    for kind, key, counted in (
+        ("class", "classes", "entities"),
+        ("property", "properties", "triples"),
+    ):
+        for term, count in stats.get(key, {}).items():
+            part = _label(kind, term)
+            out += [
+                Triple(dataset, n(VOID + kind + "Partition"), part),
+                Triple(part, n(VOID + kind), n(term)),
+                Triple(part, n(VOID + counted), _integer(count)),
+            ]
+    return out
+
+
+def _linkset_triples(dataset: NamedNode, links: dict[str, int]) -> list[Triple]:
+    """One linkset per namespace the dataset's owl:sameAs links point into (Wikidata …)."""
+    a, n = NamedNode(RDF + "type"), NamedNode
+    out: list[Triple] = []
+    for target, count in links.items():
+        linkset, other = _label("linkset", target), _label("target", target)
+        out += [
+            Triple(dataset, n(VOID + "subset"), linkset),
+            Triple(linkset, a, n(VOID + "Linkset")),
+            Triple(linkset, n(VOID + "linkPredicate"), n(OWL + "sameAs")),
+            Triple(linkset, n(VOID + "subjectsTarget"), dataset),
+            Triple(linkset, n(VOID + "objectsTarget"), other),
+            Triple(linkset, n(VOID + "triples"), _integer(count)),
+            Triple(other, a, n(VOID + "Dataset")),
+            Triple(other, n(VOID + "uriSpace"), Literal(target)),
+        ]
+    return out
 
 
 @blueprint.get("/.well-known/void")
