@@ -15,7 +15,6 @@ from uasa.query import catalogue
 from uasa.web import envelope, fastpath
 from uasa.web.pages import sparql as page_queries
 from uasa.web.routes import (
-    agreements,
     assets,
     crawl,
     documents,
@@ -28,6 +27,7 @@ from uasa.web.routes import (
     queries,
     releases,
     sparql,
+    tables,
 )
 from uasa.web.support import (
     compression,
@@ -109,7 +109,7 @@ def create_app(
     app.register_blueprint(queries.blueprint)
     app.register_blueprint(assets.blueprint)
     app.register_blueprint(explore.blueprint)
-    app.register_blueprint(agreements.blueprint)
+    app.register_blueprint(tables.blueprint)
     app.register_blueprint(network.blueprint)
     app.register_blueprint(crawl.blueprint)
     app.register_blueprint(releases.blueprint)
