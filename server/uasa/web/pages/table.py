@@ -3,14 +3,15 @@ and JSON, as datasette's table views have them. `/agreements` and `/commitments`
 of it (`pages.agreements.TABLE`, `pages.commitments.TABLE`).
 
 Every combination of facets is a plain URL of GET parameters (``/agreements?year=2024&
-category=training``); the rows come from SELECTs without user input (cached per build and
-language by the page model), and filtering, counting and sorting happen here, on those rows,
-so a request's parameters never reach a query text. ``/<name>.csv`` and ``/<name>.json`` with
+category=training``); the rows come from SELECTs without user input (kept per build and
+language), and filtering, counting and sorting happen here, on those rows, so a request's
+parameters never reach a query text. ``/<name>.csv`` and ``/<name>.json`` with
 the same parameters return exactly the rows the page shows, in its order.
 
 A spec names, in order: the facets (a GET parameter each, its values read from a row), the
-columns (a heading from ``web/support/ui.py`` and a cell macro in ``templates/table.html``),
-the sorts, how repeated values of one facet combine and how facets are counted.
+columns (a heading from ``web/support/ui.py`` and a cell macro in
+``templates/table_cells.html``), the sorts, how repeated values of one facet combine and how
+facets are counted; ``templates/table.html`` draws the filters, facets, sorts and headings.
 
 Adding a column with a facet is one spec plus its translation. A column of links to resources
 (a list per row, as the provision categories are) names the SPARQL path from the row to them;
@@ -25,7 +26,8 @@ JSON), writes them in the CSV, shows them as links that filter, and adds the fac
 
 ``/agreements?source=…`` then filters, ``/agreements.csv`` has the two columns, and the facet
 lists the sources with their counts. A column shaped otherwise (a date, an amount) is a
-`Column` with its own cell macro, and its value comes from the page model's row query.
+`Column` with its own cell macro, and its value comes from the page model's row query (its
+facet, if any, a `Facet` in the spec).
 """
 
 from __future__ import annotations
