@@ -5,10 +5,12 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import re
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 
 from uasa.web.support import formats
@@ -164,3 +166,41 @@ def test_the_matrix_marks_each_agreements_categories(real_client: FlaskClient, q
         marked = set(re.findall(r'data-has="([^"]+)"', cells))
         assert marked == {c["id"] for c in row["categories"]}, iri
     assert 'id="matrix-link"' in real_client.get(f"/agreements?{query}").text
+
+
+def test_the_tables_link_queries_parse() -> None:
+    """A `Links` column's path is written into table-links.rq; every one of them parses."""
+    from uasa.web.pages import agreements, commitments
+
+    for table in (agreements.TABLE, commitments.TABLE):
+        table.check()
+
+
+def test_a_column_with_a_facet_is_one_spec(real_app: Flask) -> None:
+    """The faceted table's promise (pages/table.py): one `Links` spec gives the rows a column,
+    a facet that filters them, and the CSV its columns."""
+    from uasa.web.pages import agreements
+    from uasa.web.pages.table import Links
+
+    sources = Links(
+        "sources",
+        path="prov:wasDerivedFrom",
+        facet="source",
+        title="sources",
+        csv_ids="sources",
+        csv_labels="source_labels",
+    )
+    table = dataclasses.replace(
+        agreements.TABLE, name="agreements-sources", columns=(*agreements.TABLE.columns, sources)
+    )
+    with real_app.test_request_context("/"):
+        everything = table.select([], "en")
+        assert all("sources" in row for row in everything.shown)
+        source = next(s["id"] for row in everything.shown for s in row["sources"])
+        chosen = table.select([("source", source)], "en")
+        assert 0 < len(chosen.shown) < len(everything.shown)
+        assert all(source in {s["id"] for s in row["sources"]} for row in chosen.shown)
+        facet = next(f for f in chosen.view("").facets if f.name == "source")
+        assert facet.title == "facet_source" and any(v.selected for v in facet.values)
+        header = next(csv.reader(io.StringIO(chosen.csv())))
+        assert header[-2:] == ["sources", "source_labels"]

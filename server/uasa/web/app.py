@@ -15,7 +15,6 @@ from uasa.query import catalogue
 from uasa.web import envelope, fastpath
 from uasa.web.pages import sparql as page_queries
 from uasa.web.routes import (
-    agreements,
     assets,
     crawl,
     documents,
@@ -28,6 +27,7 @@ from uasa.web.routes import (
     queries,
     releases,
     sparql,
+    tables,
 )
 from uasa.web.support import (
     compression,
@@ -51,7 +51,7 @@ ROUTES = (
     queries,
     assets,
     explore,
-    agreements,
+    tables,
     network,
     crawl,
     releases,

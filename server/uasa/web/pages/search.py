@@ -25,7 +25,7 @@ from babel import Locale
 from rapidfuzz.distance import OSA
 
 from uasa.query.types import QueryError
-from uasa.web.support import agreements as table
+from uasa.web.pages import agreements as table
 from uasa.web.support import overview
 from uasa.web.support.collation import sort_key
 from uasa.web.support.labels import local_name
