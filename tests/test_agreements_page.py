@@ -176,9 +176,12 @@ def test_the_tables_link_queries_parse() -> None:
         table.check()
 
 
-def test_a_column_with_a_facet_is_one_spec(real_app: Flask) -> None:
+def test_a_column_with_a_facet_is_one_spec(
+    real_app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The faceted table's promise (pages/table.py): one `Links` spec gives the rows a column,
-    a facet that filters them, and the CSV its columns."""
+    a facet that filters them, the CSV its columns, and the page its headings in both
+    languages, with no edit anywhere else."""
     from uasa.web.pages import agreements
     from uasa.web.pages.table import Links
 
@@ -189,6 +192,7 @@ def test_a_column_with_a_facet_is_one_spec(real_app: Flask) -> None:
         title="sources",
         csv_ids="sources",
         csv_labels="source_labels",
+        headings={"en": ("Sources", "Source"), "uk": ("Джерела", "Джерело")},
     )
     table = dataclasses.replace(
         agreements.TABLE, name="agreements-sources", columns=(*agreements.TABLE.columns, sources)
@@ -204,3 +208,8 @@ def test_a_column_with_a_facet_is_one_spec(real_app: Flask) -> None:
         assert facet.title == "facet_source" and any(v.selected for v in facet.values)
         header = next(csv.reader(io.StringIO(chosen.csv())))
         assert header[-2:] == ["sources", "source_labels"]
+    assert table.text("uk") == {"sources": "Джерела", "facet_source": "Джерело"}
+    # The page, through its route, with the spec in place of the real one.
+    monkeypatch.setattr(agreements, "TABLE", table)
+    html = real_app.test_client().get("/agreements", query_string={"lang": "uk"}).text
+    assert ">Джерела</th>" in html and "<summary>Джерело</summary>" in html

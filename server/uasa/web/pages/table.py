@@ -13,16 +13,16 @@ columns (a heading from ``web/support/ui.py`` and a cell macro in
 ``templates/table_cells.html``), the sorts, how repeated values of one facet combine and how
 facets are counted; ``templates/table.html`` draws the filters, facets, sorts and headings.
 
-Adding a column with a facet is one spec plus its translation. A column of links to resources
-(a list per row, as the provision categories are) names the SPARQL path from the row to them;
-the table fetches them (``table-links.rq``), puts them in each row under its key (so in the
-JSON), writes them in the CSV, shows them as links that filter, and adds the facet::
+Adding a column with a facet is one spec, in one place. A column of links to resources (a
+list per row, as the provision categories are) names the SPARQL path from the row to them; the
+table fetches them (``table-links.rq``), puts them in each row under its key (so in the JSON),
+writes them in the CSV, shows them as links that filter, and adds the facet; its headings in
+both languages come with it (or from ``web/support/ui.py`` by its keys)::
 
     # pages/agreements.py, in COLUMNS:
     Links("sources", path="prov:wasDerivedFrom", facet="source", title="sources",
-          csv_ids="sources", csv_labels="source_labels"),
-    # web/support/ui.py, in both languages:
-    "sources": "Sources", "facet_source": "Source",
+          csv_ids="sources", csv_labels="source_labels",
+          headings={"en": ("Sources", "Source"), "uk": ("Джерела", "Джерело")}),
 
 ``/agreements?source=…`` then filters, ``/agreements.csv`` has the two columns, and the facet
 lists the sources with their counts. A column shaped otherwise (a date, an amount) is a
@@ -135,6 +135,9 @@ class Links:
     cell: str = "links"
     numeric: bool = False
     head_class: str = ""
+    # The column's and its facet's headings by language, {"en": ("Sources", "Source"), …}:
+    # given here, the column needs no entry in web/support/ui.py.
+    headings: Mapping[str, tuple[str, str]] = field(default_factory=dict)
 
     def as_facet(self) -> Facet:
         key = self.key
@@ -200,6 +203,14 @@ class FacetedTable:
     @property
     def links(self) -> tuple[Links, ...]:
         return tuple(c for c in self.columns if isinstance(c, Links))
+
+    def text(self, lang: str) -> dict[str, str]:
+        """The headings the spec gives itself (`Links.headings`), by their ui.py keys."""
+        out = {}
+        for c in self.links:
+            if lang in c.headings:
+                out[c.title], out[f"facet_{c.facet}"] = c.headings[lang]
+        return out
 
     @property
     def shown_columns(self) -> tuple[Column | Links, ...]:

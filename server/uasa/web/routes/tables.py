@@ -42,6 +42,7 @@ def agreements_page() -> ResponseReturnValue:
     return render(
         "agreements.html",
         lang,
+        agreements.TABLE.text(lang),
         page={"title": UI[lang]["agreements_title"]},
         table=agreements.TABLE,
         view=view,
@@ -91,6 +92,7 @@ def commitments_page() -> ResponseReturnValue:
     return render(
         "commitments.html",
         selection.lang,
+        commitments.TABLE.text(selection.lang),
         page={"title": UI[selection.lang]["commitments"]},
         table=commitments.TABLE,
         view=selection.view(request.script_root),

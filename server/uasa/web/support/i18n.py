@@ -8,6 +8,7 @@ later page and link keeps the language without carrying the parameter.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlencode
 
@@ -90,11 +91,14 @@ def lang_href(lang: str) -> str:
     return "?" + urlencode([*args, ("lang", lang)])  # relative: the path stays as it is
 
 
-def render(template: str, lang: str, **context: Any) -> Response:
+def render(
+    template: str, lang: str, text: Mapping[str, str] | None = None, **context: Any
+) -> Response:
+    """The page in ``lang``; ``text``: translations a page model gives itself, over ui.py's."""
     body = render_template(
         template,
         lang=lang,
-        t=UI[lang],
+        t={**UI[lang], **text} if text else UI[lang],
         other_lang="uk" if lang == "en" else "en",
         lang_href=lang_href("uk" if lang == "en" else "en"),
         **context,
