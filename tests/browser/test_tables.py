@@ -348,6 +348,17 @@ def test_editor_shared_link_runs_and_charts_the_counts_by_year(
     assert "?agreements" in label and label.endswith("?year"), label
     check_page(page, width)
 
+    # Totals in several currencies never share an axis: one chart per currency (#23).
+    totals = (ROOT / "queries" / "commitment-totals-by-currency.rq").read_text("utf-8")
+    run(page, totals)
+    answer = requests.get(server.url + "/queries/commitment-totals-by-currency.csv", timeout=30)
+    currencies = {row["currency"] for row in csv.DictReader(io.StringIO(answer.text))}
+    page.locator(".select_chart").click()
+    page.wait_for_selector(".result-chart canvas")
+    captions = page.locator(".result-chart figcaption").all_inner_texts()
+    assert len(currencies) > 1 and set(captions) == currencies, (captions, currencies)
+    assert page.locator(".result-chart canvas").count() == len(currencies)
+
     run(page, "SELECT ?a WHERE { ?a a <https://w3id.org/uasa/def#SecurityAgreement> } LIMIT 3")
     link = page.locator(".yasr tbody a.iri").first
     href = link.get_attribute("href")

@@ -71,8 +71,21 @@
         return o[vars[0]] && o[vars[0]].value === r[vars[0]].value; }) === i;
     }) ? vars[0] : null;
     if (key) numeric = numeric.slice(1);
-    var labels = key ? [key] : vars.filter(function (v) { return numeric.indexOf(v) < 0; });
-    return { vars: vars, rows: rows, numeric: numeric, labels: labels };
+    // Amounts in several currencies (ISO 4217 codes in a column) never share an axis: one
+    // chart each, as no sum or scale across currencies means anything.
+    var unit = vars.filter(function (v) {
+      if (numeric.indexOf(v) >= 0) return false;
+      var seen = {};
+      var codes = rows.every(function (r) {
+        if (r[v]) seen[r[v].value] = true;
+        return !r[v] || /^[A-Z]{3}$/.test(r[v].value);
+      });
+      return codes && /currency/i.test(v) && Object.keys(seen).length > 1;
+    })[0] || null;
+    var labels = key ? [key] : vars.filter(function (v) {
+      return numeric.indexOf(v) < 0 && v !== unit;
+    });
+    return { vars: vars, rows: rows, numeric: numeric, labels: labels, unit: unit };
   }
   function labelOf(b) {
     if (!b) return "";
@@ -133,34 +146,55 @@
       views.appendChild(sel);
     }
     box.appendChild(views);
+    var labelVars = c.labels.length ? c.labels : [c.vars[0]];
+    var groups = {}, order = [];
+    c.rows.forEach(function (r) {
+      var g = c.unit && r[c.unit] ? r[c.unit].value : "";
+      if (!(g in groups)) { groups[g] = []; order.push(g); }
+      groups[g].push(r);
+    });
+    this.destroy();
+    this.charts = order.map(function (g) {
+      return self.drawOne(box, groups[g], g, valueVar, labelVars);
+    });
+    this.yasr.resultsEl.appendChild(box);
+    mount.dataset.chart = this.kind;
+  };
+  // One chart: the rows of one currency (or all rows), the currency as its caption.
+  ChartPlugin.prototype.drawOne = function (box, rows, unit, valueVar, labelVars) {
+    var figure = document.createElement("figure");
+    figure.className = "chart-figure";
+    if (unit) {
+      var caption = document.createElement("figcaption");
+      caption.textContent = unit;
+      figure.appendChild(caption);
+    }
     var holder = document.createElement("div");
     holder.className = "chart-box";
+    figure.appendChild(holder);
     var canvas = document.createElement("canvas");
-    var labelVars = c.labels.length ? c.labels : [c.vars[0]];
-    var labels = c.rows.map(function (r) {
+    var labels = rows.map(function (r) {
       return labelVars.map(function (v) { return labelOf(r[v]); }).filter(Boolean).join(" · ");
     });
-    var values = c.rows.map(function (r) { return r[valueVar] ? Number(r[valueVar].value) : null; });
+    var values = rows.map(function (r) { return r[valueVar] ? Number(r[valueVar].value) : null; });
     canvas.setAttribute("role", "img");
-    canvas.setAttribute("aria-label", (text.chart || "Chart") + ": ?" + valueVar + " / " +
-      labelVars.map(function (v) { return "?" + v; }).join(", "));
+    canvas.setAttribute("aria-label", (text.chart || "Chart") + (unit ? " " + unit : "") +
+      ": ?" + valueVar + " / " + labelVars.map(function (v) { return "?" + v; }).join(", "));
     canvas.textContent = labels.map(function (l, i) { return l + ": " + values[i]; }).join("; ");
     holder.appendChild(canvas);
-    box.appendChild(holder);
-    this.yasr.resultsEl.appendChild(box);
-    if (this.chart) this.chart.destroy();
-    this.chart = new Chart(canvas, {
+    box.appendChild(figure);
+    return new Chart(canvas, {
       type: this.kind,
-      data: { labels: labels, datasets: [{ label: "?" + valueVar, data: values,
-        backgroundColor: "#0057b7", borderColor: "#0057b7" }] },
+      data: { labels: labels, datasets: [{ label: "?" + valueVar + (unit ? " (" + unit + ")" : ""),
+        data: values, backgroundColor: "#0057b7", borderColor: "#0057b7" }] },
       options: { animation: false, responsive: true, maintainAspectRatio: false,
         plugins: { legend: { display: false } },
         locale: document.documentElement.lang === "uk" ? "uk-UA" : "en-GB" }
     });
-    mount.dataset.chart = this.kind;
   };
   ChartPlugin.prototype.destroy = function () {
-    if (this.chart) { this.chart.destroy(); this.chart = null; }
+    (this.charts || []).forEach(function (chart) { chart.destroy(); });
+    this.charts = [];
   };
 
   // -- a graph of CONSTRUCT and DESCRIBE results ----------------------------------------------
