@@ -10,7 +10,7 @@ import re
 import pytest
 from flask.testing import FlaskClient
 
-from uasa.web.support.search import lemmas, text_match, words
+from uasa.web.pages.search import lemmas, text_match, words
 
 GBR = "/page/id/agreement/gbr-2024-01-12"
 
