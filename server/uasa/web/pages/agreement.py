@@ -23,7 +23,7 @@ from uasa.web.pages.rdf_view import (
     value_of,
     values_of,
 )
-from uasa.web.pages.references import References
+from uasa.web.pages.references import Cited, References
 from uasa.web.support import formats
 from uasa.web.support.collation import sort_key
 from uasa.web.support.paths import page_path
@@ -32,17 +32,11 @@ Parts = dict[str, list[Term]]  # owned nodes by owning property (`resource.parts
 
 
 @dataclass(frozen=True)
-class Duration:
-    years: str
-    refs: list[int]
-
-
-@dataclass(frozen=True)
 class Summary:
     partner: list[Value]
     date: str
     place: list[Value]
-    duration: list[Duration]
+    duration: list[Cited[str]]  # years, by duration clause
     expiry: str  # computed by the build
     refs: list[int]
 
@@ -170,7 +164,7 @@ def summary(g: Graph, this: NamedNode, parts: Parts, refs: References) -> Summar
     core = refs.cite(this)  # first: the agreement's own sources are numbered first
     clauses = [p for p in parts.get(DEF + "provisionOf", []) if g.values(p, DEF + "durationYears")]
     duration = [
-        Duration(v.value, refs.cite(c)) for c in clauses for v in g.values(c, DEF + "durationYears")
+        Cited(v.value, refs.cite(c)) for c in clauses for v in g.values(c, DEF + "durationYears")
     ]
     return Summary(
         partner=values_of(g, this, DEF + "partner"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic, TypeVar
 from urllib.parse import urlsplit
 
 from pyoxigraph import NamedNode
@@ -15,6 +15,16 @@ from uasa.web.pages.sparql import query
 from uasa.web.support import formats
 from uasa.web.support.lookup import Row, run
 from uasa.web.support.paths import page_path
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Cited(Generic[T]):
+    """A value shown with the numbers of the sources that state it."""
+
+    value: T
+    refs: list[int]
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,7 @@ from uasa.web.pages.rdf_view import (
     rows_of,
     value_of,
 )
-from uasa.web.pages.references import References
+from uasa.web.pages.references import Cited, References
 from uasa.web.support.collation import sort_key
 from uasa.web.support.labels import local_name
 from uasa.web.support.lookup import kind_of
@@ -81,14 +81,6 @@ LINKS_IN = {
 
 
 @dataclass(frozen=True)
-class Linked:
-    """A resource linking to the page (an agreement of a partner …), with its sources."""
-
-    value: Value
-    refs: list[int]
-
-
-@dataclass(frozen=True)
 class PartItem:
     title: str
     href: str | None
@@ -114,7 +106,7 @@ class ResourcePage:
     types: list[Value]
     kind: str
     key_rows: list[Row]
-    linked: dict[str, list[Linked]]  # by what they are: agreements, signatures, memberships
+    linked: dict[str, list[Cited[Value]]]  # by what they are: agreements, signatures, memberships
     agreement: AgreementSections | None
     rows: list[Row]
     parts: list[PartGroup]
@@ -188,17 +180,17 @@ def _marker(r: _Resource) -> Callable[[Row], Row]:
     return marked
 
 
-def _linked(r: _Resource) -> dict[str, list[Linked]]:
+def _linked(r: _Resource) -> dict[str, list[Cited[Value]]]:
     """Agreements and signatures pointing at a party or person, and its memberships."""
-    linked: dict[str, list[Linked]] = defaultdict(list)
+    linked: dict[str, list[Cited[Value]]] = defaultdict(list)
     if r.is_agreement:
         return {}
     for prop, subjects in r.incoming.items():
         if prop in LINKS_IN:
             for subject in subjects:
-                linked[LINKS_IN[prop]].append(Linked(value_of(r.g, subject), r.refs.cite(subject)))
+                linked[LINKS_IN[prop]].append(Cited(value_of(r.g, subject), r.refs.cite(subject)))
     for part in r.parts.get(ORG + "member", []):
-        linked["memberships"].append(Linked(value_of(r.g, part), r.refs.cite(part)))
+        linked["memberships"].append(Cited(value_of(r.g, part), r.refs.cite(part)))
     for key in linked:
         unique = {item.value.href: item for item in linked[key]}
         linked[key] = sorted(unique.values(), key=lambda i: sort_key(i.value.text))
