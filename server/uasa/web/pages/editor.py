@@ -22,20 +22,12 @@ from typing import Any
 from pyoxigraph import Store
 
 from uasa.core.iris import BASE, DEF, RDFS
+from uasa.web.pages.sparql import body
 from uasa.web.support import context
 from uasa.web.support.ui import UI
 
-DEFAULT_QUERY = f"""PREFIX uasa: <{DEF}>
-PREFIX rdfs: <{RDFS}>
-
-SELECT ?agreement ?label ?date WHERE {{
-  ?agreement a uasa:SecurityAgreement ;
-             rdfs:label ?label ;
-             uasa:signingDate ?date .
-  FILTER(LANG(?label) = "en")
-}}
-ORDER BY ?date
-"""
+# The editor's first query, with the two prefixes it uses written out for the reader.
+DEFAULT_QUERY = f"PREFIX uasa: <{DEF}>\nPREFIX rdfs: <{RDFS}>\n\n" + body("editor_default")
 
 
 @dataclass(frozen=True)
