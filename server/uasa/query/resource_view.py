@@ -1,4 +1,5 @@
-"""What the server says about one resource: the SPARQL behind every RDF view and HTML page.
+"""What the server says about one resource: the SPARQL behind every RDF view (the HTML pages
+add their own queries: `web/pages/*.rq`).
 
 The RDF view of a resource holds its outgoing triples, the incoming triples naming
 it, the nodes it owns with their own triples, and the labels of everything these link to. The
@@ -86,25 +87,6 @@ RESOURCE_VIEW = (
     + _union(_BRANCHES)
 )
 
-# The sources behind a resource page: those the resource cites and those of every node that
-# points at it (its signatures, provisions, claims …, and the agreements, milestones or
-# memberships naming it), each with what a reference list shows (title, publisher, date, URL).
-_CITING = "prov:wasDerivedFrom dct:source uasa:announcement uasa:officialText"
-RESOURCE_SOURCES = (
-    PREFIXES
-    + "PREFIX prov: <http://www.w3.org/ns/prov#>\n"
-    + f"""SELECT DISTINCT ?this ?node ?src ?title ?publisher ?issued ?url WHERE {{
-  {{ ?this ?cites ?src . VALUES ?cites {{ {_CITING} }} }}
-  UNION
-  {{ ?node ?ip ?this . FILTER(isIRI(?node)) ?node ?cites ?src . VALUES ?cites {{ {_CITING} }} }}
-  OPTIONAL {{ ?src dct:title ?title }}
-  OPTIONAL {{ ?src dct:publisher ?pub . ?pub foaf:name ?publisher }}
-  OPTIONAL {{ ?src dct:issued ?issued }}
-  OPTIONAL {{ ?src schema:url ?url }}
-}}
-"""
-)
-
 # Does the server know this IRI at all? (404 otherwise.)
 EXISTS = "ASK { { ?this ?p ?o } UNION { ?s ?p ?this } UNION { GRAPH ?this { ?s ?p ?o } } }"
 
@@ -113,29 +95,6 @@ GRAPH_CONTENT = (
     "CONSTRUCT { ?s ?p ?o . ?doc <http://xmlns.com/foaf/0.1/primaryTopic> ?topic } "
     "WHERE { GRAPH ?this { ?s ?p ?o } }"
 )
-
-GRAPH_CLASSES = """\
-SELECT ?this ?class (COUNT(DISTINCT ?s) AS ?n) WHERE {
-  GRAPH ?this { ?s a ?class }
-} GROUP BY ?this ?class ORDER BY DESC(?n) ?class
-"""
-
-# Oxigraph only substitutes a variable the SELECT projects, hence ?this in the projections.
-GRAPH_SIZE = "SELECT ?this (COUNT(*) AS ?n) WHERE { GRAPH ?this { ?s ?p ?o } } GROUP BY ?this"
-
-ONTOLOGY_EXTRAS = """\
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX sh: <http://www.w3.org/ns/shacl#>
-SELECT ?kind ?node ?label ?target WHERE {
-  {
-    ?node a skos:ConceptScheme . BIND("scheme" AS ?kind)
-    OPTIONAL { ?node skos:prefLabel ?label }
-  } UNION {
-    ?node a sh:NodeShape . BIND("shape" AS ?kind)
-    OPTIONAL { ?node sh:targetClass ?target }
-  }
-} ORDER BY ?kind ?node
-"""
 
 
 def describe_query(iri: str) -> str:

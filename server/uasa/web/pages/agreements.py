@@ -23,10 +23,10 @@ from pyoxigraph import Literal
 from uasa.core.iris import CONCEPT, DEF, EU, NATO, PREFIXES, sparql_prefixes
 from uasa.web.pages import commitments, sparql
 from uasa.web.pages.table import Column, FacetedTable, Links, Row, field_facet, link_facet
-from uasa.web.support import formats, overview
+from uasa.web.support import formats, lookup
 from uasa.web.support.collation import sort_key
 from uasa.web.support.labels import local_name
-from uasa.web.support.overview import val
+from uasa.web.support.lookup import val
 from uasa.web.support.ui import UI
 
 EXACT = CONCEPT + "amount-qualifier/exact"
@@ -82,12 +82,12 @@ def rows(lang: str) -> list[Row]:
 
 
 def _build(lang: str) -> list[Row]:
-    run = overview._run
+    run = lookup.run
     base = run(sparql.query("agreement-rows"))
     members = run(sparql.query("agreement-memberships"))
     sigs = run(sparql.query("agreement-signatures"), lang=Literal(lang))
     money = run(sparql.query("agreement-money"))
-    names = overview.labels(
+    names = lookup.labels(
         [
             *(val(r, v) for r in base for v in ("a", "partner", "place", "country")),
             *(val(r, v) for r in sigs for v in ("person", "behalf")),
@@ -116,14 +116,14 @@ def _base_rows(base: list[Row], names: Names) -> dict[str, Row]:
         if row is None:
             date = val(r, "date") or ""
             row = table[a] = {
-                **(overview.linked(a, names) or {}),
+                **(lookup.linked(a, names) or {}),
                 "date": date,
                 "year": date[:4],
                 "month": date[:7] if MONTH.fullmatch(date[:7]) else "",
-                "partner": overview.linked(val(r, "partner"), names),
+                "partner": lookup.linked(val(r, "partner"), names),
                 "kind": "",
-                "place": overview.linked(val(r, "place"), names),
-                "country": overview.linked(val(r, "country"), names),
+                "place": lookup.linked(val(r, "place"), names),
+                "country": lookup.linked(val(r, "country"), names),
                 "years": val(r, "years") or "",
                 "expiry": val(r, "expiry") or "",
                 "nato": "no",
@@ -148,9 +148,9 @@ def _add_signatures(table: dict[str, Row], sigs: list[Row], names: Names, lang: 
         entry = by_sig.get(sig)
         if entry is None:
             entry = by_sig[sig] = {
-                "person": overview.linked(val(r, "person"), names),
+                "person": lookup.linked(val(r, "person"), names),
                 "office": val(r, "office") or "",
-                "behalf": overview.linked(val(r, "behalf"), names),
+                "behalf": lookup.linked(val(r, "behalf"), names),
                 "lang": office_lang,
             }
             row["signatures"].append(entry)

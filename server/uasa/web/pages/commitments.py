@@ -36,9 +36,9 @@ from uasa.web.pages.table import (
     field_facet,
     link_facet,
 )
-from uasa.web.support import overview
+from uasa.web.support import lookup
 from uasa.web.support.labels import local_name
-from uasa.web.support.overview import href, val
+from uasa.web.support.lookup import href, val
 from uasa.web.support.ui import UI
 
 UNSTATED = "unstated"
@@ -90,8 +90,8 @@ def money_key(row: Mapping[str, Any]) -> tuple[str, str, str, str]:
 
 def _build(lang: str) -> list[Row]:
     """Every commitment, with what the table, its facets and its subtotals need."""
-    found = overview._run(sparql.query("commitment-rows"), lang=Literal(lang))
-    names = overview.labels(
+    found = lookup.run(sparql.query("commitment-rows"), lang=Literal(lang))
+    names = lookup.labels(
         (
             val(r, v)
             for r in found
@@ -111,7 +111,7 @@ def _build(lang: str) -> list[Row]:
             and row["purpose_lang"] != lang
         ):
             row["purpose"], row["purpose_lang"] = val(r, "purpose") or "", lang
-        category = overview.linked(val(r, "category"), names)
+        category = lookup.linked(val(r, "category"), names)
         if category and category["id"] not in {x["id"] for x in row["categories"]}:
             row["categories"].append(category)
         _add_source(row, r, names)
@@ -128,7 +128,7 @@ def _new_row(c: str, r: Row, names: Names) -> Row:
     """A commitment's row from its first result row."""
 
     def ref(iri: str | None) -> dict[str, Any] | None:
-        return overview.linked(iri, names)
+        return lookup.linked(iri, names)
 
     value = val(r, "value")
     start, end = val(r, "start") or "", val(r, "end") or ""

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import pairwise
 from typing import Any
@@ -24,34 +25,13 @@ from typing import Any
 from babel import Locale
 from rapidfuzz.distance import OSA
 
+from uasa.core.iris import DCT, RDFS, SKOS
 from uasa.query.types import QueryError
 from uasa.web.pages import agreements as table
-from uasa.web.support import overview
+from uasa.web.pages.sparql import query
 from uasa.web.support.collation import sort_key
 from uasa.web.support.labels import local_name
-from uasa.web.support.overview import href, val
-
-INDEX = (
-    overview.PREFIXES
-    + """
-SELECT ?s ?p ?l ?type WHERE {
-  VALUES ?p { rdfs:label skos:prefLabel skos:altLabel dct:title dct:alternative
-              schema:name foaf:name dct:description }
-  ?s ?p ?l .
-  FILTER(isIRI(?s) && STRSTARTS(STR(?s), "https://w3id.org/uasa/") && isLITERAL(?l))
-  OPTIONAL { ?s a ?type }
-}"""
-)
-PARTNERS = (
-    overview.PREFIXES
-    + """
-SELECT ?a ?partner WHERE { ?a uasa:partner ?partner }"""
-)
-CODES = (
-    overview.PREFIXES
-    + """
-SELECT ?s ?code WHERE { ?s uasa:isoAlpha2 ?code }"""
-)
+from uasa.web.support.lookup import KIND_RANK, KINDS, cached, href, kind_of, run, val
 
 WORD = re.compile(r"[^\W_]+(?:['’ʼ][^\W_]+)*")
 CYRILLIC = re.compile(r"[\u0400-\u04ff]")
@@ -61,12 +41,9 @@ LIMIT = 100
 # How good a match is, by where it was found: the resource's own label before its other names,
 # those before the names of an agreement's partner.
 WHERE_RANK = {"label": 0, "alt": 1, "partner": 2, "text": 3}
-DESCRIPTION = "http://purl.org/dc/terms/description"
+DESCRIPTION = DCT + "description"
 SNIPPET = 90
-MAIN_LABELS = {
-    "http://www.w3.org/2000/01/rdf-schema#label",
-    "http://www.w3.org/2004/02/skos/core#prefLabel",
-}
+MAIN_LABELS = {RDFS + "label", SKOS + "prefLabel"}
 
 
 @lru_cache(maxsize=1)
@@ -125,52 +102,81 @@ def text_match(query_words: list[str], text: str, fuzzy: bool = True) -> int:
     return total
 
 
-def _index() -> dict[str, dict[str, Any]]:
-    def compute() -> dict[str, dict[str, Any]]:
-        entries: dict[str, dict[str, Any]] = {}
-        for row in overview._run(INDEX):
-            iri = val(row, "s") or ""
-            if href(iri) is None:
-                continue
-            entry = entries.setdefault(
-                iri, {"iri": iri, "names": {}, "labels": {}, "types": set(), "partners": []}
-            )
-            label = row["l"]
-            prop = val(row, "p")
-            where = "label" if prop in MAIN_LABELS else "text" if prop == DESCRIPTION else "alt"
-            text = label["value"]
-            if where == "label" or text not in entry["names"]:
-                entry["names"][text] = where
-            if where == "label":
-                entry["labels"][label.get("xml:lang", "")] = text
-            if val(row, "type"):
-                entry["types"].add(val(row, "type"))
-        for row in overview._run(CODES):
+@dataclass
+class Entry:
+    """One resource in the search index: its names (text → where it was found), its labels by
+    language, its types and kind, and, for an agreement, its partner's names."""
+
+    iri: str
+    names: dict[str, str] = field(default_factory=dict)
+    labels: dict[str, str] = field(default_factory=dict)
+    types: set[str] = field(default_factory=set)
+    partners: list[str] = field(default_factory=list)
+    kind: str = "other"
+
+
+@dataclass(frozen=True)
+class Result:
+    iri: str
+    href: str | None
+    label: str
+    label_lang: str | None
+    matched: str | None  # the name that matched, when it is not the label shown
+    kind: str
+    date: str
+    partner: dict[str, Any] | None  # an agreement's partner, as the agreements table links it
+    rank: tuple[int, int, int, tuple[int, ...]]
+
+
+def _names(entries: dict[str, Entry]) -> None:
+    """Every label, title and description of the resources with a page."""
+    for row in run(query("search_index")):
+        iri = val(row, "s") or ""
+        if href(iri) is None:
+            continue
+        entry = entries.setdefault(iri, Entry(iri))
+        label = row["l"]
+        prop = val(row, "p")
+        where = "label" if prop in MAIN_LABELS else "text" if prop == DESCRIPTION else "alt"
+        text = label["value"]
+        if where == "label" or text not in entry.names:
+            entry.names[text] = where
+        if where == "label":
+            entry.labels[label.get("xml:lang", "")] = text
+        if val(row, "type"):
+            entry.types.add(val(row, "type") or "")
+
+
+def _index() -> dict[str, Entry]:
+    def compute() -> dict[str, Entry]:
+        entries: dict[str, Entry] = {}
+        _names(entries)
+        for row in run(query("search_codes")):
             state = entries.get(val(row, "s") or "")
             code = (val(row, "code") or "").upper()
             for locale in ("en", "uk"):
                 name = Locale(locale).territories.get(code) if state else None
-                if state and name and name not in state["names"]:
-                    state["names"][name] = "alt"
-        for row in overview._run(PARTNERS):
+                if state and name and name not in state.names:
+                    state.names[name] = "alt"
+        for row in run(query("search_partners")):
             a, partner = val(row, "a") or "", val(row, "partner") or ""
             if a in entries and partner in entries:
-                names = entries[partner]["names"]
-                entries[a]["partners"].extend(n for n in names if names[n] != "text")
+                names = entries[partner].names
+                entries[a].partners.extend(n for n in names if names[n] != "text")
         for entry in entries.values():
-            entry["kind"] = overview.kind_of(entry["types"])
+            entry.kind = kind_of(entry.types)
         return entries
 
-    index: dict[str, dict[str, Any]] = overview.cached(("search-index",), compute)
+    index: dict[str, Entry] = cached(("search-index",), compute)
     return index
 
 
-def _candidates(query_words: list[str], entry: dict[str, Any]) -> tuple[int, int, str] | None:
+def _candidates(query_words: list[str], entry: Entry) -> tuple[int, int, str] | None:
     """The best (place rank, -score, matched text) of an entry, or None if nothing matches."""
     best: tuple[int, int, str] | None = None
     found: Iterable[tuple[str, str]] = [
-        *entry["names"].items(),
-        *((p, "partner") for p in entry["partners"]),
+        *entry.names.items(),
+        *((p, "partner") for p in entry.partners),
     ]
     for text, where in found:
         score = text_match(query_words, text, fuzzy=where != "text")
@@ -185,7 +191,26 @@ def snippet(text: str) -> str:
     return text if len(text) <= SNIPPET else text[:SNIPPET].rsplit(" ", 1)[0] + " …"
 
 
-def search(q: str, lang: str) -> list[dict[str, Any]]:
+def _result(entry: Entry, hit: tuple[int, int, str], agreement: Any, lang: str) -> Result:
+    where, score, matched = hit
+    labels = entry.labels
+    shown_lang = next((k for k in (lang, "en", *labels) if labels.get(k)), None)
+    shown = labels[shown_lang] if shown_lang is not None else None
+    shown = shown or next(iter(entry.names), None) or local_name(entry.iri)
+    return Result(
+        iri=entry.iri,
+        href=href(entry.iri),
+        label=shown,
+        label_lang=shown_lang or None,
+        matched=None if matched == shown else snippet(matched),
+        kind=entry.kind,
+        date=agreement["date"] if agreement else "",
+        partner=agreement["partner"] if agreement else None,
+        rank=(KIND_RANK.get(entry.kind, len(KINDS)), where, score, sort_key(shown)),
+    )
+
+
+def search(q: str, lang: str) -> list[Result]:
     """Resources whose names match ``q``, best first (at most ``LIMIT``)."""
     query_words = words(q)
     if not query_words:
@@ -197,39 +222,15 @@ def search(q: str, lang: str) -> list[dict[str, Any]]:
     results = []
     for entry in _index().values():
         hit = _candidates(query_words, entry)
-        if hit is None:
-            continue
-        where, score, matched = hit
-        labels = entry["labels"]
-        shown_lang = next((k for k in (lang, "en", *labels) if labels.get(k)), None)
-        shown = labels[shown_lang] if shown_lang is not None else None
-        shown = shown or next(iter(entry["names"]), None) or local_name(entry["iri"])
-        row = agreements.get(entry["iri"])
-        results.append(
-            {
-                "iri": entry["iri"],
-                "href": href(entry["iri"]),
-                "label": shown,
-                "label_lang": shown_lang or None,
-                "matched": None if matched == shown else snippet(matched),
-                "kind": entry["kind"],
-                "date": row["date"] if row else "",
-                "partner": row["partner"] if row else None,
-                "rank": (
-                    overview.KIND_RANK.get(entry["kind"], len(overview.KINDS)),
-                    where,
-                    score,
-                    sort_key(shown),
-                ),
-            }
-        )
-    results.sort(key=lambda r: r["rank"])
+        if hit is not None:
+            results.append(_result(entry, hit, agreements.get(entry.iri), lang))
+    results.sort(key=lambda r: r.rank)
     return results[:LIMIT]
 
 
-def grouped(results: list[dict[str, Any]]) -> list[tuple[str, list[dict[str, Any]]]]:
-    """Results by kind (agreements, parties, people, …), in the order of overview.KINDS."""
-    groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
+def grouped(results: list[Result]) -> list[tuple[str, list[Result]]]:
+    """Results by kind (agreements, parties, people, …), in the order of lookup.KINDS."""
+    groups: dict[str, list[Result]] = defaultdict(list)
     for r in results:
-        groups[r["kind"]].append(r)
-    return sorted(groups.items(), key=lambda kv: overview.KIND_RANK.get(kv[0], 99))
+        groups[r.kind].append(r)
+    return sorted(groups.items(), key=lambda kv: KIND_RANK.get(kv[0], 99))

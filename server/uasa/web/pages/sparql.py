@@ -18,14 +18,19 @@ class PageQueryError(ValueError):
 
 
 @cache
-def query(name: str) -> str:
-    """The text of ``name``.rq (a path below web/pages/, without its suffix), prefixes first."""
+def body(name: str) -> str:
+    """The text of ``name``.rq (a path below web/pages/, without its suffix) as written."""
     path = FOLDER / f"{name}.rq"
     try:
-        body = path.read_text("utf-8")
+        return path.read_text("utf-8")
     except OSError as exc:
         raise PageQueryError(f"{path}: {exc.strerror}") from exc
-    return sparql_prefixes() + body
+
+
+@cache
+def query(name: str) -> str:
+    """The text of ``name``.rq, prefixes first."""
+    return sparql_prefixes() + body(name)
 
 
 def check_all() -> int:

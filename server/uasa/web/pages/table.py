@@ -45,9 +45,9 @@ from pyoxigraph import NamedNode
 from uasa.core.errors import UasaError
 from uasa.query.catalogue import parses
 from uasa.web.pages import sparql
-from uasa.web.support import formats, overview
+from uasa.web.support import formats, lookup
 from uasa.web.support.collation import sort_key
-from uasa.web.support.overview import val
+from uasa.web.support.lookup import val
 
 # One row as the page, the CSV and the JSON read it: the JSON export writes it as it is.
 Row: TypeAlias = dict[str, Any]
@@ -226,7 +226,7 @@ class FacetedTable:
         multi: dict[str, list[str]] = defaultdict(list)
         for key, value in args:
             multi[key].append(value)
-        chosen = overview.facet_filters(multi, [f.name for f in self.all_facets])
+        chosen = lookup.facet_filters(multi, [f.name for f in self.all_facets])
         everything = self.rows(lang)
         sort = (multi.get("sort") or [self.default_sort])[0]
         if sort not in {s.name for s in self.sorts}:
@@ -273,7 +273,7 @@ class FacetedTable:
             self._add_links({row["iri"]: row for row in rows}, lang)
             return rows
 
-        found: list[Row] = overview.cached(("table", self.name, lang), compute)
+        found: list[Row] = lookup.cached(("table", self.name, lang), compute)
         return found
 
     def csv_row(self, row: Row) -> dict[str, str]:
@@ -290,14 +290,14 @@ class FacetedTable:
         found = {}
         for column in self.links:
             subs = {"class": NamedNode(self.row_class)}
-            result = overview._run(self._links_query(column), **subs)
+            result = lookup.run(self._links_query(column), **subs)
             found[column.key] = [(val(r, "row") or "", val(r, "value") or "") for r in result]
-        names = overview.labels((v for pairs in found.values() for _, v in pairs), lang)
+        names = lookup.labels((v for pairs in found.values() for _, v in pairs), lang)
         for column in self.links:
             for row in table.values():
                 row[column.key] = []
             for iri, value in found[column.key]:
-                owner, item = table.get(iri), overview.linked(value, names)
+                owner, item = table.get(iri), lookup.linked(value, names)
                 if owner is None or item is None:
                     continue
                 if item["id"] not in {x["id"] for x in owner[column.key]}:

@@ -24,8 +24,9 @@ from uasa.core import negotiation as conneg
 from uasa.core.errors import UasaError
 from uasa.core.iris import BASE, ONTOLOGY, OWL, Graphs
 from uasa.query.rows import select
-from uasa.web.support import context, saved_page
+from uasa.web.support import context
 from uasa.web.support.i18n import choose_lang, render
+from uasa.web.support.navigation import run_href
 from uasa.web.support.paths import rdf_request
 from uasa.web.support.run import run_query
 
@@ -123,7 +124,7 @@ def saved_query(name: str) -> ResponseReturnValue:
                 "title": q.summary.get(lang, q.summary["en"]),
                 "iri": q.iri,
                 "query": q,
-                "run": saved_page.run_href(q),
+                "run": run_href(q),
                 "text": f"{root}/query/{q.name}.rq",
             },
             rdf_views=[(label, f"{root}/query/{q.name}.{sfx}") for label, sfx in RDF_VIEWS],

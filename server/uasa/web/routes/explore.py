@@ -1,14 +1,13 @@
 """The browsing pages: landing page, search, timeline and the graph-view JSON.
 
 Every page is server-rendered HTML that reads well without scripts; small scripts in
-`static/` enhance it (sortable tables, the cytoscape graph). The SELECTs behind them are in
-`uasa.web.support.overview`.
+`static/` enhance it (sortable tables, the cytoscape graph). Their models are in
+`uasa.web.pages` (`overview`, `search`, `timeline`).
 """
 
 from __future__ import annotations
 
 import re
-from typing import Any
 from urllib.parse import urlencode
 
 from flask import Blueprint, jsonify, redirect, request
@@ -17,11 +16,9 @@ from flask.typing import ResponseReturnValue
 import uasa
 from uasa.core.errors import UasaError
 from uasa.core.iris import BASE, DEF
-from uasa.web.pages import search
-from uasa.web.support import context, dataset_info, formats, overview, saved_page
-from uasa.web.support.collation import sort_key
+from uasa.web.pages import dataset_info, overview, search, timeline
+from uasa.web.support import context, formats
 from uasa.web.support.i18n import LANGS, choose_lang, render
-from uasa.web.support.labels import local_name
 from uasa.web.support.paths import find_iri, resource_path
 from uasa.web.support.ui import UI
 
@@ -31,28 +28,16 @@ blueprint = Blueprint("explore", __name__)
 @blueprint.get("/")
 def landing() -> ResponseReturnValue:
     lang = choose_lang()
-    numbers = overview.counts()
     manifest = context.built().manifest
-    gallery: dict[str, list[dict[str, Any]]] = {}
-    for q in context.catalogue():
-        entry = {
-            "name": q.name,
-            "title": q.summary.get(lang) or q.summary.get("en") or q.name,
-            "description": q.description,
-            "editor": f"{request.script_root}/sparql?{urlencode({'query': q.body.strip()})}",
-            "run": saved_page.run_href(q),
-        }
-        for tag in q.tags or ("other",):
-            gallery.setdefault(tag, []).append(entry)
     response = render(
         "home.html",
         lang,
         page={"title": "uasa"},
-        counts=numbers,
+        counts=overview.counts(),
         built=manifest.get("built"),
         content_hash=manifest.get("content_hash"),
         version=uasa.__version__,
-        gallery=sorted(gallery.items()),
+        gallery=overview.gallery(lang),
         dataset_markup=dataset_info.script_json(
             dataset_info.schema_dataset(request.url_root, manifest)
         ),
@@ -89,67 +74,31 @@ def search_page() -> ResponseReturnValue:
     )
 
 
-TIMELINE_GROUPS = ("signing", "negotiation", "framework")
-RECENT_FROM = "2024"  # the timeline opens on the agreements' years; older ones are a click away
-
-
 @blueprint.get("/timeline")
 def timeline_page() -> ResponseReturnValue:
-    """Events by year. Filters are plain GET parameters: ``show`` (signing, negotiation,
-    framework; repeatable), ``partner`` (a party's id) and ``years=all`` for the years before
-    2024. Without parameters: every kind of event, 2024 on."""
+    """Events by year (`pages.timeline`)."""
     lang = choose_lang()
-    t = UI[lang]
-    events = overview.timeline(lang)
-    show = [g for g in request.args.getlist("show") if g in TIMELINE_GROUPS] or list(
-        TIMELINE_GROUPS
-    )
-    partners = {
-        local_name(e["partner"]): e["partner_label"] or local_name(e["partner"])
-        for e in events
-        if e["partner"]
-    }
-    partner = request.args.get("partner", "")
-    if partner not in partners:
-        partner = ""
-    all_years = request.args.get("years") == "all"
-    chosen = [
-        e
-        for e in events
-        if e["group"] in show and (not partner or local_name(e["partner"] or "") == partner)
-    ]
-    every_year = sorted({e["year"] for e in chosen if e["year"]})
-    shown = [e for e in chosen if all_years or e["year"] >= RECENT_FROM]
-    by_year: dict[str, list[dict[str, Any]]] = {}
-    for e in shown:
-        by_year.setdefault(e["year"], []).append(e)
-    args = [(k, v) for k, v in request.args.items(multi=True) if k != "years"]
-    all_href = _url("/timeline", [*args, ("years", "all")])
-    jump = [
-        {
-            "year": y,
-            "href": f"#y{y}" if y in by_year else f"{all_href}#y{y}",
-            "here": y in by_year,
-        }
-        for y in every_year
-    ]
-    older = [y for y in every_year if y < RECENT_FROM]
+    model = timeline.page(lang, _args(), lambda args: _url("/timeline", args))
     return render(
         "timeline.html",
         lang,
-        page={"title": t["timeline"]},
-        years=sorted(by_year.items()),
-        count=len(shown),
-        jump=jump,
-        show=show,
-        groups=TIMELINE_GROUPS,
-        partners=sorted(partners.items(), key=lambda p: sort_key(p[1])),
-        partner=partner,
-        all_years=all_years,
-        older_first=older[0] if older else None,
-        all_href=all_href,
-        recent_href=_url("/timeline", args),
+        page=model,
+        years=model.years,
+        count=model.count,
+        jump=model.jump,
+        show=model.show,
+        groups=timeline.GROUPS,
+        partners=model.partners,
+        partner=model.partner,
+        all_years=model.all_years,
+        older_first=model.older_first,
+        all_href=model.all_href,
+        recent_href=model.recent_href,
     )
+
+
+def _args() -> list[tuple[str, str]]:
+    return [(k, v) for k, v in request.args.items(multi=True)]
 
 
 def _url(path: str, args: list[tuple[str, str]]) -> str:

@@ -12,7 +12,7 @@ from flask.typing import ResponseReturnValue
 
 from uasa.core import negotiation as conneg
 from uasa.query.types import QueryResult
-from uasa.web.support import jsonld
+from uasa.web.pages import jsonld
 from uasa.web.support.paths import (
     find_iri,
     not_found,
@@ -123,7 +123,7 @@ def jsonld_context() -> ResponseReturnValue:
 
 def _framed_jsonld(fmt: conneg.Format, iri: str) -> Reshape:
     """JSON-LD compacted with the published context: the resource is one node object with the
-    nodes it owns embedded (see `uasa.web.support.jsonld`)."""
+    nodes it owns embedded (see `uasa.web.pages.jsonld`)."""
     url = _context_url()
 
     def reshape(result: QueryResult) -> tuple[bytes, conneg.Format]:

@@ -8,8 +8,8 @@ from flask.typing import ResponseReturnValue
 
 from uasa import __version__
 from uasa.core.dataset import LICENSE, notice
+from uasa.web.pages.series_network import series
 from uasa.web.support.i18n import LANGS, choose_lang, render
-from uasa.web.support.series_network import series
 from uasa.web.support.ui import UI
 
 blueprint = Blueprint("network", __name__)
@@ -18,10 +18,8 @@ blueprint = Blueprint("network", __name__)
 @blueprint.get("/network")
 def network_page() -> ResponseReturnValue:
     lang = choose_lang()
-    data = series(lang)
-    return render(
-        "network.html", lang, page={"title": UI[lang]["network_title"]}, rows=data["rows"]
-    )
+    rows = series(lang).rows
+    return render("network.html", lang, page={"title": UI[lang]["network_title"]}, rows=rows)
 
 
 @blueprint.get("/network.json")
@@ -38,7 +36,7 @@ def network_data() -> ResponseReturnValue:
             "license": LICENSE,
             "description": notice(),
         },
-        "elements": series(lang or "en")["elements"],
+        "elements": series(lang or "en").elements,
     }
     response = jsonify(document)
     response.vary.add("Accept-Language")

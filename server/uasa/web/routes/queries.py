@@ -18,8 +18,10 @@ from uasa.core.errors import UasaError
 from uasa.query import openapi
 from uasa.query.catalogue import Catalogue, SavedQuery
 from uasa.query.params import ParamError, bind
-from uasa.web.support import context, saved_page
+from uasa.web.pages import saved_query
+from uasa.web.support import context
 from uasa.web.support.i18n import choose_lang, render
+from uasa.web.support.navigation import editor_href, run_href, wants_page
 from uasa.web.support.run import run_query
 from uasa.web.support.ui import UI
 
@@ -35,9 +37,9 @@ def catalogue() -> Catalogue:
 
 def _links(q: SavedQuery) -> dict[str, str]:
     return {
-        "run": saved_page.run_href(q),
+        "run": run_href(q),
         "text": url_for("queries.run", name=f"{q.name}.rq"),
-        "editor": f"{request.script_root}/sparql?{urlencode({'query': q.body.strip()})}",
+        "editor": editor_href(q.body),
     }
 
 
@@ -137,6 +139,28 @@ def _page_links(limit: int, offset: int) -> str:
     return ", ".join(links)
 
 
+def _saved_query_page(q: SavedQuery, values: dict[str, str]) -> Response:
+    """The query's page for a reader's browser (`pages.saved_query`)."""
+    lang = choose_lang()
+    model = saved_query.page(q, values, lang, request.script_root)
+    response = render(
+        "saved_query_results.html",
+        lang,
+        page=model,
+        q=q,
+        values=values,
+        error=model.error,
+        results=model.results,
+        links=model.links,
+        editor_href=editor_href(q.body),
+        max_rows=saved_query.MAX_ROWS,
+    )
+    if model.error is not None:
+        response.status_code = 400
+    response.vary.update(["Accept", "Sec-Fetch-Dest"])
+    return response
+
+
 @blueprint.get("/queries/<name>")
 def run(name: str) -> ResponseReturnValue:
     name, dot, suffix = name.rpartition(".") if "." in name else (name, "", "")
@@ -145,13 +169,13 @@ def run(name: str) -> ResponseReturnValue:
         raise UasaError(404, f"No saved query named {name!r}. The catalogue is at /queries.")
     if suffix == "rq":
         return Response(q.text, content_type=SPARQL_QUERY)
-    if not suffix and saved_page.wants_page(q):
+    if not suffix and wants_page(q):
         try:
             shown = _single_values()
         except ParamError as exc:
             raise UasaError(400, str(exc)) from None
         shown.pop("lang", None)  # the page's language switch, never a query parameter
-        return saved_page.page(q, shown)
+        return _saved_query_page(q, shown)
     settings = context.settings()
     try:
         values = _single_values()

@@ -10,16 +10,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from flask import Blueprint, request
+from flask import Blueprint, Response, current_app, render_template, request
 from flask.typing import ResponseReturnValue
+from pyoxigraph import DefaultGraph, Quad, RdfFormat, Triple, serialize
 
 from uasa.core import negotiation as conneg
 from uasa.core.errors import UasaError
+from uasa.core.iris import FORMATS_NS, SD, VOID
 from uasa.core.settings import Settings
+from uasa.core.store_layout import BuiltStore
 from uasa.query import guard as query_guard
 from uasa.query.types import QueryRequest
-from uasa.web.support import context, editor, service_description
+from uasa.web.pages import editor, service_description
+from uasa.web.support import context
+from uasa.web.support.i18n import choose_lang, lang_href
+from uasa.web.support.navigation import wants_editor
 from uasa.web.support.run import READ_ONLY, run_query
+from uasa.web.support.ui import UI
 
 blueprint = Blueprint("sparql", __name__)
 
@@ -129,10 +136,62 @@ def plan(proto: Protocol, settings: Settings, accept: str | None) -> QueryReques
 @blueprint.route("/sparql", methods=["GET", "POST"])
 @blueprint.route("/query", methods=["GET", "POST"])
 def endpoint() -> ResponseReturnValue:
-    if editor.wants_editor():  # a browser navigating here gets the query editor
-        return editor.page()
+    if wants_editor():  # a browser navigating here gets the query editor
+        return _editor_page()
     settings = context.settings()
     proto = _read()
     if proto.query is None:
-        return service_description.respond(context.built(), settings)
+        return _service_description(context.built(), settings)
     return run_query(plan(proto, settings, request.headers.get("Accept")))
+
+
+def _editor_page() -> ResponseReturnValue:
+    lang = choose_lang()
+    endpoint = f"{request.host_url.rstrip('/')}{request.script_root}/sparql"
+    model = editor.page(
+        lang, request.args.get("query"), request.args.get("example"), endpoint, request.script_root
+    )
+    other = "uk" if lang == "en" else "en"
+    body = render_template(
+        "editor.html",
+        lang=lang,
+        t=UI[lang],
+        other_lang=other,
+        lang_href=lang_href(other),
+        page=model,
+        query=model.query,
+        endpoint=model.endpoint,
+        examples=model.examples,
+        config=model.config,
+    )
+    response = current_app.make_response(body)
+    response.content_type = "text/html; charset=utf-8"
+    response.content_language = [lang]
+    response.vary.update(["Accept", "Accept-Language", "Sec-Fetch-Dest"])
+    return response
+
+
+def _service_description(built: BuiltStore, settings: Settings) -> Response:
+    """The service description, in the RDF format asked for (`pages.service_description`)."""
+    override = next(
+        (request.values[p] for p in ("format", "output") if request.values.get(p)), None
+    )
+    fmt = (conneg.by_name(override, "graph") if override else None) or conneg.negotiate(
+        request.headers.get("Accept"), "graph"
+    )
+    if fmt is None:
+        raise UasaError(
+            406,
+            f"The service description is RDF; available: {conneg.offered_types('graph')}.",
+            headers={"Vary": "Accept"},
+        )
+    endpoint = request.base_url
+    statements: list[Triple] | list[Quad] = service_description.triples(endpoint, built, settings)
+    if fmt.rdf() in {RdfFormat.N_QUADS, RdfFormat.TRIG}:
+        statements = [Quad(t.subject, t.predicate, t.object, DefaultGraph()) for t in statements]
+    body = serialize(
+        statements, format=fmt.rdf(), prefixes={"sd": SD, "void": VOID, "formats": FORMATS_NS}
+    )
+    response = Response(body, content_type=fmt.content_type)
+    response.vary.add("Accept")
+    return response

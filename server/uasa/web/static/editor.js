@@ -99,12 +99,16 @@
     this.priority = 5; // the table stays the default; the chart is one click away
     this.kind = "bar";
   }
-  ChartPlugin.prototype.getIcon = function () {
-    var icon = document.createElement("span");
-    icon.setAttribute("aria-hidden", "true");
-    icon.textContent = "▮▮";
-    return icon;
-  };
+  // A plugin's tab icon: a few characters, hidden from screen readers (the label says it).
+  function iconOf(glyphs) {
+    return function () {
+      var icon = document.createElement("span");
+      icon.setAttribute("aria-hidden", "true");
+      icon.textContent = glyphs;
+      return icon;
+    };
+  }
+  ChartPlugin.prototype.getIcon = iconOf("▮▮");
   ChartPlugin.prototype.canHandleResults = function () {
     var r = this.yasr.results;
     if (!r || r.getType() === "ttl" || !r.getBindings || !r.getBindings()) return false;
@@ -203,12 +207,7 @@
     this.label = text.graph || "Graph";
     this.priority = 20; // a graph result opens as a graph
   }
-  GraphPlugin.prototype.getIcon = function () {
-    var icon = document.createElement("span");
-    icon.setAttribute("aria-hidden", "true");
-    icon.textContent = "◦–◦";
-    return icon;
-  };
+  GraphPlugin.prototype.getIcon = iconOf("◦–◦");
   GraphPlugin.prototype.canHandleResults = function () {
     var r = this.yasr.results;
     return typeof cytoscape === "function" && !!r && r.getType() === "ttl" &&

@@ -222,23 +222,31 @@ def _retry_later(wait: float, problem: str) -> Response:
     return text_error(429, f"{problem} Retry after {seconds} s.", **{"Retry-After": str(seconds)})
 
 
+def _too_many(settings: Settings) -> str:
+    return (
+        f"Too many requests: at most {settings.rate_limit} a minute from one client "
+        f"(UASA_RATE_LIMIT)."
+    )
+
+
+def _too_long(settings: Settings) -> str:
+    return (
+        f"Too much server time used: one client may use {settings.client_seconds:g} s of "
+        f"answering a minute (UASA_CLIENT_SECONDS), and your recent requests used it up."
+    )
+
+
 def _per_client(settings: Settings, table: SharedLimits, client: str) -> Response | None:
     """The client's allowances: rate, time budget, requests in flight; a 429 when one is out
     (a request let in is then in flight: `ClientLimits` gives it back when it ends)."""
-    wait = table.take(client) if settings.rate_limit > 0 else 0.0
-    if wait > 0:
-        problem = (
-            f"Too many requests: at most {settings.rate_limit} a minute from one client "
-            f"(UASA_RATE_LIMIT)."
-        )
-        return _retry_later(wait, problem)
-    wait = table.budget_wait(client) if settings.client_seconds > 0 else 0.0
-    if wait > 0:
-        problem = (
-            f"Too much server time used: one client may use {settings.client_seconds:g} s of "
-            f"answering a minute (UASA_CLIENT_SECONDS), and your recent requests used it up."
-        )
-        return _retry_later(wait, problem)
+    allowances = (
+        (settings.rate_limit > 0, table.take, _too_many),
+        (settings.client_seconds > 0, table.budget_wait, _too_long),
+    )
+    for applies, wait_for, problem in allowances:
+        wait = wait_for(client) if applies else 0.0
+        if wait > 0:
+            return _retry_later(wait, problem(settings))
     if settings.client_concurrency > 0 and not table.enter(client, settings.client_concurrency):
         return text_error(
             429,

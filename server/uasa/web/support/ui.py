@@ -465,6 +465,12 @@ UI: dict[str, dict[str, str]] = {
 }
 
 
+def _merge(tables: dict[str, dict[str, str]]) -> None:
+    """Add a page's strings, kept beside one another in a table of their own, to `UI`."""
+    for lang, strings in tables.items():
+        UI[lang].update(strings)
+
+
 # Nouns after a number, in every CLDR plural form the language has (formats.counted picks one).
 PLURALS: dict[str, dict[str, dict[str, str]]] = {
     "en": {
@@ -624,8 +630,7 @@ _TABLES: dict[str, dict[str, str]] = {
         "ed_no_chart": "Для діаграми потрібні стовпець назв і стовпець чисел.",
     },
 }
-for _lang, _strings in _TABLES.items():
-    UI[_lang].update(_strings)
+_merge(_TABLES)
 
 # --- The saved-query catalogue page (/queries) ---------------------------------------------------
 _CATALOGUE: dict[str, dict[str, str]] = {
@@ -672,5 +677,4 @@ _CATALOGUE: dict[str, dict[str, str]] = {
         "sq_editor": "Відкрити в редакторі SPARQL",
     },
 }
-for _lang, _strings in _CATALOGUE.items():
-    UI[_lang].update(_strings)
+_merge(_CATALOGUE)

@@ -1,4 +1,5 @@
-"""The SPARQL 1.1 Service Description returned by a bare GET on the endpoint.
+"""The SPARQL 1.1 Service Description returned by a bare GET on the endpoint (the route
+negotiates its RDF format: `routes/sparql.py`).
 
 `sd:endpoint` is the URL the client used, so the description is right behind any proxy
 that forwards the Host header. The default dataset is described with per-graph triple
@@ -7,20 +8,8 @@ counts from the build manifest.
 
 from __future__ import annotations
 
-from flask import Response, request
-from pyoxigraph import (
-    BlankNode,
-    DefaultGraph,
-    Literal,
-    NamedNode,
-    Quad,
-    RdfFormat,
-    Triple,
-    serialize,
-)
+from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
-from uasa.core import negotiation as conneg
-from uasa.core.errors import UasaError
 from uasa.core.iris import FORMATS_NS, RDF, SD, VOID, XSD
 from uasa.core.settings import Settings
 from uasa.core.store_layout import BuiltStore
@@ -40,6 +29,7 @@ _RESULT_FORMATS = {
 
 
 def triples(endpoint: str, built: BuiltStore, settings: Settings) -> list[Triple]:
+    """The description of the service at ``endpoint`` serving ``built``."""
     service = BlankNode()
     dataset = BlankNode()
     default_graph = BlankNode()
@@ -89,27 +79,3 @@ def triples(endpoint: str, built: BuiltStore, settings: Settings) -> list[Triple
             ),
         ]
     return out
-
-
-def respond(built: BuiltStore, settings: Settings) -> Response:
-    override = next(
-        (request.values[p] for p in ("format", "output") if request.values.get(p)), None
-    )
-    fmt = (conneg.by_name(override, "graph") if override else None) or conneg.negotiate(
-        request.headers.get("Accept"), "graph"
-    )
-    if fmt is None:
-        raise UasaError(
-            406,
-            f"The service description is RDF; available: {conneg.offered_types('graph')}.",
-            headers={"Vary": "Accept"},
-        )
-    statements: list[Triple] | list[Quad] = triples(request.base_url, built, settings)
-    if fmt.rdf() in {RdfFormat.N_QUADS, RdfFormat.TRIG}:
-        statements = [Quad(t.subject, t.predicate, t.object, DefaultGraph()) for t in statements]
-    body = serialize(
-        statements, format=fmt.rdf(), prefixes={"sd": SD, "void": VOID, "formats": FORMATS_NS}
-    )
-    response = Response(body, content_type=fmt.content_type)
-    response.vary.add("Accept")
-    return response

@@ -8,7 +8,7 @@ from typing import Any
 
 from uasa import __version__
 from uasa.core.dataset import DESCRIPTION, KEYWORDS, LICENSE, PUBLISHER, PUBLISHER_NAME, TITLE
-from uasa.core.iris import DATASET
+from uasa.core.iris import DATASET, SCHEMA
 
 
 def schema_dataset(root: str, manifest: dict[str, Any]) -> dict[str, Any]:
@@ -25,7 +25,7 @@ def schema_dataset(root: str, manifest: dict[str, Any]) -> dict[str, Any]:
         if not entry["name"].endswith(".gz")
     ]
     markup: dict[str, Any] = {
-        "@context": "https://schema.org/",
+        "@context": SCHEMA,
         "@type": "Dataset",
         "@id": DATASET,
         "name": TITLE["en"],

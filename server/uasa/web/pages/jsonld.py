@@ -60,15 +60,15 @@ def _loader(url: str, url_root: str) -> Any:
     return load
 
 
-def framed(ntriples: str, topic: str, context_url: str) -> dict[str, Any]:
-    """The view's triples as one node object for `topic` with its parts embedded."""
-    nodes = jc.expanded(parse(ntriples.encode(), format=RdfFormat.N_TRIPLES))
-    by_id = {n["@id"]: n for n in nodes}
-    owning = OWNING_PROPERTIES
+Node = dict[str, Any]  # an expanded JSON-LD node object
+
+
+def _embed_parts(by_id: dict[str, Node], topic: str, embedded: set[str]) -> Node:
+    """The topic's node, with the nodes pointing at it by an owning property moved under its
+    `@reverse` (that link dropped from them)."""
     main = by_id.get(topic, {"@id": topic})
     by_id[topic] = main
-    embedded: set[str] = {topic}
-    for prop in owning:
+    for prop in OWNING_PROPERTIES:
         parts = []
         for node in list(by_id.values()):
             refs = node.get(prop, [])
@@ -83,7 +83,11 @@ def framed(ntriples: str, topic: str, context_url: str) -> dict[str, Any]:
             embedded.add(node["@id"])
         if parts:
             main.setdefault("@reverse", {})[prop] = parts
-    # Blank nodes used exactly once go where they are used.
+    return main
+
+
+def _blank_uses(by_id: dict[str, Node]) -> dict[str, int]:
+    """How many times each blank node is used as a value."""
     uses: dict[str, int] = {}
     for node in by_id.values():
         for key, values in node.items():
@@ -92,28 +96,41 @@ def framed(ntriples: str, topic: str, context_url: str) -> dict[str, Any]:
             for v in values:
                 if isinstance(v, dict) and v.get("@id", "").startswith("_:"):
                     uses[v["@id"]] = uses.get(v["@id"], 0) + 1
+    return uses
 
-    def embed(node: dict[str, Any], depth: int) -> None:
-        for key, values in list(node.items()):
-            if key == "@reverse":
-                for parts in values.values():
-                    for part in parts:
-                        embed(part, depth + 1)
-                continue
-            if key.startswith("@"):
-                continue
-            for i, v in enumerate(values):
-                ref = v.get("@id", "") if isinstance(v, dict) else ""
-                once = ref.startswith("_:") and uses.get(ref) == 1 and ref in by_id
-                if once and ref not in embedded and depth < 8:
-                    embedded.add(ref)
-                    values[i] = by_id[ref]
-                    embed(by_id[ref], depth + 1)
 
-    embed(main, 0)
+def _embed_blanks(
+    node: Node, depth: int, by_id: dict[str, Node], uses: dict[str, int], embedded: set[str]
+) -> None:
+    """Blank nodes used exactly once go where they are used (to a depth of 8)."""
+    for key, values in list(node.items()):
+        if key == "@reverse":
+            for parts in values.values():
+                for part in parts:
+                    _embed_blanks(part, depth + 1, by_id, uses, embedded)
+            continue
+        if key.startswith("@"):
+            continue
+        for i, v in enumerate(values):
+            ref = v.get("@id", "") if isinstance(v, dict) else ""
+            once = ref.startswith("_:") and uses.get(ref) == 1 and ref in by_id
+            if once and ref not in embedded and depth < 8:
+                embedded.add(ref)
+                values[i] = by_id[ref]
+                _embed_blanks(by_id[ref], depth + 1, by_id, uses, embedded)
+
+
+def framed(ntriples: str, topic: str, context_url: str) -> dict[str, Any]:
+    """The view's triples as one node object for `topic` with its parts embedded."""
+    nodes = jc.expanded(parse(ntriples.encode(), format=RdfFormat.N_TRIPLES))
+    by_id = {n["@id"]: n for n in nodes}
+    embedded: set[str] = {topic}
+    main = _embed_parts(by_id, topic, embedded)
+    uses = _blank_uses(by_id)
+    _embed_blanks(main, 0, by_id, uses, embedded)
     rest = [n for i, n in sorted(by_id.items()) if i not in embedded]
     for node in rest:
-        embed(node, 1)
+        _embed_blanks(node, 1, by_id, uses, embedded)
     rest = [n for n in rest if n["@id"] not in embedded or n is main]
     graph = [main, *[n for n in rest if n is not main]]
     ctx = document()["@context"]
