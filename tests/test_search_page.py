@@ -115,6 +115,29 @@ def test_typos_run_together_words_and_cldr_names(
     assert found in result_links(real_client.get("/search", query_string={"q": q}).text)
 
 
+@pytest.mark.parametrize(
+    ("q", "found"),
+    [
+        ("ФРН", "/page/id/party/deu"),  # Федеративна Республіка Німеччина (ISO 3166-1, uk)
+        ("Федеративна Республіка Німеччина", "/page/id/party/deu"),
+        ("Federal Republic of Germany", "/page/id/party/deu"),
+        ("Italian Republic", "/page/id/party/ita"),
+    ],
+)
+def test_official_names_and_their_initials(real_client: FlaskClient, q: str, found: str) -> None:
+    assert found in result_links(real_client.get("/search", query_string={"q": q}).text)
+
+
+def test_only_a_query_in_capitals_is_read_as_initials() -> None:
+    from uasa.web.pages.search import acronym, initials
+
+    assert initials("Федеративна Республіка Німеччина") == "фрн"
+    assert initials("Germany") == ""  # one word: no initials to match
+    assert acronym("ФРН") == "фрн" and acronym("фрн") == "" and acronym("ФРН Італія") == ""
+    assert text_match(["фрн"], "Федеративна Республіка Німеччина", initialism="фрн") == 2
+    assert text_match(["фрн"], "Федеративна Республіка Німеччина") == 0
+
+
 def test_an_abbreviation_in_descriptions_is_found_after_names(real_client: FlaskClient) -> None:
     """ "ППО" names no resource; it is found in the descriptions that use it."""
     body = real_client.get("/search", query_string={"q": "ППО", "lang": "uk"}).text

@@ -8,12 +8,17 @@ found by its partner's names ("Britain" finds the UK–Ukraine agreement). A que
 or two letters must be a whole word ("UK" never matches inside "Ukraine"); longer ones may also
 be the start of a word, or a name's word with one letter wrong, missing or extra (rapidfuzz:
 "Gemany"), or two of a name's words written as one ("Великобританія"). A state is also found
-by its names in CLDR, English and Ukrainian (Babel's territory names, by its ISO code), and
-anything by the words of its description ("ППО"), ranked after every name.
+by its names in CLDR, English and Ukrainian (Babel's territory names, by its ISO code), and by
+its official names in ISO 3166-1 (the iso-codes list and its Ukrainian translation, through
+pycountry: "Федеративна Республіка Німеччина"); a query word in capitals is also matched
+against the initials of a name's capitalised words, so "ФРН" finds Germany and "EU" the
+European Union. Anything is found by the words of its description ("ППО"), ranked after every
+name.
 """
 
 from __future__ import annotations
 
+import gettext
 import re
 from collections import defaultdict
 from collections.abc import Iterable
@@ -22,6 +27,7 @@ from functools import lru_cache
 from itertools import pairwise
 from typing import Any
 
+import pycountry
 from babel import Locale
 from rapidfuzz.distance import OSA
 
@@ -87,8 +93,39 @@ def word_match(query_word: str, label_word: str, fuzzy: bool = True) -> int:
     return 0
 
 
-def text_match(query_words: list[str], text: str, fuzzy: bool = True) -> int:
-    """Every query word must match some word of the text; the score sums the best matches."""
+def initials(text: str) -> str:
+    """The first letters of a name's capitalised words, case-folded ("Федеративна Республіка
+    Німеччина": "фрн"); empty for a name of one such word."""
+    letters = [w[0] for w in WORD.findall(text) if w[0].isupper()]
+    return "".join(letters).casefold() if len(letters) > 1 else ""
+
+
+def official_names(alpha2: str) -> list[str]:
+    """A state's official names in ISO 3166-1 (iso-codes via pycountry), English and Ukrainian;
+    none for a state whose short name is its official one."""
+    country = pycountry.countries.get(alpha_2=alpha2)
+    official = getattr(country, "official_name", None) if country else None
+    if not official:
+        return []
+    return [official, _iso_uk().gettext(official)]
+
+
+@lru_cache(maxsize=1)
+def _iso_uk() -> gettext.NullTranslations:
+    return gettext.translation("iso3166-1", pycountry.LOCALES_DIR, ["uk"], fallback=True)
+
+
+def acronym(q: str) -> str:
+    """The query, case-folded, when it is one word of two capitals or more ("ФРН"), else ""."""
+    found = words(q)
+    return found[0] if len(found) == 1 and len(found[0]) > 1 and q.strip().isupper() else ""
+
+
+def text_match(query_words: list[str], text: str, fuzzy: bool = True, initialism: str = "") -> int:
+    """Every query word must match some word of the text; the score sums the best matches.
+    A query in capitals (``initialism``, from `acronym`) may instead be the name's initials."""
+    if fuzzy and initialism and initialism == initials(text):
+        return 2
     label_words = words(text)
     joined = [a + b for a, b in pairwise(label_words)] if fuzzy else []
     total = 0
@@ -154,9 +191,11 @@ def _index() -> dict[str, Entry]:
         for row in run(query("search_codes")):
             state = entries.get(val(row, "s") or "")
             code = (val(row, "code") or "").upper()
-            for locale in ("en", "uk"):
-                name = Locale(locale).territories.get(code) if state else None
-                if state and name and name not in state.names:
+            if state is None:
+                continue
+            names = [Locale(locale).territories.get(code) for locale in ("en", "uk")]
+            for name in [*names, *official_names(code)]:
+                if name and name not in state.names:
                     state.names[name] = "alt"
         for row in run(query("search_partners")):
             a, partner = val(row, "a") or "", val(row, "partner") or ""
@@ -171,7 +210,9 @@ def _index() -> dict[str, Entry]:
     return index
 
 
-def _candidates(query_words: list[str], entry: Entry) -> tuple[int, int, str] | None:
+def _candidates(
+    query_words: list[str], entry: Entry, initialism: str = ""
+) -> tuple[int, int, str] | None:
     """The best (place rank, -score, matched text) of an entry, or None if nothing matches."""
     best: tuple[int, int, str] | None = None
     found: Iterable[tuple[str, str]] = [
@@ -179,7 +220,7 @@ def _candidates(query_words: list[str], entry: Entry) -> tuple[int, int, str] | 
         *((p, "partner") for p in entry.partners),
     ]
     for text, where in found:
-        score = text_match(query_words, text, fuzzy=where != "text")
+        score = text_match(query_words, text, fuzzy=where != "text", initialism=initialism)
         if score:
             key = (WHERE_RANK[where], -score, text)
             if best is None or key < best:
@@ -221,7 +262,7 @@ def search(q: str, lang: str) -> list[Result]:
         agreements = {}  # an extra: the search still answers without it
     results = []
     for entry in _index().values():
-        hit = _candidates(query_words, entry)
+        hit = _candidates(query_words, entry, acronym(q))
         if hit is not None:
             results.append(_result(entry, hit, agreements.get(entry.iri), lang))
     results.sort(key=lambda r: r.rank)
