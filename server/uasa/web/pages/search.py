@@ -193,8 +193,8 @@ def _index() -> dict[str, Entry]:
             code = (val(row, "code") or "").upper()
             if state is None:
                 continue
-            names = [Locale(locale).territories.get(code) for locale in ("en", "uk")]
-            for name in [*names, *official_names(code)]:
+            cldr = [Locale(locale).territories.get(code) for locale in ("en", "uk")]
+            for name in [*cldr, *official_names(code)]:
                 if name and name not in state.names:
                     state.names[name] = "alt"
         for row in run(query("search_partners")):
