@@ -360,12 +360,17 @@ def test_limiter_and_access_log_name_the_same_client_behind_a_proxy(
 
 
 def test_time_budget_per_client(limits_app) -> None:
-    """Two runaways of 1.5 s use up a 3 s budget: the next request from that client gets 429
-    naming the budget, with Retry-After; another client is answered."""
-    app = limits_app(client_seconds=3, query_timeout=1.5)
+    """Runaways (each stopped at 1.5 s, or sooner at the memory limit) use up a 2 s budget
+    within a few requests: the next request from that client gets 429 naming the budget,
+    with Retry-After; another client is answered."""
+    app = limits_app(client_seconds=2, query_timeout=1.5)
     client = app.test_client()
-    for _ in range(2):
-        assert client.get("/sparql", query_string={"query": RUNAWAY}).status_code == 503
+    statuses = []
+    for _ in range(4):  # the budget refills a little (2 s a minute) while they run
+        statuses.append(client.get("/sparql", query_string={"query": RUNAWAY}).status_code)
+        if statuses[-1] == 429:
+            break
+    assert statuses[-1] == 429 and set(statuses[:-1]) == {503}, statuses
     r = client.get("/sparql", query_string={"query": "ASK {}"})
     assert r.status_code == 429, r.text
     assert "UASA_CLIENT_SECONDS" in r.text
