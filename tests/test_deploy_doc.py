@@ -34,7 +34,8 @@ from uasa.core.settings import SETTINGS
 DOC = ROOT / "docs" / "deploy.md"
 MARK = "<!-- tested: tests/test_deploy_doc.py -->"
 PLACEHOLDERS = ("OXIGRAPH_DIR", "OXIGRAPH_PORT", "UASA_STORE", "PORT")
-STEP_TIMEOUT = 45.0  # seconds for one foreground line (the build, with SHACL, takes about 15)
+STEP_TIMEOUT = 180.0  # seconds for one foreground line (the build, with SHACL, takes about 15
+# alone; the suite runs two test workers at once, and a loaded CI machine takes longer)
 MARKER = ("urn:uasa-test:deploy-doc", "urn:uasa-test:marker", "urn:uasa-test:says")
 
 
