@@ -125,7 +125,9 @@ class Links:
     """A column of links to the resources a SPARQL path reaches from the row, with a facet on
     them (a row must have each value asked for, or one of them, as the table combines)."""
 
-    key: str  # the row's key: a list of {"iri", "id", "label", "href"}, sorted by label
+    # The row's key: a list of {"iri", "id", "label", "href"}, sorted by label, and "lang"
+    # where the label is in another language than the page's.
+    key: str
     path: str  # from the row to the resources; from code only, it is written into a query
     facet: str  # the facet's GET parameter
     title: str  # the heading's key in web/support/ui.py; the facet's is "facet_<facet>"
@@ -292,7 +294,8 @@ class FacetedTable:
             subs = {"class": NamedNode(self.row_class)}
             result = lookup.run(self._links_query(column), **subs)
             found[column.key] = [(val(r, "row") or "", val(r, "value") or "") for r in result]
-        names = lookup.labels((v for pairs in found.values() for _, v in pairs), lang)
+        best = lookup.best_labels((v for pairs in found.values() for _, v in pairs), lang)
+        names = {iri: c[2] for iri, c in best.items()}
         for column in self.links:
             for row in table.values():
                 row[column.key] = []
@@ -301,6 +304,9 @@ class FacetedTable:
                 if owner is None or item is None:
                     continue
                 if item["id"] not in {x["id"] for x in owner[column.key]}:
+                    label_lang = best[value][1] if value in best else None
+                    if label_lang and label_lang != lang:  # marked so on the page
+                        item["lang"] = label_lang
                     owner[column.key].append(item)
             for row in table.values():
                 row[column.key].sort(key=lambda c: c["label"].casefold())

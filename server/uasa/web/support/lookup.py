@@ -127,6 +127,11 @@ def labels(iris: Iterable[str | None], lang: str) -> dict[str, str]:
     """The best label of each IRI: rdfs:label/skos:prefLabel before titles and names, then
     ``lang``, English, no language, any. Fetched after the main query, in batches, so the main
     query has no OPTIONAL label joins to multiply its rows."""
+    return {iri: c[2] for iri, c in best_labels(iris, lang).items()}
+
+
+def best_labels(iris: Iterable[str | None], lang: str) -> dict[str, labels_rule.Candidate]:
+    """As `labels`, each with its property and language (to mark a label in another one)."""
     wanted = sorted({i for i in iris if i})
     found: dict[str, list[labels_rule.Candidate]] = {}
     for start in range(0, len(wanted), LABEL_BATCH):
@@ -139,4 +144,4 @@ def labels(iris: Iterable[str | None], lang: str) -> dict[str, str]:
                 candidate = (row["p"]["value"], label.get("xml:lang"), label["value"])
                 found.setdefault(row["s"]["value"], []).append(candidate)
     chosen = {iri: labels_rule.best(candidates, lang) for iri, candidates in found.items()}
-    return {iri: c[2] for iri, c in chosen.items() if c is not None}
+    return {iri: c for iri, c in chosen.items() if c is not None}
