@@ -208,7 +208,7 @@ def test_a_column_with_a_facet_is_one_spec(
         assert facet.title == "facet_source" and any(v.selected for v in facet.values)
         header = next(csv.reader(io.StringIO(chosen.csv())))
         assert header[-2:] == ["sources", "source_labels"]
-    assert table.text("uk") == {"sources": "Джерела", "facet_source": "Джерело"}
+    assert table.text("uk").items() >= {"sources": "Джерела", "facet_source": "Джерело"}.items()
     # The page, through its route, with the spec in place of the real one.
     monkeypatch.setattr(agreements, "TABLE", table)
     html = real_app.test_client().get("/agreements", query_string={"lang": "uk"}).text
