@@ -3,22 +3,25 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 
 from uasa import __version__
-from uasa.cli import build, export, queries, serve
 from uasa.core.settings import SettingsError
 
-# Each subcommand is a module with `register(sub)`, which adds its parser and sets `func`.
-COMMANDS = (build, serve, export, queries)
+# Each subcommand is a module of uasa.cli with `register(sub)`, which adds its parser and sets
+# `func`. They are imported in main(), not here: the query workers' forkserver imports the
+# running script (this module, under `uasa serve`) as __main__, and the subcommands pull in
+# networkx, pyld and gunicorn, which doubled the server's cold start.
+COMMANDS = ("build", "serve", "export", "queries")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="uasa", description=__doc__)
     parser.add_argument("--version", action="version", version=f"uasa {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
-    for command in COMMANDS:
-        command.register(sub)
+    for name in COMMANDS:
+        importlib.import_module(f"uasa.cli.{name}").register(sub)
     args = parser.parse_args(argv)
     try:
         return int(args.func(args))
