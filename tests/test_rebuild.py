@@ -139,6 +139,12 @@ def test_the_server_follows_rebuilds_with_no_failed_request(tmp_path: Path) -> N
                 assert time.monotonic() - published < 10, "the server did not switch in 10 s"
                 time.sleep(0.05)
             switch_seconds.append(time.monotonic() - published)
+        # /health came from one HTTP worker; each worker follows on its own (UASA_FOLLOW), so
+        # the hammers go on until every one of them has been answered from the newest build.
+        deadline = time.monotonic() + 10
+        while not all(h.builds and h.builds[-1] == hashes[-1] for h in hammers):
+            assert time.monotonic() < deadline, [h.builds for h in hammers]
+            time.sleep(0.05)
         time.sleep(0.5)
         for h in hammers:
             h.stop.set()
