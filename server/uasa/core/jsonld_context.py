@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from pyld import jsonld  # type: ignore[import-untyped]
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
 from uasa.core.iris import BASE, DEF, Graphs
@@ -114,14 +113,22 @@ def expanded(triples: Iterable[Triple]) -> list[dict[str, Any]]:
     return [nodes[k] for k in sorted(nodes)]
 
 
+def pyld() -> Any:
+    """pyld's `jsonld` module, imported on first use: with `requests` under it, it would add
+    ~100 ms to every server start for the few requests that compact JSON-LD."""
+    from pyld import jsonld  # type: ignore[import-untyped]
+
+    return jsonld
+
+
 def compact(nodes: list[dict[str, Any]], document: dict[str, Any]) -> dict[str, Any]:
     """`{"@context": …, "@graph": […]}` compacted with the context document, no remote load."""
 
     def refuse(url: str, options: Any = None) -> dict[str, Any]:
-        raise jsonld.JsonLdError(f"no remote contexts: {url}", "loading document failed")
+        raise pyld().JsonLdError(f"no remote contexts: {url}", "loading document failed")
 
     return dict(
-        jsonld.compact(
+        pyld().compact(
             {"@graph": nodes},
             {"@context": document["@context"]},
             {"documentLoader": refuse, "graph": True},

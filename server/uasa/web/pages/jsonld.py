@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from pyld import jsonld  # type: ignore[import-untyped]
 from pyoxigraph import RdfFormat, parse
 
 from uasa.core import jsonld_context as jc
@@ -54,7 +53,9 @@ def body() -> bytes:
 def _loader(url: str, url_root: str) -> Any:
     def load(requested: str, options: Any = None) -> dict[str, Any]:
         if requested != url:
-            raise jsonld.JsonLdError(f"no remote contexts: {requested}", "loading document failed")
+            raise jc.pyld().JsonLdError(
+                f"no remote contexts: {requested}", "loading document failed"
+            )
         return {"contextUrl": None, "documentUrl": url, "document": document()}
 
     return load
@@ -134,7 +135,7 @@ def framed(ntriples: str, topic: str, context_url: str) -> dict[str, Any]:
     rest = [n for n in rest if n["@id"] not in embedded or n is main]
     graph = [main, *[n for n in rest if n is not main]]
     ctx = document()["@context"]
-    compacted = jsonld.compact(
+    compacted = jc.pyld().compact(
         {"@graph": graph},
         {"@context": ctx},
         {"documentLoader": _loader(context_url, ""), "graph": True},

@@ -22,7 +22,6 @@ from uasa.core import store_layout
 from uasa.core.settings import Settings
 from uasa.core.store_layout import BuiltStore, Lease
 from uasa.query.executor import QueryExecutor
-from uasa.query.remote import RemoteExecutor
 from uasa.query.result_cache import CachingExecutor
 from uasa.query.types import Executor
 
@@ -94,6 +93,9 @@ def open_serving(settings: Settings, built: BuiltStore) -> Serving:
     try:
         executor: Executor
         if settings.remote:
+            # Imported only here: requests costs every server start ~100 ms of imports.
+            from uasa.query.remote import RemoteExecutor
+
             executor = RemoteExecutor(
                 settings.remote,
                 settings.query_workers,
