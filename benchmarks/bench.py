@@ -1019,7 +1019,7 @@ def targets(
         out.append(f"| cold start < 1 s | {median:.2f} s (median) | {verdict(median, 1, False)} |")
     if MEMORY:
         out.append(
-            f"| serving memory, real dataset (in docs/operations.md) | "
+            f"| serving memory, real dataset (per process: the soak, docs/testing.md) | "
             f"{MEMORY['http_workers']} HTTP workers, {MEMORY['processes']} processes: "
             f"PSS {fmt_bytes(MEMORY['pss'])} "
             f"(RSS summed {fmt_bytes(MEMORY['rss'])}) | stated |"

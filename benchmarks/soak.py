@@ -337,6 +337,51 @@ def rss_bytes(pid: int) -> int:
     return total
 
 
+def _role(proc: psutil.Process, depth: int) -> str:
+    """What a server process is, from its place in the tree (gunicorn master, its HTTP
+    workers, each worker's multiprocessing helpers, and the query workers they fork)."""
+    if depth == 0:
+        return "gunicorn master (`uasa serve`)"
+    if depth == 1:
+        return "HTTP worker (app, result cache, kept answers)"
+    cmd = " ".join(proc.cmdline())
+    if "resource_tracker" in cmd:
+        return "multiprocessing resource tracker"
+    if depth == 2:
+        return "query worker forkserver"
+    return "query worker (a read-only store opening)"
+
+
+def memory_by_role(pid: int) -> list[dict[str, Any]]:
+    """RSS and PSS (shared pages divided among their sharers) per kind of server process:
+    what one more HTTP or query worker costs."""
+    roles: dict[str, list[tuple[int, int]]] = {}
+    seen: list[tuple[psutil.Process, int]] = []
+    try:
+        todo = [(psutil.Process(pid), 0)]
+        while todo:
+            proc, depth = todo.pop()
+            seen.append((proc, depth))
+            todo += [(child, depth + 1) for child in proc.children()]
+    except psutil.NoSuchProcess:
+        return []
+    for proc, depth in seen:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            info = proc.memory_full_info()
+            roles.setdefault(_role(proc, depth), []).append((info.rss, info.pss))
+    return [
+        {
+            "role": role,
+            "count": len(sizes),
+            "rss_each_mb": round(sum(r for r, _ in sizes) / len(sizes) / 2**20, 1),
+            "pss_each_mb": round(sum(p for _, p in sizes) / len(sizes) / 2**20, 1),
+            "rss_mb": round(sum(r for r, _ in sizes) / 2**20, 1),
+            "pss_mb": round(sum(p for _, p in sizes) / 2**20, 1),
+        }
+        for role, sizes in roles.items()
+    ]
+
+
 def build_store(folder: Path) -> str:
     store = folder / "store"
     subprocess.run(
@@ -512,6 +557,7 @@ def soak(
                 load_after = os.getloadavg()[0]
                 time.sleep(QUERY_TIMEOUT + 1.0)  # let the last killed worker be replaced
                 rss_end = rss_bytes(proc.pid)
+                roles = memory_by_role(proc.pid)
                 healthy = requests.get(url + "/health", timeout=10).status_code == 200
             finally:
                 proc.terminate()
@@ -553,6 +599,7 @@ def soak(
         "rss_start_mb": round(rss_start / 2**20, 1),
         "rss_end_mb": round(rss_end / 2**20, 1),
         "rss_growth": round(growth, 4),
+        "memory_by_role": roles,
         "healthy_after": healthy,
         "tracebacks_in_log": server_log.count("Traceback"),
         "log_errors": log_errors(server_log),
@@ -735,6 +782,7 @@ def markdown(result: dict[str, Any], command: str, date: str, machine: str) -> s
         f"{result['rss_initial_mb']:g} MiB at launch, {result['rss_start_mb']:g} MiB after the "
         f"warm-up, {result['rss_end_mb']:g} MiB at the end: growth {result['rss_growth']:+.2%}",
     ]
+    lines += _memory_table(result.get("memory_by_role", []))
     samples = Counter(_code(s) for s in result["samples"])
     if samples:
         lines.append(
@@ -755,6 +803,29 @@ def markdown(result: dict[str, Any], command: str, date: str, machine: str) -> s
     if missing:
         lines.append("- Kinds never sent in this run: " + ", ".join(missing))
     return "\n".join(lines)
+
+
+def _memory_table(roles: list[dict[str, Any]]) -> list[str]:
+    """The server's memory at the end of the run, per kind of process."""
+    if not roles:
+        return []
+    lines = [
+        "",
+        "Memory at the end of the run, per kind of server process (RSS counts shared pages in "
+        "every process; PSS divides them among their sharers):",
+        "",
+        "| process | how many | RSS each | PSS each | RSS, all | PSS, all |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for r in roles:
+        lines.append(
+            f"| {r['role']} | {r['count']} | {r['rss_each_mb']:g} MiB | {r['pss_each_mb']:g} MiB "
+            f"| {r['rss_mb']:g} MiB | {r['pss_mb']:g} MiB |"
+        )
+    count = sum(r["count"] for r in roles)
+    rss, pss = sum(r["rss_mb"] for r in roles), sum(r["pss_mb"] for r in roles)
+    lines.append(f"| all of them | {count} | | | {rss:.1f} MiB | {pss:.1f} MiB |")
+    return lines
 
 
 def main(argv: list[str] | None = None) -> int:
