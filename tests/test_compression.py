@@ -63,14 +63,30 @@ def test_text_answers_are_gzipped_when_asked(app: Flask, path: str, accept: str 
         assert packed.headers["ETag"].rstrip('"').endswith(":gzip")
 
 
-def test_a_gzip_etag_revalidates(app: Flask) -> None:
-    packed, _ = _get(app, ASK, GZIP)
+# Query answers (the result cache's weak tags) and documents tagged from their body by
+# werkzeug (strong tags): VoID, the JSON-LD context, the sitemap.
+REVALIDATED = [
+    (ASK, None),
+    ("/.well-known/void", "text/turtle"),
+    ("/context.jsonld", None),
+    ("/sitemap.xml", None),
+]
+
+
+@pytest.mark.parametrize(("path", "accept"), REVALIDATED)
+def test_a_gzip_etag_revalidates(app: Flask, path: str, accept: str | None) -> None:
+    asked = {"Accept": accept} if accept else {}
+    packed, _ = _get(app, path, {**asked, **GZIP})
     client = app.test_client()
-    again = client.get(ASK, headers={**GZIP, "If-None-Match": packed.headers["ETag"]})
-    assert again.status_code == 304 and again.headers["ETag"] == packed.headers["ETag"]
-    plain, _ = _get(app, ASK, {})
-    again = client.get(ASK, headers={"If-None-Match": plain.headers["ETag"]})
-    assert again.status_code == 304
+    tag = packed.headers["ETag"]
+    assert tag.rstrip('"').endswith(":gzip"), path
+    again = client.get(path, headers={**asked, **GZIP, "If-None-Match": tag})
+    assert again.status_code == 304 and again.headers["ETag"] == tag, path
+    plain, _ = _get(app, path, asked)
+    again = client.get(path, headers={**asked, "If-None-Match": plain.headers["ETag"]})
+    assert again.status_code == 304 and again.headers["ETag"] == plain.headers["ETag"], path
+    other = client.get(path, headers={**asked, **GZIP, "If-None-Match": 'W/"other:gzip"'})
+    assert other.status_code == 200, path
 
 
 def test_small_and_binary_answers_stay_as_they_are(app: Flask) -> None:

@@ -10,8 +10,9 @@ is sent from the ``.gz`` file the build wrote beside it (uasa.web.routes.downloa
 
 from __future__ import annotations
 
-from flask import Flask, Response
+from flask import Flask, Response, request
 from flask_compress import Compress
+from werkzeug.http import parse_etags
 
 from uasa.core import negotiation as conneg
 
@@ -37,6 +38,24 @@ def tagged(etag: str) -> str:
     return f"{etag}:{ENCODING}"
 
 
+# Set on a request whose If-None-Match holds an encoded tag: its 304 carries that tag back.
+HELD_ENCODED = "uasa.held_encoded_etag"
+
+
+def offer_plain_tags() -> None:
+    """A client sent a gzipped answer holds its `tagged()` ETag, while every route makes and
+    compares the plain one (its own, or werkzeug's `make_conditional`). So each encoded tag in
+    If-None-Match is offered to the routes plain as well: one place, not a check per route."""
+    header = request.environ.get("HTTP_IF_NONE_MATCH", "")
+    suffix = f":{ENCODING}"
+    encoded = [t for t in parse_etags(header).as_set(include_weak=True) if t.endswith(suffix)]
+    if encoded:
+        plain = ", ".join(f'W/"{t.removesuffix(suffix)}"' for t in encoded)
+        request.environ["HTTP_IF_NONE_MATCH"] = f"{header}, {plain}"
+        request.environ[HELD_ENCODED] = True
+        request.__dict__.pop("if_none_match", None)  # werkzeug caches the parsed header
+
+
 def register(app: Flask) -> None:
     app.config.update(
         COMPRESS_ALGORITHM=[ENCODING],
@@ -48,13 +67,18 @@ def register(app: Flask) -> None:
         COMPRESS_EVALUATE_CONDITIONAL_REQUEST=False,
     )
 
+    app.before_request(offer_plain_tags)
+
     # Registered before Compress, so it runs after it (Flask runs these in reverse).
     @app.after_request
-    def tag_weak_etag(response: Response) -> Response:
-        if response.headers.get("Content-Encoding") == ENCODING:
-            etag, weak = response.get_etag()
-            if etag and weak and not etag.endswith(f":{ENCODING}"):
-                response.set_etag(tagged(etag), weak=True)
+    def tag_etag(response: Response) -> Response:
+        etag, weak = response.get_etag()
+        if not etag or etag.endswith(f":{ENCODING}"):
+            return response
+        if response.headers.get("Content-Encoding") == ENCODING and weak:
+            response.set_etag(tagged(etag), weak=True)  # flask-compress tags strong ones
+        elif response.status_code == 304 and request.environ.get(HELD_ENCODED):
+            response.set_etag(tagged(etag), weak=bool(weak))  # the tag the client holds
         return response
 
     Compress(app)
