@@ -309,7 +309,7 @@ class FacetedTable:
                         item["lang"] = label_lang
                     owner[column.key].append(item)
             for row in table.values():
-                row[column.key].sort(key=lambda c: c["label"].casefold())
+                row[column.key].sort(key=lambda c: sort_key(c["label"], lang))
 
     def check(self) -> None:
         """Raise `sparql.PageQueryError` if a `Links` column's query does not parse."""
@@ -350,7 +350,7 @@ class Selection:
         if facet.by_value:
             items.sort(key=lambda i: i[0])
         else:
-            items.sort(key=lambda i: (-i[2], sort_key(i[1])))
+            items.sort(key=lambda i: (-i[2], sort_key(i[1], self.lang)))
         return items
 
     def label(self, facet: Facet, value: str) -> str:
