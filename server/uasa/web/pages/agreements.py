@@ -103,8 +103,8 @@ def _build(lang: str) -> list[Row]:
     _add_signatures(table, sigs, names, lang)
     _add_money(table, money, names)
     for row in table.values():
-        row["signatures"].sort(key=lambda s: (s["person"] or {}).get("label", ""))
-    return sorted(table.values(), key=lambda r: (r["date"], r["label"].casefold()))
+        row["signatures"].sort(key=lambda s: sort_key((s["person"] or {}).get("label", ""), lang))
+    return sorted(table.values(), key=lambda r: (r["date"], sort_key(r["label"], lang)))
 
 
 def _base_rows(base: list[Row], names: Names) -> dict[str, Row]:

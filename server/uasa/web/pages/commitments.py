@@ -121,7 +121,7 @@ def _build(lang: str) -> list[Row]:
         row["sources"].sort(key=lambda s: sort_key(s["label"], lang))
     return sorted(
         table.values(),
-        key=lambda r: (r["start"], (r["partner"] or {}).get("label", ""), r["id"]),
+        key=lambda r: (r["start"], sort_key(_partner(r), lang), r["id"]),
     )
 
 
@@ -228,10 +228,10 @@ COLUMNS = (
 )
 
 SORTS = (
-    Sort("amount", _amount, "sort_amount"),
-    Sort("-amount", _amount, "sort_amount_desc", reverse=True),
-    Sort("partner", lambda r: (_partner(r).casefold(), r["start"]), "sort_partner"),
-    Sort("date", lambda r: (r["start"] or "9999", _partner(r)), "sort_date"),
+    Sort("amount", lambda r, _: _amount(r), "sort_amount"),
+    Sort("-amount", lambda r, _: _amount(r), "sort_amount_desc", reverse=True),
+    Sort("partner", lambda r, lang: (sort_key(_partner(r), lang), r["start"]), "sort_partner"),
+    Sort("date", lambda r, lang: (r["start"] or "9999", sort_key(_partner(r), lang)), "sort_date"),
 )
 
 
