@@ -209,7 +209,7 @@ def _part_items(r: _Resource, nodes: Iterable[Term]) -> list[PartItem]:
         )
         for n in nodes
     ]
-    return sorted(items, key=lambda item: str(item.title).casefold())
+    return sorted(items, key=lambda item: sort_key(str(item.title), r.g.lang))
 
 
 def _part_groups(r: _Resource) -> list[PartGroup]:
