@@ -10,6 +10,7 @@ CHROMIUM  := /usr/bin/chromium
 .PHONY: setup test-tools build serve test check lint clean docs
 
 $(STAMP): pyproject.toml
+	@$(MAKE) --no-print-directory build-deps
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
 	touch $@
@@ -18,6 +19,19 @@ $(STAMP): pyproject.toml
 $(NPM_STAMP): package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
+
+# PyICU (alphabetical order in Ukrainian: web/support/collation.py) has no wheel on PyPI; pip
+# builds it against the system's ICU. Its build needs these Debian packages, installed when
+# missing (needs root; without root, setup stops and names them).
+BUILD_DEPS := libicu-dev pkg-config g++
+.PHONY: build-deps
+build-deps:
+	@if ! pkg-config --exists icu-uc 2>/dev/null || ! command -v g++ >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(BUILD_DEPS); \
+	  else echo "missing Debian packages to build PyICU: $(BUILD_DEPS)" \
+	    "(run 'sudo apt-get install -y $(BUILD_DEPS)', then make again)" >&2; exit 1; fi; \
+	fi
 
 # What serving needs: the Python environment and the front-end packages.
 setup: $(STAMP) $(NPM_STAMP)

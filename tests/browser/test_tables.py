@@ -364,3 +364,24 @@ def test_editor_shared_link_runs_and_charts_the_counts_by_year(
     href = link.get_attribute("href")
     link.click()
     page.wait_for_url("**" + href)
+
+
+def test_lists_are_in_the_browsers_own_alphabetical_order(
+    page: Any, server: LiveServer, width: str, lang: str
+) -> None:
+    """The server's alphabetical lists (the timeline's partner list, /commitments by partner)
+    are in the order of the browser's own collator for the page's language (Chromium's ICU,
+    `Intl.Collator`): in Ukrainian, its own letters in their places, never after the last one."""
+    by_browser = "([names, lang]) => [...names].sort(new Intl.Collator(lang).compare)"
+    page.goto(server.url + "/timeline?years=all")
+    names = page.locator("#tl-partner option[value]:not([value=''])").all_inner_texts()
+    assert len(names) > 20
+    assert names == page.evaluate(by_browser, [names, lang])
+    page.goto(server.url + "/commitments?sort=partner")
+    groups = page.locator("tbody").evaluate_all(
+        "bodies => bodies.map(b => [...b.querySelectorAll('tr[data-commitment]')]"
+        ".map(r => r.cells[0].textContent.trim()))"
+    )
+    assert sum(map(len, groups)) > 20
+    for partners in groups:
+        assert partners == page.evaluate(by_browser, [partners, lang]), partners

@@ -157,7 +157,7 @@ def provisions(
         item = Provision(_href(p), part_title(g, p, this), g.text(p, DEFINITIONS), refs.cite(p))
         for category in g.values(p, DCT + "subject") or [Literal("—")]:
             by_category[g.label(category)].append(item)
-    return sorted(by_category.items(), key=lambda kv: sort_key(kv[0]))
+    return sorted(by_category.items(), key=lambda kv: sort_key(kv[0], g.lang))
 
 
 def summary(g: Graph, this: NamedNode, parts: Parts, refs: References) -> Summary:

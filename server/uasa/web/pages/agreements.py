@@ -103,8 +103,8 @@ def _build(lang: str) -> list[Row]:
     _add_signatures(table, sigs, names, lang)
     _add_money(table, money, names)
     for row in table.values():
-        row["signatures"].sort(key=lambda s: (s["person"] or {}).get("label", ""))
-    return sorted(table.values(), key=lambda r: (r["date"], r["label"].casefold()))
+        row["signatures"].sort(key=lambda s: sort_key((s["person"] or {}).get("label", ""), lang))
+    return sorted(table.values(), key=lambda r: (r["date"], sort_key(r["label"], lang)))
 
 
 def _base_rows(base: list[Row], names: Names) -> dict[str, Row]:
@@ -265,12 +265,12 @@ class MatrixRow:
     has: set[str]  # the ids of its provision categories
 
 
-def matrix(shown: list[Row], everything: list[Row]) -> tuple[list[Row], list[MatrixRow]]:
+def matrix(shown: list[Row], everything: list[Row], lang: str) -> tuple[list[Row], list[MatrixRow]]:
     """Agreement by provision category: every category any agreement has (alphabetical), and
     which of them each agreement shown has."""
     categories = sorted(
         {c["id"]: c for row in everything for c in row["categories"]}.values(),
-        key=lambda c: sort_key(c["label"]),
+        key=lambda c: sort_key(c["label"], lang),
     )
     return categories, [MatrixRow(row, {c["id"] for c in row["categories"]}) for row in shown]
 

@@ -37,6 +37,7 @@ from uasa.web.pages.table import (
     link_facet,
 )
 from uasa.web.support import lookup
+from uasa.web.support.collation import sort_key
 from uasa.web.support.labels import local_name
 from uasa.web.support.lookup import href, val
 from uasa.web.support.ui import UI
@@ -116,11 +117,11 @@ def _build(lang: str) -> list[Row]:
             row["categories"].append(category)
         _add_source(row, r, names)
     for row in table.values():
-        row["categories"].sort(key=lambda x: x["label"].casefold())
-        row["sources"].sort(key=lambda s: s["label"].casefold())
+        row["categories"].sort(key=lambda x: sort_key(x["label"], lang))
+        row["sources"].sort(key=lambda s: sort_key(s["label"], lang))
     return sorted(
         table.values(),
-        key=lambda r: (r["start"], (r["partner"] or {}).get("label", ""), r["id"]),
+        key=lambda r: (r["start"], sort_key(_partner(r), lang), r["id"]),
     )
 
 
@@ -227,10 +228,10 @@ COLUMNS = (
 )
 
 SORTS = (
-    Sort("amount", _amount, "sort_amount"),
-    Sort("-amount", _amount, "sort_amount_desc", reverse=True),
-    Sort("partner", lambda r: (_partner(r).casefold(), r["start"]), "sort_partner"),
-    Sort("date", lambda r: (r["start"] or "9999", _partner(r)), "sort_date"),
+    Sort("amount", lambda r, _: _amount(r), "sort_amount"),
+    Sort("-amount", lambda r, _: _amount(r), "sort_amount_desc", reverse=True),
+    Sort("partner", lambda r, lang: (sort_key(_partner(r), lang), r["start"]), "sort_partner"),
+    Sort("date", lambda r, lang: (r["start"] or "9999", sort_key(_partner(r), lang)), "sort_date"),
 )
 
 

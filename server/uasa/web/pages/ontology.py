@@ -11,6 +11,7 @@ from uasa.core.iris import DEF, LABEL_PROPERTIES, ONTOLOGY, OWL, RDFS
 from uasa.core.labels import NAME_PROPERTIES
 from uasa.web.pages.rdf_view import DEFINITIONS, TYPE, Graph, Row, rows_of
 from uasa.web.pages.sparql import query
+from uasa.web.support.collation import sort_key
 from uasa.web.support.labels import local_name
 from uasa.web.support.lookup import run
 from uasa.web.support.paths import page_path
@@ -108,7 +109,7 @@ def _schemes_and_shapes(lang: str) -> tuple[list[Scheme], list[Shape]]:
             target = row.get("target", {}).get("value") or ""
             shapes.append(Shape(local_name(node), target, page_path(target) if target else None))
     schemes = [Scheme(iri, label, page_path(iri)) for iri, label in labels.items()]
-    return sorted(schemes, key=lambda s: s.label.casefold()), shapes
+    return sorted(schemes, key=lambda s: sort_key(s.label, lang)), shapes
 
 
 def ontology_page(lang: str) -> OntologyPage:

@@ -171,8 +171,8 @@ def prop_row(g: Graph, prop: str, values: Iterable[Term], depth: int = 0) -> Row
     p = NamedNode(prop)
 
     # The reader's language first, then values without a language, then the other language.
-    def order(v: Value) -> tuple[int, tuple[int, ...]]:
-        return (0 if v.lang == g.lang else 2 if v.lang else 1, sort_key(v.text))
+    def order(v: Value) -> tuple[int, bytes]:
+        return (0 if v.lang == g.lang else 2 if v.lang else 1, sort_key(v.text, g.lang))
 
     shown = sorted((value_of(g, v, depth) for v in values), key=order)
     return Row(prop, g.label(p), page_path(prop) or prop, shown)
@@ -185,4 +185,4 @@ def rows_of(g: Graph, node: Term, depth: int = 0, skip: Iterable[str] = ()) -> l
         for prop, values in g.out.get(node, {}).items()
         if prop not in skipped
     ]
-    return sorted(rows, key=lambda r: sort_key(r.label))
+    return sorted(rows, key=lambda r: sort_key(r.label, g.lang))

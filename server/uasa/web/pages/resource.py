@@ -193,7 +193,7 @@ def _linked(r: _Resource) -> dict[str, list[Cited[Value]]]:
         linked["memberships"].append(Cited(value_of(r.g, part), r.refs.cite(part)))
     for key in linked:
         unique = {item.value.href: item for item in linked[key]}
-        linked[key] = sorted(unique.values(), key=lambda i: sort_key(i.value.text))
+        linked[key] = sorted(unique.values(), key=lambda i: sort_key(i.value.text, r.g.lang))
     return dict(linked)
 
 
@@ -209,7 +209,7 @@ def _part_items(r: _Resource, nodes: Iterable[Term]) -> list[PartItem]:
         )
         for n in nodes
     ]
-    return sorted(items, key=lambda item: str(item.title).casefold())
+    return sorted(items, key=lambda item: sort_key(str(item.title), r.g.lang))
 
 
 def _part_groups(r: _Resource) -> list[PartGroup]:
@@ -246,7 +246,7 @@ def resource_page(iri: str, lang: str) -> ResourcePage:
         parts=_part_groups(r),
         incoming=sorted(
             (prop_row(g, p, subjects) for p, subjects in r.incoming.items()),
-            key=lambda row: sort_key(row.label),
+            key=lambda row: sort_key(row.label, lang),
         ),
         is_source=r.is_source,
         refs=r.refs,

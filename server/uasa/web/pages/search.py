@@ -162,7 +162,7 @@ class Result:
     kind: str
     date: str
     partner: dict[str, Any] | None  # an agreement's partner, as the agreements table links it
-    rank: tuple[int, int, int, tuple[int, ...]]
+    rank: tuple[int, int, int, bytes]
 
 
 def _names(entries: dict[str, Entry]) -> None:
@@ -247,7 +247,7 @@ def _result(entry: Entry, hit: tuple[int, int, str], agreement: Any, lang: str) 
         kind=entry.kind,
         date=agreement["date"] if agreement else "",
         partner=agreement["partner"] if agreement else None,
-        rank=(KIND_RANK.get(entry.kind, len(KINDS)), where, score, sort_key(shown)),
+        rank=(KIND_RANK.get(entry.kind, len(KINDS)), where, score, sort_key(shown, lang)),
     )
 
 

@@ -3,7 +3,8 @@ negotiates its RDF format: `routes/sparql.py`).
 
 `sd:endpoint` is the URL the client used, so the description is right behind any proxy
 that forwards the Host header. The default dataset is described with per-graph triple
-counts from the build manifest.
+counts from the build manifest. Its blank nodes are labelled from what they stand for (as
+VoID's are), so the same build and URL give the same bytes, and ETag, on every request.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 from uasa.core.iris import FORMATS_NS, RDF, SD, VOID, XSD
 from uasa.core.settings import Settings
 from uasa.core.store_layout import BuiltStore
+from uasa.web.support.stable_nodes import labelled
 
 _RESULT_FORMATS = {
     "json": "SPARQL_Results_JSON",
@@ -30,9 +32,9 @@ _RESULT_FORMATS = {
 
 def triples(endpoint: str, built: BuiltStore, settings: Settings) -> list[Triple]:
     """The description of the service at ``endpoint`` serving ``built``."""
-    service = BlankNode()
-    dataset = BlankNode()
-    default_graph = BlankNode()
+    service = BlankNode("service")
+    dataset = BlankNode("dataset")
+    default_graph = BlankNode("default-graph")
     a = NamedNode(RDF + "type")
 
     def sd(term: str) -> NamedNode:
@@ -65,7 +67,7 @@ def triples(endpoint: str, built: BuiltStore, settings: Settings) -> list[Triple
     for name, count in graphs.items():
         if not name:
             continue
-        named, graph = BlankNode(), BlankNode()
+        named, graph = labelled("named-graph", name), labelled("graph", name)
         out += [
             Triple(dataset, sd("namedGraph"), named),
             Triple(named, a, sd("NamedGraph")),

@@ -161,7 +161,7 @@ class Sort:
     """An order of the rows the page offers (``?sort=<name>``)."""
 
     name: str
-    key: Callable[[Row], Any]
+    key: Callable[[Row, str], Any]  # from a row and the page's language (for collation)
     title: str  # its key in web/support/ui.py
     reverse: bool = False
 
@@ -249,7 +249,7 @@ class FacetedTable:
 
         return [row for row in rows if keep(row)]
 
-    def groups(self, rows: Sequence[Row], sort: str) -> list[tuple[str, list[Row]]]:
+    def groups(self, rows: Sequence[Row], sort: str, lang: str) -> list[tuple[str, list[Row]]]:
         """The rows in their groups (one group, named "", without `group`), each sorted."""
         spec = next((s for s in self.sorts if s.name == sort), None)
         grouped: dict[str, list[Row]] = defaultdict(list)
@@ -258,7 +258,7 @@ class FacetedTable:
         return [
             (
                 name,
-                sorted(grouped[name], key=spec.key, reverse=spec.reverse)
+                sorted(grouped[name], key=lambda r: spec.key(r, lang), reverse=spec.reverse)
                 if spec
                 else grouped[name],
             )
@@ -309,7 +309,7 @@ class FacetedTable:
                         item["lang"] = label_lang
                     owner[column.key].append(item)
             for row in table.values():
-                row[column.key].sort(key=lambda c: c["label"].casefold())
+                row[column.key].sort(key=lambda c: sort_key(c["label"], lang))
 
     def check(self) -> None:
         """Raise `sparql.PageQueryError` if a `Links` column's query does not parse."""
@@ -350,7 +350,7 @@ class Selection:
         if facet.by_value:
             items.sort(key=lambda i: i[0])
         else:
-            items.sort(key=lambda i: (-i[2], sort_key(i[1])))
+            items.sort(key=lambda i: (-i[2], sort_key(i[1], self.lang)))
         return items
 
     def label(self, facet: Facet, value: str) -> str:
@@ -362,7 +362,7 @@ class Selection:
         return facet.text(value, label, self.lang)
 
     def groups(self) -> list[tuple[str, list[Row]]]:
-        return self.table.groups(self.shown, self.sort)
+        return self.table.groups(self.shown, self.sort, self.lang)
 
     def ordered(self) -> list[Row]:
         """The rows in the order the page shows them."""

@@ -78,7 +78,7 @@ def page(lang: str, args: Args, url: Callable[[Args], str]) -> TimelinePage:
         count=len(shown),
         jump=jump,
         show=show,
-        partners=sorted(partners.items(), key=lambda p: sort_key(p[1])),
+        partners=sorted(partners.items(), key=lambda p: sort_key(p[1], lang)),
         partner=partner,
         all_years=all_years,
         older_first=older[0] if older else None,

@@ -7,7 +7,6 @@ URLs are made from the request, so the description is right behind any proxy.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from pathlib import Path
 from typing import Any
@@ -43,6 +42,7 @@ from uasa.ingest import releases
 from uasa.query.rows import select
 from uasa.web.support import context
 from uasa.web.support.i18n import choose_lang
+from uasa.web.support.stable_nodes import labelled as _label
 from uasa.web.support.ui import UI
 
 blueprint = Blueprint("downloads", __name__)
@@ -187,12 +187,6 @@ def _dump_description(entry: dict[str, Any]) -> str:
         return f"The resource network of the dataset, for graph tools ({name})."
     zipped = ", gzipped" if name.endswith(".gz") else ""
     return f"The whole dataset as {entry.get('format', entry['media_type'])}{zipped}."
-
-
-def _label(kind: str, key: str) -> BlankNode:
-    """A blank node labelled from what it stands for, so that the description's labels are the
-    same on every request (a harvester can diff two fetches)."""
-    return BlankNode(f"{kind}-{hashlib.sha256(key.encode()).hexdigest()[:16]}")
 
 
 PERIOD = BlankNode("period")

@@ -171,7 +171,7 @@ def _editor_page() -> ResponseReturnValue:
     return response
 
 
-def _service_description(built: BuiltStore, settings: Settings) -> Response:
+def _service_description(built: BuiltStore, settings: Settings) -> ResponseReturnValue:
     """The service description, in the RDF format asked for (`pages.service_description`)."""
     override = next(
         (request.values[p] for p in ("format", "output") if request.values.get(p)), None
@@ -194,4 +194,7 @@ def _service_description(built: BuiltStore, settings: Settings) -> Response:
     )
     response = Response(body, content_type=fmt.content_type)
     response.vary.add("Accept")
-    return response
+    # Stable bytes for a build and URL (labelled blank nodes): a validator for conditional GET,
+    # the same way as VoID's.
+    response.add_etag()
+    return response.make_conditional(request)

@@ -61,7 +61,7 @@ def agreements_matrix() -> ResponseReturnValue:
     """Agreement by provision category, for the rows the table's filters leave (the same GET
     parameters)."""
     selection = _select(agreements.TABLE)
-    categories, rows = agreements.matrix(selection.shown, selection.everything)
+    categories, rows = agreements.matrix(selection.shown, selection.everything, selection.lang)
     return render(
         "agreements_matrix.html",
         selection.lang,

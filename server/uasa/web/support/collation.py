@@ -1,25 +1,33 @@
 # ruff: noqa: RUF002 (Ukrainian letters are meant here)
-"""Alphabetical order for people: the Unicode Collation Algorithm (pyuca, the DUCET table), so
-Ukrainian Є, І and Ї sort beside Е and И instead of after Я, as they do by code point.
+"""Alphabetical order in the page's language: ICU's collators (PyICU), i.e. the Unicode
+Collation Algorithm with CLDR's tailoring for the language. Ukrainian has its own letters in
+their own places (Г < Ґ, Е < Є, И < І < Ї < Й), not after Я as by code point nor as variants of
+Г and І as in the untailored table; English uses CLDR's root order.
 
-PyICU (CLDR's Ukrainian tailoring) has no wheels on PyPI; DUCET still sorts ї as a variant
-of і and ґ of г, a difference the tailoring would settle.
+One collator per language, made once and shared by every thread: ``getSortKey`` is a const
+method of ICU's ``Collator``, and ICU's design guide ("Thread-safe const APIs") makes a service
+object usable from many threads as long as all of them call only const methods. Nothing here
+changes a collator after it is made (no ``setStrength``/``setAttribute``), and PyICU holds the
+GIL for the whole call, writing the key into a buffer of its own, so no lock or per-thread clone
+is needed.
 """
 
 from __future__ import annotations
 
-from functools import lru_cache
-from typing import Any
+from functools import cache, lru_cache
 
-import pyuca
+import icu
 
 
-@lru_cache(maxsize=1)
-def _collator() -> Any:
-    return pyuca.Collator()  # loads the table once: a moment
+@cache
+def _collator(lang: str) -> icu.Collator:
+    # An unknown language falls back to CLDR's root order, which is English's.
+    return icu.Collator.createInstance(icu.Locale(lang))
 
 
 @lru_cache(maxsize=65536)
-def sort_key(text: str) -> tuple[int, ...]:
-    """A key that orders texts alphabetically, case and accents second."""
-    return tuple(_collator().sort_key(text))
+def sort_key(text: str, lang: str) -> bytes:
+    """A key that orders texts alphabetically in ``lang`` ("en", "uk"), case and accents
+    second."""
+    key: bytes = _collator(lang).getSortKey(text)
+    return key
