@@ -64,11 +64,12 @@ def test_text_answers_are_gzipped_when_asked(app: Flask, path: str, accept: str 
 
 
 # Query answers (the result cache's weak tags) and documents tagged from their body by
-# werkzeug (strong tags): VoID, the JSON-LD context, the sitemap.
+# werkzeug (strong tags): VoID, the JSON-LD context, the service description, the sitemap.
 REVALIDATED = [
     (ASK, None),
     ("/.well-known/void", "text/turtle"),
     ("/context.jsonld", None),
+    ("/sparql", "text/turtle"),
     ("/sitemap.xml", None),
 ]
 
