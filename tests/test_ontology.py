@@ -46,7 +46,8 @@ CLOSED: tuple[type[DefinedNamespace], ...] = (
     SKOS,
     XSD,
 )
-OPEN_NAMESPACES = ("http://www.wikidata.org/entity/",)
+# Link targets (owl:sameAs): items of open registries, not vocabularies.
+OPEN_NAMESPACES = ("http://www.wikidata.org/entity/", "https://sws.geonames.org/")
 
 # Every ontology document: uasa.ttl, alignments.ttl and any module added beside them.
 ONTOLOGY_FILES = sorted((ROOT / "ontology").glob("*.ttl"))

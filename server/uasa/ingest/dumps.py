@@ -294,6 +294,12 @@ def _namespace(iri: str) -> str:
     return iri[: cut + 1]
 
 
+def _link_target(iri: str) -> str:
+    """The namespace a link points into; a GeoNames feature IRI ends with "/"
+    (https://sws.geonames.org/703448/), so the id before it is not the namespace."""
+    return _namespace(iri.rstrip("/"))
+
+
 def statistics(db: Store) -> dict[str, Any]:
     """VoID statistics over the named graphs, in total (the union, as a triple set) and per
     graph, plus the vocabularies used; computed with SPARQL at build time."""
@@ -312,7 +318,7 @@ def statistics(db: Store) -> dict[str, Any]:
     vocabularies = sorted({_namespace(row["term"].value) for row in solutions(db, VOCABULARIES)})
     links: dict[str, int] = {}
     for row in solutions(db, LINKS, use_default_graph_as_union=True):
-        target = _namespace(row["o"].value)
+        target = _link_target(row["o"].value)
         links[target] = links.get(target, 0) + 1
     classes = solutions(db, CLASS_PARTITIONS, use_default_graph_as_union=True)
     properties = solutions(db, PROPERTY_PARTITIONS, use_default_graph_as_union=True)
