@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import shutil
 import sys
-import tomllib
 from pathlib import Path
 
 import pytest
@@ -27,6 +26,7 @@ from rdflib.namespace import (
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "server"))
 
+import uasa  # noqa: E402
 from uasa.ingest.validate import validate  # noqa: E402
 
 UASA = "https://w3id.org/uasa/def#"
@@ -52,7 +52,7 @@ OPEN_NAMESPACES = ("http://www.wikidata.org/entity/", "https://sws.geonames.org/
 # Every ontology document: uasa.ttl, alignments.ttl and any module added beside them.
 ONTOLOGY_FILES = sorted((ROOT / "ontology").glob("*.ttl"))
 MAIN_FILE = ROOT / "ontology" / "uasa.ttl"
-VERSION = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]["version"]
+VERSION = uasa.__version__  # one place: uasa/__init__.py, read by setuptools too
 VANN = "http://purl.org/vocab/vann/"
 TERM_KINDS = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty)
 CONCEPT_FILES = sorted((ROOT / "ontology" / "concepts").glob("*.ttl"))
