@@ -22,7 +22,7 @@ from urllib.parse import urlencode
 from pyoxigraph import Literal
 
 from uasa.core.iris import CONCEPT, DEF, EU, NATO, PREFIXES, sparql_prefixes
-from uasa.web.pages import commitments, sparql
+from uasa.web.pages import commitments
 from uasa.web.pages.table import (
     Column,
     FacetedTable,
@@ -33,7 +33,7 @@ from uasa.web.pages.table import (
     field_facet,
     link_facet,
 )
-from uasa.web.support import formats, lookup
+from uasa.web.support import formats, lookup, sparql
 from uasa.web.support.collation import sort_key
 from uasa.web.support.labels import local_name
 from uasa.web.support.lookup import val

@@ -27,7 +27,6 @@ from typing import Any
 from pyoxigraph import Literal
 
 from uasa.core.iris import DEF
-from uasa.web.pages import sparql
 from uasa.web.pages.table import (
     Column,
     Facet,
@@ -38,7 +37,7 @@ from uasa.web.pages.table import (
     field_facet,
     link_facet,
 )
-from uasa.web.support import lookup
+from uasa.web.support import lookup, sparql
 from uasa.web.support.labels import local_name
 from uasa.web.support.lookup import href, val
 from uasa.web.support.ui import UI

@@ -54,8 +54,7 @@ from pyoxigraph import NamedNode
 
 from uasa.core.errors import UasaError
 from uasa.query.catalogue import parses
-from uasa.web.pages import sparql
-from uasa.web.support import formats, lookup
+from uasa.web.support import formats, lookup, sparql
 from uasa.web.support.collation import sort_key
 from uasa.web.support.lookup import val
 from uasa.web.support.ui import PLURALS, UI
