@@ -4,8 +4,9 @@
     .venv/bin/python docs/generate.py --check   # only name them (exit status 1 if any)
 
 Each table sits between ``<!-- NAME:start -->`` and ``<!-- NAME:end -->`` in one file (``FILES``):
-the settings from ``uasa.core.settings.SETTINGS``, the saved queries from ``queries/`` through
-``uasa.query.catalogue``, and the routes from the app's URL map. Nothing else in a file changes.
+the settings from ``uasa.core.settings.SETTINGS`` and the routes from the app's URL map. Nothing
+else in a file changes. (The saved queries have no table here: their ``.rq`` headers are their
+documentation, listed live by ``/queries``, ``/openapi.json`` and ``uasa queries``.)
 ``tests/test_docs.py`` regenerates them in memory and compares.
 """
 
@@ -24,12 +25,10 @@ if not __package__:  # run as a script: make `benchmarks` (the marker code) impo
 from benchmarks.report_blocks import replace_block
 
 from uasa.core import settings
-from uasa.query import catalogue
 
 ROOT = Path(__file__).resolve().parents[1]
 FILES = {
     "settings": ROOT / "docs" / "operations.md",
-    "queries": ROOT / "docs" / "saved-queries.md",
     "routes": ROOT / "docs" / "http.md",
 }
 IMPLIED = {"HEAD", "OPTIONS"}  # every GET route answers both (tests/test_methods.py)
@@ -48,7 +47,6 @@ def tables(rules: Iterable[Rule]) -> dict[str, str]:
     """Every generated table by its marker name; ``rules`` is the app's URL map."""
     return {
         "settings": settings.markdown_table(),
-        "queries": catalogue.markdown_table(catalogue.load(ROOT / "queries")),
         "routes": routes_table(rules),
     }
 

@@ -44,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
     from uasa.core import store_layout
     from uasa.query.catalogue import CatalogueError
     from uasa.query.catalogue import load as load_catalogue
-    from uasa.web.pages import sparql as page_queries
+    from uasa.web.support import sparql as page_queries
 
     settings = load(store=args.store, host=args.host, port=args.port)
     try:

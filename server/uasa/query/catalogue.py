@@ -466,18 +466,3 @@ def catalogue_quads(catalogue: Catalogue) -> list[Quad]:
         for tag in q.tags:
             add(SCHEMA + "keywords", Literal(tag))
     return quads
-
-
-def _cell(text: str) -> str:
-    return " ".join(text.split()).replace("|", "\\|")
-
-
-def markdown_table(catalogue: Catalogue) -> str:
-    """The catalogue as docs/saved-queries.md shows it (`make docs`): name, question, parameters."""
-    rows = ["| query | question | parameters |", "|---|---|---|"]
-    for q in catalogue:
-        params = ", ".join(
-            f"`{p.name}` ({p.type}{', required' if p.required else ''})" for p in q.params
-        )
-        rows.append(f"| `{q.name}` | {_cell(q.summary['en'])} | {params or '—'} |")
-    return "\n".join(rows)

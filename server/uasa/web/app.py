@@ -13,7 +13,6 @@ from uasa.core import store_layout
 from uasa.core.settings import Settings, load
 from uasa.query import catalogue
 from uasa.web import envelope, fastpath
-from uasa.web.pages import sparql as page_queries
 from uasa.web.routes import (
     assets,
     crawl,
@@ -39,6 +38,7 @@ from uasa.web.support import (
     security,
     serving,
 )
+from uasa.web.support import sparql as page_queries
 
 # The route modules, each a blueprint, registered in this order.
 ROUTES = (

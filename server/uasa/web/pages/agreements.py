@@ -17,13 +17,23 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
+from urllib.parse import urlencode
 
 from pyoxigraph import Literal
 
 from uasa.core.iris import CONCEPT, DEF, EU, NATO, PREFIXES, sparql_prefixes
-from uasa.web.pages import commitments, sparql
-from uasa.web.pages.table import Column, FacetedTable, Links, Row, field_facet, link_facet
-from uasa.web.support import formats, lookup
+from uasa.web.pages import commitments
+from uasa.web.pages.table import (
+    Column,
+    FacetedTable,
+    Links,
+    PageLink,
+    Row,
+    TableView,
+    field_facet,
+    link_facet,
+)
+from uasa.web.support import formats, lookup, sparql
 from uasa.web.support.collation import sort_key
 from uasa.web.support.labels import local_name
 from uasa.web.support.lookup import val
@@ -255,8 +265,24 @@ TABLE = FacetedTable(
     build=_build,
     flat=flat,
     fields=FIELDS,
-    bom=True,
+    title="agreements_title",
+    intro=("agreements_intro",),
+    noun="agreement",
+    page_links=(
+        PageLink("matrix-link", "matrix_title", lambda view, lang: _matrix_href(view)),
+        PageLink("table-sparql", "table_sparql", lambda view, lang: _sparql_href(view, lang)),
+    ),
+    row_data=lambda row: {"agreement": row["id"]},
 )
+
+
+def _matrix_href(view: TableView) -> str:
+    return view.hrefs.to(view.hrefs.args, "/agreements/matrix")
+
+
+def _sparql_href(view: TableView, lang: str) -> str:
+    """The editor with the table's query ("this table in SPARQL")."""
+    return f"{view.hrefs.root}/sparql?" + urlencode({"query": editor_query(lang)})
 
 
 @dataclass(frozen=True)

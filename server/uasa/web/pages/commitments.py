@@ -12,7 +12,9 @@ delivered is not a commitment and is not in this table.
 
 The rows come from one SELECT without user input, cached per build and language; facets
 (partner, currency, year, qualifier) filter those rows here, so request parameters never reach
-a query text. ``/commitments.csv`` with the same parameters returns exactly the rows shown.
+a query text. ``/commitments.csv`` and ``.json`` with the same parameters return exactly the rows
+shown; the page is ``templates/table_page.html``, its tables per currency the spec's
+``body_macro`` (``currency_groups`` in ``templates/table.html``).
 """
 
 from __future__ import annotations
@@ -25,7 +27,6 @@ from typing import Any
 from pyoxigraph import Literal
 
 from uasa.core.iris import DEF
-from uasa.web.pages import sparql
 from uasa.web.pages.table import (
     Column,
     Facet,
@@ -36,7 +37,7 @@ from uasa.web.pages.table import (
     field_facet,
     link_facet,
 )
-from uasa.web.support import lookup
+from uasa.web.support import lookup, sparql
 from uasa.web.support.collation import sort_key
 from uasa.web.support.labels import local_name
 from uasa.web.support.lookup import href, val
@@ -287,6 +288,11 @@ TABLE = FacetedTable(
     sorts=SORTS,
     default_sort="date",
     group=lambda row: row["currency"] if row["value"] else "",
+    title="commitments",
+    intro=("commitments_intro", "subtotal_intro"),
+    shown_text="commitments_shown",
+    body_macro="currency_groups",
+    body=lambda selection: grouped(selection),
 )
 
 

@@ -22,8 +22,8 @@ from typing import Any
 from pyoxigraph import Store
 
 from uasa.core.iris import BASE, DEF, RDFS
-from uasa.web.pages.sparql import body
 from uasa.web.support import context
+from uasa.web.support.sparql import body
 from uasa.web.support.ui import UI
 
 # The editor's first query, with the two prefixes it uses written out for the reader.

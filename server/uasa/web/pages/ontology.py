@@ -10,11 +10,11 @@ from pyoxigraph import Literal, NamedNode
 from uasa.core.iris import DEF, LABEL_PROPERTIES, ONTOLOGY, OWL, RDFS
 from uasa.core.labels import NAME_PROPERTIES
 from uasa.web.pages.rdf_view import DEFINITIONS, TYPE, Graph, Row, rows_of
-from uasa.web.pages.sparql import query
 from uasa.web.support.collation import sort_key
 from uasa.web.support.labels import local_name
 from uasa.web.support.lookup import run
 from uasa.web.support.paths import page_path
+from uasa.web.support.sparql import query
 
 TERM_KINDS = (
     ("classes", OWL + "Class"),

@@ -9,11 +9,11 @@ from typing import Any
 from pyoxigraph import Literal, NamedNode
 
 from uasa.query.types import QueryError
-from uasa.web.pages.sparql import query
 from uasa.web.support import context, formats
 from uasa.web.support.labels import local_name
 from uasa.web.support.lookup import Row, cached, href, kind_of, labels, run, val
 from uasa.web.support.navigation import editor_href, run_href
+from uasa.web.support.sparql import query
 from uasa.web.support.ui import UI
 
 MAX_QUERY_CHARS = 200  # a search term longer than this is a mistake, not a label

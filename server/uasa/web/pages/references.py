@@ -11,10 +11,10 @@ from urllib.parse import urlsplit
 from pyoxigraph import NamedNode
 
 from uasa.web.pages.rdf_view import SOURCES, Graph, Term
-from uasa.web.pages.sparql import query
 from uasa.web.support import formats
 from uasa.web.support.lookup import Row, run
 from uasa.web.support.paths import page_path
+from uasa.web.support.sparql import query
 
 T = TypeVar("T")
 

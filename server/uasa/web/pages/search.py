@@ -34,10 +34,10 @@ from rapidfuzz.distance import OSA
 from uasa.core.iris import DCT, RDFS, SKOS
 from uasa.query.types import QueryError
 from uasa.web.pages import agreements as table
-from uasa.web.pages.sparql import query
 from uasa.web.support.collation import sort_key
 from uasa.web.support.labels import local_name
 from uasa.web.support.lookup import KIND_RANK, KINDS, cached, href, kind_of, run, val
+from uasa.web.support.sparql import query
 
 WORD = re.compile(r"[^\W_]+(?:['’ʼ][^\W_]+)*")
 CYRILLIC = re.compile(r"[\u0400-\u04ff]")

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from uasa.core.iris import DEF
-from uasa.web.pages.sparql import query
 from uasa.web.support.lookup import Row, cached, href, labels, run, val
+from uasa.web.support.sparql import query
 
 PARTNER = DEF + "partner"
 

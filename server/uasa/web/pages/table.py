@@ -2,6 +2,12 @@
 and JSON, as datasette's table views have them. `/agreements` and `/commitments` are two specs
 of it (`pages.agreements.TABLE`, `pages.commitments.TABLE`).
 
+A table page is its spec alone: every module of the ``uasa.web.pages`` package that defines a
+module-level ``TABLE: FacetedTable`` (found by `spec_modules`, with pkgutil) gets ``/<name>``,
+``/<name>.csv`` and ``/<name>.json`` from ``routes/tables.py``, drawn by the one template
+``templates/table_page.html``; its title, intro, count line and headings are spec fields (with
+their texts in both languages in `FacetedTable.strings`, or in ``web/support/ui.py``).
+
 Every combination of facets is a plain URL of GET parameters (``/agreements?year=2024&
 category=training``); the rows come from SELECTs without user input (kept per build and
 language), and filtering, counting and sorting happen here, on those rows, so a request's
@@ -25,18 +31,22 @@ both languages come with it (or from ``web/support/ui.py`` by its keys)::
           headings={"en": ("Sources", "Source"), "uk": ("Джерела", "Джерело")}),
 
 ``/agreements?source=…`` then filters, ``/agreements.csv`` has the two columns, and the facet
-lists the sources with their counts. A column shaped otherwise (a date, an amount) is a
-`Column` with its own cell macro, and its value comes from the page model's row query (its
-facet, if any, a `Facet` in the spec).
+lists the sources with their counts. A column shaped otherwise is a `Column`, its value from
+the page model's row query (its facet, if any, a `Facet` in the spec): a link, a number, a date
+or a text under the row's `key` has a generic cell (``link``, ``number``, ``day``, ``text``);
+anything else its own cell macro.
 """
 
 from __future__ import annotations
 
 import csv
+import importlib
 import io
+import pkgutil
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from types import ModuleType
 from typing import Any, Literal, TypeAlias
 from urllib.parse import urlencode
 
@@ -44,10 +54,10 @@ from pyoxigraph import NamedNode
 
 from uasa.core.errors import UasaError
 from uasa.query.catalogue import parses
-from uasa.web.pages import sparql
-from uasa.web.support import formats, lookup
+from uasa.web.support import formats, lookup, sparql
 from uasa.web.support.collation import sort_key
 from uasa.web.support.lookup import val
+from uasa.web.support.ui import PLURALS, UI
 
 # One row as the page, the CSV and the JSON read it: the JSON export writes it as it is.
 Row: TypeAlias = dict[str, Any]
@@ -56,6 +66,10 @@ Args: TypeAlias = list[tuple[str, str]]
 
 def _no_label(row: Row, value: str) -> str | None:
     return None
+
+
+def _no_data(row: Row) -> Mapping[str, str]:
+    return {}
 
 
 @dataclass(frozen=True)
@@ -118,6 +132,9 @@ class Column:
     numeric: bool = False  # static/tables.js sorts it as a number (the cell's data-value)
     shown: bool = True
     head_class: str = ""  # the heading's class (e.g. "num")
+    # The row's key a generic cell shows (`link`: {"href", "label"}, `number`, `day`, `text`),
+    # so a new table needs no macro of its own.
+    key: str = ""
 
 
 @dataclass(frozen=True)
@@ -167,8 +184,17 @@ class Sort:
 
 
 @dataclass(frozen=True)
+class PageLink:
+    """A link of the page's count line after CSV and JSON (the agreements' matrix)."""
+
+    id: str  # the link's HTML id
+    title: str  # its text's key in web/support/ui.py (or the spec's `strings`)
+    href: Callable[[TableView, str], str]  # from the page's view and language
+
+
+@dataclass(frozen=True)
 class FacetedTable:
-    """The spec of one faceted table (see the module's docstring)."""
+    """The spec of one faceted table and its page (see the module's docstring)."""
 
     name: str  # its path and file name: /<name>, /<name>.csv, /<name>.json
     row_class: str  # the IRI of the class of the rows' resources (for `Links` columns)
@@ -191,7 +217,21 @@ class FacetedTable:
     # Rows in groups (one table each, as commitments per currency), sorted within a group
     # only; the groups in the order of their names, the empty name last.
     group: Callable[[Row], str] | None = None
-    bom: bool = False  # the CSV takes bom=1 (a byte order mark first, for Excel) or bom=0
+    # The page: its heading's and intro paragraphs' keys in web/support/ui.py (or `strings`).
+    title: str = ""
+    intro: tuple[str, ...] = ()
+    # The count line: "<n> <noun>" (a PLURALS key) and "of <total>" when filtered, or a text
+    # (a key) with {shown} and {total}.
+    noun: str = ""
+    shown_text: str = ""
+    page_links: tuple[PageLink, ...] = ()  # more links after CSV and JSON
+    row_data: Callable[[Row], Mapping[str, str]] = _no_data  # a row's data-* attributes
+    # A macro of templates/table.html drawing the rows in place of the one table (as
+    # commitments' tables per currency), given `body(selection)`.
+    body_macro: str = ""
+    body: Callable[[Selection], Any] | None = None
+    # Texts by language, {"en": {"partners_title": …}, …}, over web/support/ui.py's.
+    strings: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     all_facets: tuple[Facet, ...] = field(init=False)
     csv_fields: tuple[str, ...] = field(init=False)
 
@@ -207,8 +247,8 @@ class FacetedTable:
         return tuple(c for c in self.columns if isinstance(c, Links))
 
     def text(self, lang: str) -> dict[str, str]:
-        """The headings the spec gives itself (`Links.headings`), by their ui.py keys."""
-        out = {}
+        """The texts the spec gives itself (`strings`, `Links.headings`), by their ui.py keys."""
+        out = dict(self.strings.get(lang, {}))
         for c in self.links:
             if lang in c.headings:
                 out[c.title], out[f"facet_{c.facet}"] = c.headings[lang]
@@ -370,10 +410,10 @@ class Selection:
 
     def csv(self, bom: str = "0") -> str:
         """The rows shown as CSV; ``bom`` is the request's bom parameter."""
-        if self.table.bom and bom not in ("0", "1"):
+        if bom not in ("0", "1"):
             raise UasaError(400, f"bom={bom!r}: give bom=1 (a byte order mark first) or bom=0")
         out = io.StringIO()
-        if self.table.bom and bom == "1":  # Excel on Windows reads UTF-8 only after a BOM
+        if bom == "1":  # Excel on Windows reads UTF-8 only after a BOM
             out.write("\ufeff")
         writer = csv.DictWriter(out, fieldnames=list(self.table.csv_fields))
         writer.writeheader()
@@ -513,3 +553,61 @@ class TableView:
             csv_href=hrefs.to(hrefs.args, f"/{table.name}.csv"),
             json_href=hrefs.to(hrefs.args, f"/{table.name}.json"),
         )
+
+
+@dataclass(frozen=True)
+class PageLinkView:
+    id: str
+    title: str  # its key in web/support/ui.py (or the spec's `strings`)
+    href: str
+
+
+@dataclass(frozen=True)
+class TablePage:
+    """What ``templates/table_page.html`` draws for one request of a table."""
+
+    table: FacetedTable
+    view: TableView
+    rows: list[Row]  # the rows shown, in the page's order
+    total: int
+    shown_text: str  # the count line's strong part
+    of_total: bool  # "of <total>" follows it
+    links: list[PageLinkView]
+    body: Any  # the spec's `body` of the selection, for its `body_macro`
+    text: dict[str, str]  # the spec's own texts, over web/support/ui.py's
+
+    @classmethod
+    def of(cls, selection: Selection, root: str) -> TablePage:
+        table, lang = selection.table, selection.lang
+        view, text = selection.view(root), table.text(lang)
+        shown, total = len(selection.shown), len(selection.everything)
+        if table.shown_text:
+            strings = {**UI[lang], **text}
+            shown_text = strings[table.shown_text].format(
+                shown=formats.number(shown, lang), total=formats.number(total, lang)
+            )
+        else:
+            shown_text = formats.counted(shown, PLURALS[lang][table.noun], lang)
+        return cls(
+            table=table,
+            view=view,
+            rows=selection.ordered(),
+            total=total,
+            shown_text=shown_text,
+            of_total=bool(view.active) and not table.shown_text,
+            links=[PageLinkView(x.id, x.title, x.href(view, lang)) for x in table.page_links],
+            body=table.body(selection) if table.body else None,
+            text=text,
+        )
+
+
+def spec_modules() -> list[ModuleType]:
+    """Every module of ``uasa.web.pages`` defining a module-level ``TABLE: FacetedTable``, by
+    the table's name."""
+    package = importlib.import_module(__package__ or "uasa.web.pages")
+    found = []
+    for info in pkgutil.iter_modules(package.__path__):
+        module = importlib.import_module(f"{package.__name__}.{info.name}")
+        if isinstance(getattr(module, "TABLE", None), FacetedTable):
+            found.append(module)
+    return sorted(found, key=lambda m: str(m.TABLE.name))

@@ -22,9 +22,9 @@ from pyoxigraph import NamedNode
 
 from uasa.core import negotiation as conneg
 from uasa.core.errors import UasaError
-from uasa.core.iris import BASE, ONTOLOGY, OWL, Graphs
+from uasa.core.iris import BASE, ONTOLOGY, Graphs
 from uasa.query.rows import select
-from uasa.web.support import context
+from uasa.web.support import context, sparql
 from uasa.web.support.i18n import choose_lang, render
 from uasa.web.support.navigation import run_href
 from uasa.web.support.paths import rdf_request
@@ -34,8 +34,6 @@ blueprint = Blueprint("documents", __name__)
 
 RDF_VIEWS = (("Turtle", "ttl"), ("JSON-LD", "jsonld"), ("N-Triples", "nt"), ("RDF/XML", "rdf"))
 SPARQL_QUERY = "application/sparql-query"
-
-VERSION_OF = f"ASK {{ ?ontology <{OWL}versionIRI> ?this }}"
 
 
 def see_other(html: str, rdf: str) -> ResponseReturnValue:
@@ -47,10 +45,11 @@ def see_other(html: str, rdf: str) -> ResponseReturnValue:
     return response
 
 
-def _asks(query: str, iri: str) -> bool:
+def _asks(name: str, iri: str) -> bool:
+    """Whether the query ``name``.rq (a SELECT … LIMIT 1 of ?this) finds ``iri``."""
     rows = select(
         context.executor(),
-        query.replace("ASK", "SELECT ?this", 1) + " LIMIT 1",
+        sparql.query(name),
         context.settings().query_timeout,
         substitutions={"this": NamedNode(iri)},
     )
@@ -72,7 +71,7 @@ def ontology_part(rest: str) -> ResponseReturnValue:
         ) from None
     if iri == f"{ONTOLOGY}/alignments":
         return _graph_document(Graphs.ALIGNMENTS.rsplit("/", 1)[-1])
-    if "/" not in rest and _asks(VERSION_OF, iri):
+    if "/" not in rest and _asks("ontology-version", iri):
         return see_other("/page/def", "/data/def.{suffix}")
     raise UasaError(
         404, f"Not found: no resource {iri} in this dataset.", headers={"Vary": "Accept"}

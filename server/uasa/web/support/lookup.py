@@ -14,25 +14,15 @@ from flask import current_app, request
 from pyoxigraph import NamedNode
 
 from uasa.core import labels as labels_rule
-from uasa.core.iris import sparql_prefixes
 from uasa.query.rows import select
-from uasa.web.support import context
+from uasa.web.support import context, sparql
 from uasa.web.support.labels import local_name
 from uasa.web.support.paths import page_path
 
 Row = dict[str, Any]  # one SPARQL JSON results binding: variable → {"type", "value", …}
 
 LABEL_BATCH = 200
-# The labels of a batch of IRIs; `labels` puts the IRIs in (see there why that is safe). It
-# stays here, not in web/pages/*.rq, because the plumbing's callers include the tables.
-LABELS_QUERY = (
-    sparql_prefixes()
-    + """SELECT ?s ?p ?l WHERE {
-  VALUES ?p { rdfs:label skos:prefLabel dct:title schema:name foaf:name }
-  VALUES ?s { %s }
-  ?s ?p ?l .
-}"""
-)
+LABEL_VALUES = "VALUES ?s { }"  # in labels.rq, where `best_labels` puts a batch of IRIs
 
 # Node kinds for the graph view and search, most specific first; colours live in the CSS/JS.
 KINDS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -138,7 +128,8 @@ def best_labels(iris: Iterable[str | None], lang: str) -> dict[str, labels_rule.
         # These IRIs come from the store's own answers and are re-serialised by NamedNode,
         # which rejects anything that is not an IRI: user input never reaches this text.
         values = " ".join(str(NamedNode(i)) for i in wanted[start : start + LABEL_BATCH])
-        for row in run(LABELS_QUERY % values):
+        query = sparql.query("labels").replace(LABEL_VALUES, f"VALUES ?s {{ {values} }}", 1)
+        for row in run(query):
             label = row["l"]
             if label["type"] == "literal":
                 candidate = (row["p"]["value"], label.get("xml:lang"), label["value"])

@@ -6,13 +6,9 @@ from __future__ import annotations
 from flask import request
 from pyoxigraph import NamedNode
 
-from uasa.core.iris import BASE, DCT
+from uasa.core.iris import BASE
 from uasa.query.rows import select
-from uasa.web.support import context
-
-REPLACEMENT = (
-    f"SELECT ?this ?new WHERE {{ ?this <{DCT}isReplacedBy> ?new FILTER(isIRI(?new)) }} LIMIT 1"
-)
+from uasa.web.support import context, sparql
 
 
 def replacement(iri: str) -> str | None:
@@ -20,7 +16,7 @@ def replacement(iri: str) -> str | None:
     our bases (so a deployment keeps clients on itself), else the new IRI itself."""
     rows = select(
         context.executor(),
-        REPLACEMENT,
+        sparql.query("replacement"),
         context.settings().query_timeout,
         substitutions={"this": NamedNode(iri)},
     )
