@@ -15,6 +15,7 @@ import io
 import re
 from collections import Counter, defaultdict
 from decimal import Decimal
+from html import unescape
 from html.parser import HTMLParser
 
 import pytest
@@ -318,3 +319,24 @@ def test_agreements_money_keeps_periods_and_qualifiers_apart(real_client: FlaskC
     eur = {(p, t) for c, p, t in items if c == "EUR"}
     assert ("2024", "1800000000") in eur and ("2023\u20132028", "8500000000") in eur
     assert "10300000000" not in {t for _, t in eur}
+
+
+@pytest.mark.parametrize(
+    ("lang", "one", "many"),
+    [("en", "1 commitment added", "commitments added"), ("uk", "Додано 1 зобов'язання", "")],
+)
+def test_subtotal_counts_use_the_plural_of_their_number(
+    real_client: FlaskClient, lang: str, one: str, many: str
+) -> None:
+    """ "1 commitments added" read wrongly; the count takes its noun's plural form (Babel)."""
+    html = real_client.get("/commitments", headers={"Accept-Language": lang}).get_data(True)
+    found = re.findall(r'<tr class="subtotal"[^>]*>.*?<td colspan="6">([^<]*)', html, re.S)
+    cells = [unescape(c).split(";")[0] for c in found]
+    assert cells, "no subtotal rows"
+    counts = [int(re.sub(r"\D", "", c)) for c in cells]
+    assert one in cells or 1 not in counts
+    for cell, n in zip(cells, counts, strict=True):
+        if lang == "en":
+            assert cell == (one if n == 1 else f"{n} {many}"), cell
+        elif n % 10 in (5, 6, 7, 8, 9, 0) or n % 100 in range(11, 15):
+            assert cell == f"Додано {n} зобов'язань", cell

@@ -480,6 +480,7 @@ PLURALS: dict[str, dict[str, dict[str, str]]] = {
         "partner": {"one": "partner", "other": "partners"},
         "provision": {"one": "provision", "other": "provisions"},
         "source": {"one": "source", "other": "sources"},
+        "commitment": {"one": "commitment", "other": "commitments"},
     },
     "uk": {
         "agreement": {"one": "угода", "few": "угоди", "many": "угод", "other": "угоди"},
@@ -493,6 +494,12 @@ PLURALS: dict[str, dict[str, dict[str, str]]] = {
             "other": "положення",
         },
         "source": {"one": "джерело", "few": "джерела", "many": "джерел", "other": "джерела"},
+        "commitment": {
+            "one": "зобов'язання",
+            "few": "зобов'язання",
+            "many": "зобов'язань",
+            "other": "зобов'язання",
+        },
     },
 }
 
@@ -536,7 +543,7 @@ _TABLES: dict[str, dict[str, str]] = {
         "commitment_of": "Agreement or framework",
         "source": "Source",
         "subtotal": "Subtotal",
-        "subtotal_of": "{n} commitments added",
+        "subtotal_of": "{n} added",
         "subtotal_inexact": "all amounts '{q}', so the total is '{q}' too",
         "period_total_not_year": "total for {period}, not this year's alone",
         "not_added": "not added",
@@ -600,7 +607,7 @@ _TABLES: dict[str, dict[str, str]] = {
         "commitment_of": "Угода або рамковий механізм",
         "source": "Джерело",
         "subtotal": "Проміжний підсумок",
-        "subtotal_of": "Додано зобов'язань: {n}",
+        "subtotal_of": "Додано {n}",
         "subtotal_inexact": "усі суми «{q}», тож і підсумок «{q}»",
         "period_total_not_year": "сума за {period}, а не лише за цей рік",
         "not_added": "не додано",
