@@ -568,6 +568,7 @@ class TablePage:
 
     table: FacetedTable
     view: TableView
+    title: str  # the page's heading, in its language
     rows: list[Row]  # the rows shown, in the page's order
     total: int
     shown_text: str  # the count line's strong part
@@ -581,8 +582,8 @@ class TablePage:
         table, lang = selection.table, selection.lang
         view, text = selection.view(root), table.text(lang)
         shown, total = len(selection.shown), len(selection.everything)
+        strings = {**UI[lang], **text}
         if table.shown_text:
-            strings = {**UI[lang], **text}
             shown_text = strings[table.shown_text].format(
                 shown=formats.number(shown, lang), total=formats.number(total, lang)
             )
@@ -591,6 +592,7 @@ class TablePage:
         return cls(
             table=table,
             view=view,
+            title=strings[table.title],
             rows=selection.ordered(),
             total=total,
             shown_text=shown_text,

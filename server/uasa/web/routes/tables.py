@@ -33,7 +33,7 @@ def _page(table: FacetedTable) -> ResponseReturnValue:
         "table_page.html",
         lang,
         page.text,
-        page={"title": {**UI[lang], **page.text}[table.title]},
+        page={"title": page.title},
         table=table,
         model=page,
         view=page.view,
