@@ -41,7 +41,7 @@ import psutil
 
 if not __package__:  # run as a script: make the `benchmarks` package importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from benchmarks import report_blocks
+from benchmarks import report_blocks, soak
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -424,18 +424,16 @@ MEMORY: dict[str, Any] = {}
 
 
 def serving_memory(srv: Server) -> dict[str, Any]:
-    """RSS and PSS (shared pages split among their sharers) of every process of a server."""
+    """RSS and PSS (shared pages split among their sharers) of every process of a server, as
+    the soak measures them."""
     assert srv.proc is not None
-    root = psutil.Process(srv.proc.pid)
-    procs = [root, *root.children(recursive=True)]
-    rss = pss = 0
-    for proc in procs:
-        with contextlib.suppress(psutil.NoSuchProcess):
-            info = proc.memory_full_info()
-            rss += info.rss
-            pss += getattr(info, "pss", info.uss)
-    http = len(root.children())
-    return {"processes": len(procs), "http_workers": http, "rss": rss, "pss": pss}
+    roles = soak.memory_by_role(srv.proc.pid)
+    return {
+        "processes": sum(r["count"] for r in roles),
+        "http_workers": sum(r["count"] for r in roles if r["role"] == soak.HTTP_WORKER),
+        "rss": sum(r["rss"] for r in roles),
+        "pss": sum(r["pss"] for r in roles),
+    }
 
 
 # -- builds ----------------------------------------------------------------------------------

@@ -337,13 +337,16 @@ def rss_bytes(pid: int) -> int:
     return total
 
 
+HTTP_WORKER = "HTTP worker (app, result cache, kept answers)"
+
+
 def _role(proc: psutil.Process, depth: int) -> str:
     """What a server process is, from its place in the tree (gunicorn master, its HTTP
     workers, each worker's multiprocessing helpers, and the query workers they fork)."""
     if depth == 0:
         return "gunicorn master (`uasa serve`)"
     if depth == 1:
-        return "HTTP worker (app, result cache, kept answers)"
+        return HTTP_WORKER
     cmd = " ".join(proc.cmdline())
     if "resource_tracker" in cmd:
         return "multiprocessing resource tracker"
@@ -354,7 +357,7 @@ def _role(proc: psutil.Process, depth: int) -> str:
 
 def memory_by_role(pid: int) -> list[dict[str, Any]]:
     """RSS and PSS (shared pages divided among their sharers) per kind of server process:
-    what one more HTTP or query worker costs."""
+    what one more HTTP or query worker costs; "rss" and "pss" in bytes, the rest in MiB."""
     roles: dict[str, list[tuple[int, int]]] = {}
     seen: list[tuple[psutil.Process, int]] = []
     try:
@@ -373,6 +376,8 @@ def memory_by_role(pid: int) -> list[dict[str, Any]]:
         {
             "role": role,
             "count": len(sizes),
+            "rss": sum(r for r, _ in sizes),
+            "pss": sum(p for _, p in sizes),
             "rss_each_mb": round(sum(r for r, _ in sizes) / len(sizes) / 2**20, 1),
             "pss_each_mb": round(sum(p for _, p in sizes) / len(sizes) / 2**20, 1),
             "rss_mb": round(sum(r for r, _ in sizes) / 2**20, 1),
